@@ -1,0 +1,72 @@
+// Builds everything a user runs: the plan validator (compiled from its JSON Schema), the CLI, the FC layer
+// and the three function bundles. Run as `npm run build`.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { compilePlanSchema } from './compile-plan-schema.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+export const LAYER_PACKAGE = 'caster-carousel-shared';
+const FUNCTIONS = ['http', 'timer', 'event'];
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // ioredis loads only when REDIS_URL is set; it stays a real dependency instead of weighing on every cold start.
+  external: ['ioredis'],
+};
+
+await compilePlanSchema();
+await rm(dist, { recursive: true, force: true });
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'cli/caster-carousel.ts')],
+  outfile: join(dist, 'cli/caster-carousel.js'),
+  banner: { js: '#!/usr/bin/env node' },
+});
+
+const layerDir = join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE);
+await build({
+  ...common,
+  entryPoints: [join(root, 'shared/src/index.ts')],
+  outfile: join(layerDir, 'index.js'),
+  minify: true,
+  keepNames: true,
+});
+const sharedManifest = JSON.parse(await readFile(join(root, 'shared/package.json'), 'utf8'));
+await writeFile(
+  join(layerDir, 'package.json'),
+  `${JSON.stringify({ name: LAYER_PACKAGE, version: sharedManifest.version, description: sharedManifest.description, main: 'index.js' }, null, 2)}\n`,
+);
+
+for (const name of FUNCTIONS) {
+  const entry = join(root, 'functions', name, 'index.ts');
+  if (!existsSync(entry)) continue;
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: join(dist, 'functions', name, 'index.js'),
+    minify: true,
+    keepNames: true,
+    // The layer is loaded from /opt/nodejs/node_modules by name, never bundled into a function.
+    external: [...common.external, LAYER_PACKAGE],
+  });
+}
+
+if (existsSync(join(root, 'local/start.ts'))) {
+  await build({
+    ...common,
+    entryPoints: [join(root, 'local/start.ts')],
+    outfile: join(dist, 'local/start.js'),
+    external: [...common.external, LAYER_PACKAGE],
+  });
+}
+await mkdir(dist, { recursive: true });

@@ -1,0 +1,50 @@
+import { ConfigurationError } from '../errors';
+import { DEFAULT_LIVE_ENDPOINT, DEFAULT_REGION_ID, DEFAULT_TIMEOUT_MS } from '../live/live-client';
+import { parseLogLevel, type LogLevel } from '../logging/logger';
+import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
+
+/** Settings read from environment variables, shared by the CLI and the functions. */
+export interface Environment {
+  readonly endpoint: string;
+  readonly regionId: string;
+  readonly defaultCasterId: string | undefined;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly timeoutMs: number;
+  readonly logLevel: LogLevel;
+  readonly redisUrl: string | undefined;
+  /** Credentials from ALIBABA_CLOUD_* variables, when both halves are set. */
+  readonly credentials: Credentials | undefined;
+}
+
+/** Reads and checks the environment; a bad value is a ConfigurationError naming the variable. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const algorithm = (env['LIVE_SIGNATURE_ALGORITHM'] ?? 'v1').toLowerCase();
+  if (algorithm !== 'v1' && algorithm !== 'acs3') {
+    throw new ConfigurationError('LIVE_SIGNATURE_ALGORITHM must be v1 or acs3');
+  }
+  const timeoutText = env['LIVE_TIMEOUT_MS'];
+  const timeoutMs = timeoutText === undefined || timeoutText === '' ? DEFAULT_TIMEOUT_MS : Number(timeoutText);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigurationError('LIVE_TIMEOUT_MS must be a positive integer');
+  return {
+    endpoint: nonEmpty(env['LIVE_ENDPOINT']) ?? DEFAULT_LIVE_ENDPOINT,
+    regionId: nonEmpty(env['LIVE_REGION_ID']) ?? DEFAULT_REGION_ID,
+    defaultCasterId: nonEmpty(env['CASTER_ID']),
+    signatureAlgorithm: algorithm,
+    timeoutMs,
+    logLevel: parseLogLevel(env['LOG_LEVEL']),
+    redisUrl: nonEmpty(env['REDIS_URL']),
+    credentials: credentialsFromEnvironment(env),
+  };
+}
+
+/** The AccessKey pair (and STS token) from ALIBABA_CLOUD_* variables, or undefined when either half is missing. */
+export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Credentials | undefined {
+  const accessKeyId = nonEmpty(env['ALIBABA_CLOUD_ACCESS_KEY_ID']);
+  const accessKeySecret = nonEmpty(env['ALIBABA_CLOUD_ACCESS_KEY_SECRET']);
+  if (!accessKeyId || !accessKeySecret) return undefined;
+  return { accessKeyId, accessKeySecret, securityToken: nonEmpty(env['ALIBABA_CLOUD_SECURITY_TOKEN']) };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

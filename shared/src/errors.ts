@@ -1,0 +1,78 @@
+/** Base of every error the project throws on purpose; anything else escaping is a bug. */
+export class CasterCarouselError extends Error {
+  override name = 'CasterCarouselError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The Live API answered with an error `Code`. Classified by that code, never by the HTTP status. */
+export class LiveApiError extends CasterCarouselError {
+  override name = 'LiveApiError';
+  readonly code: string;
+  readonly requestId: string | undefined;
+  readonly httpStatus: number;
+  readonly action: string;
+  readonly retryable: boolean;
+  /** The server's `x-acs-retry-after`, when it gave one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(fields: {
+    action: string;
+    code: string;
+    message: string;
+    requestId?: string | undefined;
+    httpStatus: number;
+    retryable: boolean;
+    retryAfterMs?: number | undefined;
+    cause?: unknown;
+  }) {
+    super(`${fields.action} failed: ${fields.code}: ${fields.message}`, { cause: fields.cause });
+    this.action = fields.action;
+    this.code = fields.code;
+    this.requestId = fields.requestId;
+    this.httpStatus = fields.httpStatus;
+    this.retryable = fields.retryable;
+    this.retryAfterMs = fields.retryAfterMs;
+  }
+}
+
+/** No answer from the Live API: a timeout or a failed connection. Always worth retrying with the same ClientToken. */
+export class LiveTransportError extends CasterCarouselError {
+  override name = 'LiveTransportError';
+  readonly code: 'RequestTimeout' | 'ConnectionFailed';
+  readonly action: string;
+  readonly retryable = true;
+  constructor(action: string, code: 'RequestTimeout' | 'ConnectionFailed', message: string, options?: { cause?: unknown }) {
+    super(`${action} failed: ${code}: ${message}`, options);
+    this.action = action;
+    this.code = code;
+  }
+}
+
+/** The pacer could not admit a request before the caller's deadline. */
+export class ThrottledError extends CasterCarouselError {
+  override name = 'ThrottledError';
+  readonly code = 'Throttled';
+  readonly retryAfterMs: number;
+  constructor(action: string, retryAfterMs: number) {
+    super(`${action} throttled by the local pacer, retry after ${Math.ceil(retryAfterMs)} ms`);
+    this.retryAfterMs = Math.ceil(retryAfterMs);
+  }
+}
+
+/** Input that is not a valid plan; `fieldErrors` names each field and the rule it breaks. */
+export class PlanValidationError extends CasterCarouselError {
+  override name = 'PlanValidationError';
+  readonly code = 'InvalidPlan';
+  readonly fieldErrors: Record<string, string[]>;
+  constructor(fieldErrors: Record<string, string[]>, message = 'The plan is invalid') {
+    super(message);
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+/** The environment or the studio lacks something needed before any request can be sent. */
+export class ConfigurationError extends CasterCarouselError {
+  override name = 'ConfigurationError';
+  readonly code = 'InvalidConfiguration';
+}

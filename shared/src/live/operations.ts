@@ -1,0 +1,95 @@
+import { LiveApiError } from '../errors';
+import type { PlanItem } from '../plan/plan';
+import type { CallOptions, LiveClient } from './live-client';
+
+/** The fields of DescribeCasterConfig that scheduling needs. */
+export interface CasterConfig {
+  readonly CasterId: string;
+  readonly CallbackUrl?: string | undefined;
+  readonly DomainName?: string | undefined;
+  readonly SideOutputUrl?: string | undefined;
+  readonly RequestId?: string | undefined;
+}
+
+/** Everything AddCasterEpisodeGroup takes, already resolved against the studio's configuration. */
+export interface EpisodeGroupRequest {
+  readonly CallbackUrl: string;
+  readonly DomainName: string;
+  readonly SideOutputUrl?: string | undefined;
+  readonly StartTime: string;
+  readonly RepeatNum: number;
+  readonly Items: readonly PlanItem[];
+  readonly ClientToken: string;
+}
+
+/** A scheduled episode group, as the API identifies it. */
+export interface EpisodeGroupResult {
+  readonly ProgramId: string;
+  readonly ItemIds: string[];
+  readonly RequestId: string;
+}
+
+/** Reads a studio's CallbackUrl, DomainName and SideOutputUrl. */
+export async function describeCasterConfig(client: LiveClient, casterId: string, options?: CallOptions): Promise<CasterConfig> {
+  const body = await client.call('DescribeCasterConfig', { CasterId: casterId }, { httpMethod: 'POST', ...options });
+  return {
+    CasterId: optionalString(body['CasterId']) ?? casterId,
+    CallbackUrl: optionalString(body['CallbackUrl']),
+    DomainName: optionalString(body['DomainName']),
+    SideOutputUrl: optionalString(body['SideOutputUrl']),
+    RequestId: optionalString(body['RequestId']),
+  };
+}
+
+/** The form parameters of AddCasterEpisodeGroup, items numbered from 1 as `Item.N.ItemName` / `Item.N.VodUrl`. */
+export function episodeGroupParams(request: EpisodeGroupRequest): Record<string, string> {
+  const params: Record<string, string> = {
+    CallbackUrl: request.CallbackUrl,
+    ClientToken: request.ClientToken,
+    DomainName: request.DomainName,
+    RepeatNum: String(request.RepeatNum),
+    StartTime: request.StartTime,
+  };
+  // UNCONFIRMED whether an empty SideOutputUrl differs from an absent one; absent is what "use the default" means.
+  if (request.SideOutputUrl) params['SideOutputUrl'] = request.SideOutputUrl;
+  request.Items.forEach((item, index) => {
+    params[`Item.${index + 1}.ItemName`] = item.ItemName;
+    params[`Item.${index + 1}.VodUrl`] = item.VodUrl;
+  });
+  return params;
+}
+
+/** Submits an episode list; sent by POST so long lists never hit URL limits. */
+export async function addCasterEpisodeGroup(
+  client: LiveClient,
+  request: EpisodeGroupRequest,
+  options?: CallOptions,
+): Promise<EpisodeGroupResult> {
+  const body = await client.call('AddCasterEpisodeGroup', episodeGroupParams(request), { httpMethod: 'POST', ...options });
+  const programId = optionalString(body['ProgramId']);
+  if (!programId) {
+    throw new LiveApiError({ action: 'AddCasterEpisodeGroup', code: 'InvalidResponse', message: 'answer has no ProgramId', requestId: optionalString(body['RequestId']), httpStatus: 200, retryable: false });
+  }
+  return { ProgramId: programId, ItemIds: parseItemIds(body['ItemIds']), RequestId: optionalString(body['RequestId']) ?? '' };
+}
+
+/** Removes an episode group by the ProgramId AddCasterEpisodeGroup returned. */
+export async function deleteCasterEpisodeGroup(client: LiveClient, programId: string, options?: CallOptions): Promise<{ RequestId: string }> {
+  const body = await client.call('DeleteCasterEpisodeGroup', { ProgramId: programId }, { httpMethod: 'POST', ...options });
+  return { RequestId: optionalString(body['RequestId']) ?? '' };
+}
+
+/**
+ * `ItemIds` comes as `{ ItemId: [...] }` in the SDK model and as a flat array in the older documentation
+ * sample; a single id may also arrive unwrapped from an XML-to-JSON conversion. All become a flat array.
+ */
+export function parseItemIds(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((id): id is string => typeof id === 'string');
+  if (value && typeof value === 'object' && 'ItemId' in value) return parseItemIds((value as { ItemId: unknown }).ItemId);
+  if (typeof value === 'string') return [value];
+  return [];
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { acs3Authorization, sha256Hex } from '../signing/acs3-signature';
+import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
+import { canonicalQueryString, formEncode } from '../signing/percent-encode';
+import { signRpcV1 } from '../signing/rpc-v1-signature';
+
+export const LIVE_API_VERSION = '2016-11-01';
+
+/** A request ready to send: URL, headers and body, signed for one attempt. */
+export interface SignedRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body?: string | undefined;
+  /** Every parameter that was signed, Signature included for V1: what `--dry-run` shows, redacted. */
+  readonly signedParams: Record<string, string>;
+}
+
+export interface SigningInput {
+  readonly endpoint: URL;
+  readonly action: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly method: 'GET' | 'POST';
+  readonly credentials: Credentials;
+  readonly algorithm: SignatureAlgorithm;
+  /** Epoch ms; every attempt gets its own so a retry is never rejected as a replay. */
+  readonly nowMs: number;
+  readonly nonce?: string;
+}
+
+/** The `yyyy-MM-ddTHH:mm:ssZ` timestamp both signatures use. */
+export function utcSecondTimestamp(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Signs one attempt of an RPC call with a fresh nonce and timestamp. */
+export function signLiveRequest(input: SigningInput): SignedRequest {
+  const nonce = input.nonce ?? randomUUID();
+  return input.algorithm === 'acs3' ? signAcs3(input, nonce) : signV1(input, nonce);
+}
+
+function signV1(input: SigningInput, nonce: string): SignedRequest {
+  const common: Record<string, string> = {
+    Action: input.action,
+    Format: 'JSON',
+    Version: LIVE_API_VERSION,
+    AccessKeyId: input.credentials.accessKeyId,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SignatureNonce: nonce,
+    Timestamp: utcSecondTimestamp(input.nowMs),
+  };
+  if (input.credentials.securityToken) common['SecurityToken'] = input.credentials.securityToken;
+  const signedParams = signRpcV1(input.method, { ...input.params, ...common }, input.credentials.accessKeySecret);
+  const encoded = canonicalQueryString(signedParams);
+  if (input.method === 'GET') {
+    return { method: 'GET', url: new URL(`/?${encoded}`, input.endpoint), headers: {}, signedParams };
+  }
+  return {
+    method: 'POST',
+    url: new URL('/', input.endpoint),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(encoded)) },
+    body: encoded,
+    signedParams,
+  };
+}
+
+function signAcs3(input: SigningInput, nonce: string): SignedRequest {
+  // RPC parameters travel in the form body on POST (no URL length limit for long episode lists), in the query on GET.
+  const body = input.method === 'POST' ? formEncode(input.params) : '';
+  const query = input.method === 'GET' ? input.params : {};
+  const headers: Record<string, string> = {
+    host: input.endpoint.host,
+    'x-acs-action': input.action,
+    'x-acs-version': LIVE_API_VERSION,
+    'x-acs-date': utcSecondTimestamp(input.nowMs),
+    'x-acs-signature-nonce': nonce,
+    'x-acs-content-sha256': sha256Hex(body),
+  };
+  if (input.credentials.securityToken) {
+    headers['x-acs-security-token'] = input.credentials.securityToken;
+    headers['x-acs-accesskey-id'] = input.credentials.accessKeyId;
+  }
+  if (input.method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
+  headers['authorization'] = acs3Authorization(
+    { httpMethod: input.method, canonicalUri: '/', query, headers, body },
+    input.credentials.accessKeyId,
+    input.credentials.accessKeySecret,
+  );
+  if (input.method === 'POST') headers['content-length'] = String(Buffer.byteLength(body));
+  const search = canonicalQueryString(query);
+  return {
+    method: input.method,
+    url: new URL(search ? `/?${search}` : '/', input.endpoint),
+    headers,
+    body: input.method === 'POST' ? body : undefined,
+    signedParams: { ...input.params, ...headers },
+  };
+}

@@ -1,0 +1,31 @@
+/** Admits requests to the Live API no faster than its per-account limits allow. */
+export interface Pacer {
+  /**
+   * Resolves when a request for `action` may be sent; rejects with ThrottledError when that moment would fall
+   * after `deadlineAtMs` (epoch milliseconds), without spending a slot.
+   */
+  acquire(action: string, deadlineAtMs: number): Promise<void>;
+  /** Releases connections or timers the pacer holds. */
+  close?(): Promise<void>;
+}
+
+/** The documented per-account limits of the actions we call, in requests per second. */
+export const LIVE_API_LIMITS_PER_SECOND: Readonly<Record<string, number>> = {
+  AddCasterEpisodeGroup: 4,
+  AddCasterEpisodeGroupContent: 4,
+  DeleteCasterEpisodeGroup: 4,
+  DescribeCasterConfig: 15,
+};
+
+/** Pace at 90% of the provider's limit: measured GCRA spacing at exactly 250 ms still let 5 through in a second. */
+export const DEFAULT_SAFETY_MARGIN = 0.9;
+
+/** Milliseconds between two admitted requests for a limit, with the safety margin applied. */
+export function emissionIntervalMs(limitPerSecond: number, safetyMargin = DEFAULT_SAFETY_MARGIN): number {
+  return Math.ceil(1000 / (limitPerSecond * safetyMargin));
+}
+
+/** Sleeps for a number of milliseconds. */
+export function sleepMs(durationMs: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, durationMs)));
+}
