@@ -12,6 +12,8 @@ export interface Environment {
   readonly timeoutMs: number;
   readonly logLevel: LogLevel;
   readonly redisUrl: string | undefined;
+  /** Names the account's schedule in Redis (PACING_ACCOUNT); the same everywhere that shares one limit. */
+  readonly pacingAccount: string;
   /** Credentials from ALIBABA_CLOUD_* variables, when both halves are set. */
   readonly credentials: Credentials | undefined;
 }
@@ -33,6 +35,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     timeoutMs,
     logLevel: parseLogLevel(env['LOG_LEVEL']),
     redisUrl: nonEmpty(env['REDIS_URL']),
+    pacingAccount: nonEmpty(env['PACING_ACCOUNT']) ?? 'default',
     credentials: credentialsFromEnvironment(env),
   };
 }

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ThrottledError } from '../../shared/src/errors';
+import { createLogger } from '../../shared/src/logging/logger';
+import { emissionIntervalMs } from '../../shared/src/pacing/pacer';
+import { createRedisPacer, pacingKey } from '../../shared/src/pacing/redis-gcra-pacer';
+import { Redis } from '../../shared/src/pacing/redis-connection';
+import { freePort, startRedisServer, type RedisServer } from '../support/redis-server';
+
+describe('the Redis pacer shares one schedule between processes', () => {
+  let server: RedisServer;
+  let inspector: InstanceType<typeof Redis>;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    inspector = new Redis(server.url);
+  });
+  afterAll(async () => {
+    await inspector.quit();
+    await server.stop();
+  });
+
+  it('spaces admissions from several pacers by one emission interval, as if they were one', async () => {
+    // Prepare: three pacers stand for three FC instances; their waits are recorded instead of slept.
+    const intervalMs = emissionIntervalMs(4);
+    const waitsMs: number[] = [];
+    const pacers = [1, 2, 3].map(() =>
+      createRedisPacer({ redisUrl: server.url, accountKey: 'spacing', sleep: async (ms) => void waitsMs.push(ms) }),
+    );
+
+    // Act: 12 concurrent acquisitions, 4 per pacer.
+    await Promise.all(pacers.flatMap((pacer) => [0, 1, 2, 3].map(() => pacer.acquire('AddCasterEpisodeGroup', Date.now() + 60_000))));
+    await Promise.all(pacers.map((pacer) => pacer.close?.()));
+
+    // Assess: the 11 that waited were given distinct slots one interval apart (give or take the ms the calls took).
+    const sorted = [...waitsMs].sort((a, b) => a - b);
+    expect(sorted).toHaveLength(11);
+    sorted.forEach((waitMs, index) => {
+      expect(waitMs).toBeGreaterThan((index + 1) * intervalMs - 250);
+      expect(waitMs).toBeLessThanOrEqual((index + 1) * intervalMs);
+    });
+    expect(await inspector.exists(pacingKey('caster-carousel:gcra', 'spacing', 'AddCasterEpisodeGroup'))).toBe(1);
+  });
+
+  it('refuses a request whose slot falls after its deadline, without spending the slot', async () => {
+    // Prepare
+    const pacer = createRedisPacer({ redisUrl: server.url, accountKey: 'deadline', sleep: async () => undefined });
+    await pacer.acquire('AddCasterEpisodeGroup', Date.now() + 60_000);
+    const key = pacingKey('caster-carousel:gcra', 'deadline', 'AddCasterEpisodeGroup');
+    const before = await inspector.get(key);
+
+    // Act
+    const refusal = await pacer.acquire('AddCasterEpisodeGroup', Date.now()).catch((error: unknown) => error);
+
+    // Assess
+    expect(refusal).toBeInstanceOf(ThrottledError);
+    expect((refusal as ThrottledError).retryAfterMs).toBeGreaterThan(0);
+    expect(await inspector.get(key)).toBe(before);
+    await pacer.close?.();
+  });
+
+  it('keeps separate schedules for separate accounts and actions', async () => {
+    // Prepare
+    const waitsMs: number[] = [];
+    const sleep = async (ms: number) => void waitsMs.push(ms);
+    const first = createRedisPacer({ redisUrl: server.url, accountKey: 'account-a', sleep });
+    const second = createRedisPacer({ redisUrl: server.url, accountKey: 'account-b', sleep });
+
+    // Act
+    await first.acquire('AddCasterEpisodeGroup', Date.now() + 1_000);
+    await second.acquire('AddCasterEpisodeGroup', Date.now() + 1_000);
+    await first.acquire('DescribeCasterConfig', Date.now() + 1_000);
+
+    // Assess: nobody had to wait for anybody else.
+    expect(waitsMs).toEqual([]);
+    await Promise.all([first.close?.(), second.close?.()]);
+  });
+
+  it('falls back to pacing in the process, and says so once, when Redis cannot be reached', async () => {
+    // Prepare
+    const lines: string[] = [];
+    const logger = createLogger({ write: (line) => lines.push(line) });
+    const deadPort = await freePort();
+    const waitsMs: number[] = [];
+    const pacer = createRedisPacer({ redisUrl: `redis://127.0.0.1:${deadPort}`, logger, commandTimeoutMs: 200, sleep: async (ms) => void waitsMs.push(ms) });
+
+    // Act
+    await pacer.acquire('AddCasterEpisodeGroup', Date.now() + 60_000);
+    await pacer.acquire('AddCasterEpisodeGroup', Date.now() + 60_000);
+    await pacer.close?.();
+
+    // Assess: still paced (the second waited), and one warning explains why.
+    expect(waitsMs).toHaveLength(1);
+    const warnings = lines.map((line) => JSON.parse(line)).filter((line) => line.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toContain('Redis pacing unavailable');
+  });
+});
