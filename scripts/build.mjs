@@ -19,28 +19,33 @@ const common = {
   format: 'cjs',
   legalComments: 'none',
   logLevel: 'warning',
-  // ioredis loads only when REDIS_URL is set; it stays a real dependency instead of weighing on every cold start.
-  external: ['ioredis'],
+};
+
+// ioredis is needed only when REDIS_URL is set: the module that imports it becomes a file of its own beside
+// the bundle, required on first use, so nobody else parses a Redis client at cold start.
+const REDIS_MODULE = 'redis-connection.js';
+const lazyRedisModule = {
+  name: 'lazy-redis-module',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /\/redis-connection$/ }, () => ({ path: `./${REDIS_MODULE}`, external: true }));
+  },
 };
 
 await compilePlanSchema();
 await rm(dist, { recursive: true, force: true });
 
-await build({
-  ...common,
-  entryPoints: [join(root, 'cli/caster-carousel.ts')],
-  outfile: join(dist, 'cli/caster-carousel.js'),
+/** Bundles one entry point together with its lazily required Redis module. */
+async function bundleWithLazyRedis(entry, outfile, options = {}) {
+  await build({ ...common, ...options, entryPoints: [entry], outfile, plugins: [lazyRedisModule] });
+  await build({ ...common, minify: options.minify, entryPoints: [join(root, 'shared/src/pacing/redis-connection.ts')], outfile: join(dirname(outfile), REDIS_MODULE) });
+}
+
+await bundleWithLazyRedis(join(root, 'cli/caster-carousel.ts'), join(dist, 'cli/caster-carousel.js'), {
   banner: { js: '#!/usr/bin/env node' },
 });
 
 const layerDir = join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE);
-await build({
-  ...common,
-  entryPoints: [join(root, 'shared/src/index.ts')],
-  outfile: join(layerDir, 'index.js'),
-  minify: true,
-  keepNames: true,
-});
+await bundleWithLazyRedis(join(root, 'shared/src/index.ts'), join(layerDir, 'index.js'), { minify: true, keepNames: true });
 const sharedManifest = JSON.parse(await readFile(join(root, 'shared/package.json'), 'utf8'));
 await writeFile(
   join(layerDir, 'package.json'),
@@ -57,7 +62,7 @@ for (const name of FUNCTIONS) {
     minify: true,
     keepNames: true,
     // The layer is loaded from /opt/nodejs/node_modules by name, never bundled into a function.
-    external: [...common.external, LAYER_PACKAGE],
+    external: [LAYER_PACKAGE],
   });
 }
 
@@ -66,7 +71,7 @@ if (existsSync(join(root, 'local/start.ts'))) {
     ...common,
     entryPoints: [join(root, 'local/start.ts')],
     outfile: join(dist, 'local/start.js'),
-    external: [...common.external, LAYER_PACKAGE],
+    external: [LAYER_PACKAGE],
   });
 }
 await mkdir(dist, { recursive: true });
