@@ -1,0 +1,42 @@
+/** One API request as `/_emulator/requests` shows it. Holds no secret: see redact.ts. */
+export interface RequestLogEntry {
+  /** ISO 8601 arrival time by the emulator's clock. */
+  readonly Time: string;
+  readonly Method: string;
+  readonly Path: string;
+  readonly Action: string | null;
+  readonly AccessKeyId: string | null;
+  readonly SignatureAlgorithm: 'v1' | 'acs3' | null;
+  readonly ClientToken: string | null;
+  /** `ok`, the error Code answered, or `reset` when the connection was dropped without an answer. */
+  readonly Verdict: string;
+  /** Null when no answer was sent (reset). */
+  readonly HttpStatus: number | null;
+  /** Wall-clock time from arrival to answer, injected latency included. */
+  readonly LatencyMs: number;
+  readonly RequestId: string | null;
+  /** The injected fault, if any (`throttle`, `error500`, `error503`, `reset`). */
+  readonly Fault: string | null;
+  /** Injected extra delay in ms (0 when none). */
+  readonly InjectedLatencyMs: number;
+  /** Business and common parameters, redacted. */
+  readonly Params: Readonly<Record<string, string>>;
+}
+
+/** A fixed-size ring buffer of the most recent requests: bounded memory however long the emulator runs. */
+export class RequestLog {
+  private readonly entries: RequestLogEntry[] = [];
+
+  constructor(private readonly capacity = 500) {}
+
+  /** Appends an entry, dropping the oldest beyond capacity. */
+  record(entry: RequestLogEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+  }
+
+  /** The kept entries, oldest first. */
+  list(): readonly RequestLogEntry[] {
+    return [...this.entries];
+  }
+}
