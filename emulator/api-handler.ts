@@ -23,10 +23,15 @@ export interface ApiHandlerDeps {
   readonly onInternalError: (error: unknown) => void;
 }
 
-/** The answer to one API request: a JSON body, or a dropped connection (injected `reset`). */
+/**
+ * The answer to one API request: a JSON body; a dropped connection before anything ran (injected `reset`);
+ * or a dropped connection after the request was fully handled (injected `lost`), which keeps the status,
+ * RequestId and verdict of the answer that was never sent.
+ */
 export type ApiOutcome =
   | { readonly kind: 'answer'; readonly status: number; readonly body: Record<string, unknown>; readonly requestId: string; readonly verdict: string }
-  | { readonly kind: 'reset'; readonly verdict: 'reset' };
+  | { readonly kind: 'reset'; readonly verdict: 'reset' }
+  | { readonly kind: 'lost'; readonly status: number; readonly requestId: string; readonly verdict: string };
 
 /** The result with what the request log wants to know about the caller. */
 export interface HandledApiRequest {
@@ -35,7 +40,7 @@ export interface HandledApiRequest {
   readonly caller: Caller | undefined;
 }
 
-const FAULT_ERRORS: Record<Exclude<FaultKind, 'reset'>, () => ApiError> = {
+const FAULT_ERRORS: Record<Exclude<FaultKind, 'reset' | 'lost'>, () => ApiError> = {
   throttle: () => new ApiError('Throttling.User'),
   error500: () => new ApiError('InternalError'),
   error503: () => new ApiError('ServiceUnavailable'),
@@ -44,12 +49,24 @@ const FAULT_ERRORS: Record<Exclude<FaultKind, 'reset'>, () => ApiError> = {
 /**
  * Runs one API request through the gateway's checks, in the real order: the action must exist, then the
  * caller is authenticated (key, signature, timestamp, nonce), then injected faults and flow control, then
- * the operation checks its parameters and runs. A fault is decided before the operation, so it never
- * creates anything. `fault` was drawn when the request arrived; it is applied after authentication (the
- * failure comes from "behind" the gateway), so a faulted request has used its nonce and a retry must be
- * re-signed, as with the real service. A fault drawn for a request that fails earlier is simply unused.
+ * the operation checks its parameters and runs. `fault` was drawn when the request arrived; it is applied
+ * after authentication (the failure comes from "behind" the gateway), so a faulted request has used its
+ * nonce and a retry must be re-signed, as with the real service. A fault drawn for a request that fails
+ * earlier is simply unused.
+ *
+ * `throttle`, `error500`, `error503` and `reset` stop the request before the operation, so they never
+ * create anything. `lost` is the opposite: the request goes on through flow control and the operation,
+ * whatever the action, and only the finished answer (success or error) is dropped. For a write that means
+ * the group exists and its ClientToken is recorded although the client never heard so.
  */
 export function handleApiRequest(request: SignedRequest, fault: FaultKind | undefined, deps: ApiHandlerDeps): HandledApiRequest {
+  const handled = answerApiRequest(request, fault, deps);
+  if (fault !== 'lost' || handled.caller === undefined || handled.outcome.kind !== 'answer') return handled;
+  const { status, requestId, verdict } = handled.outcome;
+  return { ...handled, outcome: { kind: 'lost', status, requestId, verdict } };
+}
+
+function answerApiRequest(request: SignedRequest, fault: FaultKind | undefined, deps: ApiHandlerDeps): HandledApiRequest {
   const requestId = newRequestId();
   const algorithm = signatureAlgorithmOf(request.headers);
   const action = algorithm === 'acs3' ? headerValue(request.headers, 'x-acs-action') : request.params.all['Action'];
@@ -70,7 +87,7 @@ export function handleApiRequest(request: SignedRequest, fault: FaultKind | unde
     caller = authenticate(request, deps.auth, nowMs);
 
     if (fault === 'reset') return { outcome: { kind: 'reset', verdict: 'reset' }, action, caller };
-    if (fault !== undefined) throw FAULT_ERRORS[fault]();
+    if (fault !== undefined && fault !== 'lost') throw FAULT_ERRORS[fault]();
 
     // Per account, not per key: the documented limit is per user/account, so an account's STS and
     // long-term keys share it.

@@ -1,7 +1,9 @@
+import type { Credentials } from '../shared/src/signing/credentials';
 import { EmulatorConfigError } from './config-error';
 import type { CredentialEnv } from './credential-store';
 import { DEMO_CREDENTIALS, DEMO_STUDIO } from './demo';
 import { formatFaultSpec, parseFaultSpec } from './faults';
+import { redactText } from './redact';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './start';
 
 /** A place to write text: a stream-like object or a plain function. */
@@ -24,7 +26,8 @@ A local emulator of the ApsaraVideo Live API (2016-11-01) operations this projec
   --port PORT      port, 0 for any free one (default 8787)
   --casters FILE   JSON array of studios in the DescribeCasterConfig shape (default: one demo studio)
   --data FILE      keep episode groups and ClientToken records in FILE across restarts
-  --faults SPEC    inject faults, e.g. throttle=0.1,error500=0.05,error503=0.05,reset=0.02,latency=20-200@0.3
+  --faults SPEC    inject faults, e.g. throttle=0.1,error500=0.05,error503=0.05,reset=0.02,lost=0.05,latency=20-200@0.3
+                   (reset: dropped before the request runs; lost: dropped after it ran, changes kept)
   --seed N         seed for --faults (0..4294967295), so a run can be replayed
 Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET [/ ALIBABA_CLOUD_SECURITY_TOKEN],
 else the demo pair ${DEMO_CREDENTIALS.accessKeyId} / ${DEMO_CREDENTIALS.accessKeySecret}.
@@ -77,12 +80,31 @@ function optionsFrom(flags: Partial<Record<ValueFlag, string>>, env: CredentialE
   };
 }
 
+function isDemoPair(credential: Credentials): boolean {
+  return credential.accessKeyId === DEMO_CREDENTIALS.accessKeyId && credential.accessKeySecret === DEMO_CREDENTIALS.accessKeySecret;
+}
+
+/** Secrets that must never be printed: every AccessKey secret and STS token, except the documented demo secret when the demo pair is in use. */
+function secretsOf(credentials: readonly Credentials[]): string[] {
+  const demoShown = credentials.some(isDemoPair);
+  return credentials
+    .flatMap((credential) => [credential.accessKeySecret, ...(credential.securityToken ? [credential.securityToken] : [])])
+    .filter((secret) => !(demoShown && secret === DEMO_CREDENTIALS.accessKeySecret));
+}
+
+/** The secrets the environment holds, for error messages written before the emulator has credentials. */
+function secretsOfEnv(env: CredentialEnv): string[] {
+  return ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'].flatMap((name) => {
+    const value = env[name];
+    return value ? [value] : [];
+  });
+}
+
 function banner(emulator: RunningEmulator, showDemoStudio: boolean): string {
   const lines = [`ApsaraVideo Live API emulator (version ${emulator.apiVersion}) listening on ${emulator.url}/`];
   for (const credential of emulator.credentials) {
-    const isDemo = credential.accessKeyId === DEMO_CREDENTIALS.accessKeyId && credential.accessKeySecret === DEMO_CREDENTIALS.accessKeySecret;
     // Only the documented demo secret is ever printed; a real-looking secret from the environment is not.
-    const secret = isDemo ? `AccessKeySecret ${credential.accessKeySecret}  (the documented demo pair)` : '(secret not shown)';
+    const secret = isDemoPair(credential) ? `AccessKeySecret ${credential.accessKeySecret}  (the documented demo pair)` : '(secret not shown)';
     const token = credential.securityToken !== undefined ? ', requires its STS SecurityToken' : '';
     lines.push(`  AccessKeyId ${credential.accessKeyId}  ${secret}${token}`);
   }
@@ -91,6 +113,7 @@ function banner(emulator: RunningEmulator, showDemoStudio: boolean): string {
     lines.push(`    CallbackUrl   ${DEMO_STUDIO.CallbackUrl}`);
     lines.push(`    DomainName    ${DEMO_STUDIO.DomainName}`);
     lines.push(`    SideOutputUrl ${DEMO_STUDIO.SideOutputUrl}`);
+    lines.push('    (auth_key values are not printed; DescribeCasterConfig returns the full URLs)');
   } else {
     lines.push(`  Studios: ${emulator.casters.map((caster) => caster.CasterId).join(', ')}`);
   }
@@ -98,7 +121,9 @@ function banner(emulator: RunningEmulator, showDemoStudio: boolean): string {
   if (emulator.dataFile) lines.push(`  Data file: ${emulator.dataFile}`);
   lines.push(`  Inspect: ${emulator.url}/_emulator/episode-groups  ${emulator.url}/_emulator/requests`);
   lines.push('Press Ctrl+C to stop.');
-  return `${lines.join('\n')}\n`;
+  // The studio URLs carry auth_key tokens, shown as auth_key=<redacted>; and should any secret turn up in
+  // a line (an AccessKeyId equal to a secret, a path), it is redacted too. Done once, over the whole text.
+  return redactText(`${lines.join('\n')}\n`, secretsOf(emulator.credentials));
 }
 
 function waitForStop(signal: AbortSignal | undefined): Promise<string> {
@@ -130,7 +155,10 @@ function writerOf(sink: TextSink): { write(text: string): unknown } {
  */
 export async function runEmulatorCommand(argv: readonly string[], io: EmulatorCommandIo = {}): Promise<number> {
   const stdout = writerOf(io.stdout ?? process.stdout);
-  const stderr = writerOf(io.stderr ?? process.stderr);
+  const rawStderr = writerOf(io.stderr ?? process.stderr);
+  const env = io.env ?? process.env;
+  // Error messages may quote a casters or data file (JSON parse errors show an excerpt): no auth_key or secret in them.
+  const stderr = { write: (text: string): unknown => rawStderr.write(redactText(text, secretsOfEnv(env))) };
   let options: EmulatorOptions;
   try {
     const flags = parseArgs(argv);
@@ -138,7 +166,7 @@ export async function runEmulatorCommand(argv: readonly string[], io: EmulatorCo
       stdout.write(USAGE);
       return 0;
     }
-    options = optionsFrom(flags, io.env ?? process.env);
+    options = optionsFrom(flags, env);
   } catch (error) {
     if (error instanceof UsageError || error instanceof EmulatorConfigError) {
       stderr.write(`caster-carousel emulator: ${error.message}\nRun "caster-carousel emulator --help" for usage.\n`);

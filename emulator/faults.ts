@@ -1,8 +1,12 @@
 import { EmulatorConfigError } from './config-error';
 import { mulberry32 } from './prng';
 
-/** The injected failures a request can get instead of its real answer. */
-export type FaultKind = 'throttle' | 'error500' | 'error503' | 'reset';
+/**
+ * The injected failures a request can get instead of its real answer. All but `lost` stop the request
+ * before the operation runs; `lost` lets the operation run (and its changes persist), then drops the
+ * connection without an answer, as when a response is lost on the way back.
+ */
+export type FaultKind = 'throttle' | 'error500' | 'error503' | 'reset' | 'lost';
 
 /** Extra delay before answering: a uniform whole number of ms in [minMs, maxMs], applied with `probability`. */
 export interface LatencyFault {
@@ -17,6 +21,8 @@ export interface FaultSpec {
   readonly error500?: number;
   readonly error503?: number;
   readonly reset?: number;
+  /** The operation runs, then the answer is lost (connection dropped): what a ClientToken retry must survive. */
+  readonly lost?: number;
   readonly latency?: LatencyFault;
 }
 
@@ -26,8 +32,10 @@ export interface FaultDecision {
   readonly latencyMs: number;
 }
 
-const KINDS: readonly FaultKind[] = ['throttle', 'error500', 'error503', 'reset'];
-const SPEC_HELP = 'expected e.g. "throttle=0.1,error500=0.05,error503=0.05,reset=0.02,latency=20-200@0.3"';
+// Order matters: each kind takes the next slice of [0, 1) of the failure draw. `lost` comes last, so adding
+// it leaves the slices (and so a seed's faults) of the other kinds as they were.
+const KINDS: readonly FaultKind[] = ['throttle', 'error500', 'error503', 'reset', 'lost'];
+const SPEC_HELP = 'expected e.g. "throttle=0.1,error500=0.05,error503=0.05,reset=0.02,lost=0.05,latency=20-200@0.3"';
 
 function parseProbability(text: string, part: string): number {
   if (!/^(?:0(?:\.\d+)?|1(?:\.0+)?|\.\d+)$/.test(text)) {
@@ -52,7 +60,7 @@ function parseLatency(value: string, part: string): LatencyFault {
   return { minMs, maxMs, probability };
 }
 
-/** Parses a `--faults` spec such as `throttle=0.1,error500=0.05,latency=20-200@0.3`; errors name the bad part. */
+/** Parses a `--faults` spec such as `throttle=0.1,lost=0.05,latency=20-200@0.3`; errors name the bad part. */
 export function parseFaultSpec(spec: string): FaultSpec {
   if (spec.trim() === '') throw new EmulatorConfigError(`Invalid --faults spec: it is empty; ${SPEC_HELP}.`);
   const result: { -readonly [K in keyof FaultSpec]: FaultSpec[K] } = {};
@@ -70,8 +78,13 @@ export function parseFaultSpec(spec: string): FaultSpec {
   return validateFaultSpec(result);
 }
 
-/** Checks a fault spec given as an object (probabilities in range and summing to at most 1); returns it. */
+/** Checks a fault spec given as an object (known kinds, probabilities in range and summing to at most 1); returns it. */
 export function validateFaultSpec(spec: FaultSpec): FaultSpec {
+  for (const name of Object.keys(spec)) {
+    if (name !== 'latency' && !(KINDS as readonly string[]).includes(name)) {
+      throw new EmulatorConfigError(`Invalid fault "${name}": unknown fault (known: ${[...KINDS, 'latency'].join(', ')}).`);
+    }
+  }
   let total = 0;
   for (const kind of KINDS) {
     const p = spec[kind];
@@ -80,7 +93,7 @@ export function validateFaultSpec(spec: FaultSpec): FaultSpec {
     total += p;
   }
   // The failures are exclusive outcomes of one draw, so together they cannot exceed certainty.
-  if (total > 1 + 1e-9) throw new EmulatorConfigError(`Invalid faults: throttle + error500 + error503 + reset add up to ${total}, more than 1.`);
+  if (total > 1 + 1e-9) throw new EmulatorConfigError(`Invalid faults: ${KINDS.join(' + ')} add up to ${total}, more than 1.`);
   const latency = spec.latency;
   if (latency !== undefined) {
     const { minMs, maxMs, probability } = latency;
@@ -109,6 +122,8 @@ export function randomSeed(): number {
 /**
  * Draws one fault decision per API request, in arrival order. Every request consumes exactly three draws
  * (failure, latency yes/no, latency amount) whatever the outcome, so the sequence never drifts out of step.
+ * The failure kind comes from one draw split into consecutive slices (throttle, error500, error503, reset,
+ * lost), so a seed gives the other kinds the same requests whether or not `lost` is configured.
  */
 export class FaultInjector {
   private readonly nextUniform: () => number;

@@ -30,3 +30,15 @@ export function redactParams(params: Readonly<Record<string, string>>, knownSecr
   }
   return shown;
 }
+
+/**
+ * Free text (a banner, an error message) safe to print: `auth_key=` values redacted, then every occurrence
+ * of a known secret replaced by `<redacted>`, wherever in the text it appears.
+ */
+export function redactText(text: string, knownSecrets: Iterable<string> = []): string {
+  let shown = redactAuthKeys(text);
+  // Longest first, so a secret that contains another is replaced whole.
+  const secrets = [...new Set(knownSecrets)].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
+  for (const secret of secrets) shown = shown.split(secret).join('<redacted>');
+  return shown;
+}

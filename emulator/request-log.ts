@@ -8,14 +8,18 @@ export interface RequestLogEntry {
   readonly AccessKeyId: string | null;
   readonly SignatureAlgorithm: 'v1' | 'acs3' | null;
   readonly ClientToken: string | null;
-  /** `ok`, the error Code answered, or `reset` when the connection was dropped without an answer. */
+  /**
+   * `ok` or the error Code answered; `reset` when the connection was dropped before the request was handled.
+   * For a lost answer (Fault `lost`), the `ok` or error Code that was decided but never sent.
+   */
   readonly Verdict: string;
-  /** Null when no answer was sent (reset). */
+  /** Null when no answer was sent (reset, lost). */
   readonly HttpStatus: number | null;
   /** Wall-clock time from arrival to answer, injected latency included. */
   readonly LatencyMs: number;
+  /** Null for a reset; for a lost answer, the RequestId of the answer that was never sent. */
   readonly RequestId: string | null;
-  /** The injected fault, if any (`throttle`, `error500`, `error503`, `reset`). */
+  /** The injected fault, if any (`throttle`, `error500`, `error503`, `reset`, `lost`). */
   readonly Fault: string | null;
   /** Injected extra delay in ms (0 when none). */
   readonly InjectedLatencyMs: number;

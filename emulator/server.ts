@@ -104,14 +104,15 @@ async function handleApi(request: IncomingMessage, response: ServerResponse, dep
     Verdict: outcome.verdict,
     HttpStatus: outcome.kind === 'answer' ? outcome.status : null,
     LatencyMs: roundMs(performance.now() - startedMs),
-    RequestId: outcome.kind === 'answer' ? outcome.requestId : null,
+    RequestId: outcome.kind === 'reset' ? null : outcome.requestId,
     Fault: fault.kind ?? null,
     InjectedLatencyMs: fault.latencyMs,
     Params: redactParams(signed.params.all, deps.knownSecrets),
   });
 
-  if (outcome.kind === 'reset') {
-    // An injected connection reset: no status line, no body, like a gateway dropping the connection.
+  if (outcome.kind !== 'answer') {
+    // An injected reset or lost answer: no status line, no body, like a connection dropped on the way. For a
+    // lost answer the operation has already run and its changes are stored (synchronously, data file included).
     request.socket.destroy();
     return;
   }

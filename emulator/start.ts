@@ -13,6 +13,7 @@ import { DEMO_STUDIO } from './demo';
 import { FaultInjector, parseFaultSpec, randomSeed, validateFaultSpec, type FaultSpec } from './faults';
 import { NonceCache } from './nonce-cache';
 import { OPERATIONS, type ApiAction, type ItemIdsShape } from './operations';
+import { redactText } from './redact';
 import { SlidingWindowRateLimiter } from './rate-limiter';
 import { RequestLog } from './request-log';
 import { closeServer, createEmulatorServer, listen } from './server';
@@ -54,7 +55,7 @@ export interface EmulatorOptions {
   readonly requestLogSize?: number;
   /** Largest accepted request body; default 1 MiB. */
   readonly maxBodyBytes?: number;
-  /** Where unexpected internal errors are reported; default `console.error`. */
+  /** Where unexpected internal errors are reported; default `console.error`, with auth_key values and secrets redacted. */
   readonly onInternalError?: (error: unknown) => void;
 }
 
@@ -130,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Opened last among the checks: it may create the data file, which a later configuration error should not leave behind.
   const state = StateStore.open(options.dataFile, now);
   const requestLog = new RequestLog(options.requestLogSize ?? 500);
+  const knownSecrets = new Set(credentials.list().flatMap((credential) => [credential.accessKeySecret, ...(credential.securityToken ? [credential.securityToken] : [])]));
 
   const server = createEmulatorServer({
     api: {
@@ -140,13 +142,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       casters: new CasterDirectory(casters),
       itemIdsShape,
       now,
-      onInternalError: options.onInternalError ?? ((error) => console.error('[emulator] internal error:', error)),
+      // The default report is a log line: no auth_key value or secret in it, whatever the error quotes.
+      onInternalError:
+        options.onInternalError ??
+        ((error) => console.error(`[emulator] internal error: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error), knownSecrets)}`)),
     },
     inspection: { state, requestLog },
     requestLog,
     faults: faults ? new FaultInjector(faults.spec, faults.seed) : undefined,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    knownSecrets: new Set(credentials.list().flatMap((credential) => [credential.accessKeySecret, ...(credential.securityToken ? [credential.securityToken] : [])])),
+    knownSecrets,
   });
   const address = await listen(server, host, port);
 

@@ -103,6 +103,60 @@ describe('caster-carousel emulator (command line)', () => {
     expect(stdout()).toContain('Emulator stopped');
   });
 
+  it('prints the demo studio\'s URLs with auth_key=<redacted>, never the auth_key values', async () => {
+    // Prepare
+    const controller = new AbortController();
+    const { io, stdout } = captureIo({}, controller.signal);
+    const running = runEmulatorCommand(['--port', '0', '--faults', 'lost=0.05', '--seed', '8'], io);
+    await waitFor(() => stdout().includes('Press Ctrl+C'));
+    // Act
+    controller.abort();
+    const exitCode = await running;
+    // Assess
+    const authKeys = [DEMO_STUDIO.CallbackUrl, DEMO_STUDIO.SideOutputUrl].map((url) => new URL(url!).searchParams.get('auth_key')!);
+    expect(authKeys.every((value) => value.length > 0)).toBe(true);
+    expect(exitCode).toBe(0);
+    for (const value of authKeys) expect(stdout()).not.toContain(value);
+    expect(stdout()).toContain(`CallbackUrl   ${DEMO_STUDIO.CallbackUrl!.replace(/auth_key=.*$/, 'auth_key=<redacted>')}\n`);
+    expect(stdout()).toContain(`SideOutputUrl ${DEMO_STUDIO.SideOutputUrl!.replace(/auth_key=.*$/, 'auth_key=<redacted>')}\n`);
+    expect(stdout()).toContain('lost=0.05 (seed 8)');
+  });
+
+  it('prints no secret but the demo pair\'s: not the STS token, not a secret reused as an AccessKeyId', async () => {
+    // Prepare
+    const controller = new AbortController();
+    const env = {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'same-as-the-secret-0042',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'same-as-the-secret-0042',
+      ALIBABA_CLOUD_SECURITY_TOKEN: 'sts-token-do-not-print',
+    };
+    const { io, stdout } = captureIo(env, controller.signal);
+    const running = runEmulatorCommand(['--port', '0'], io);
+    await waitFor(() => stdout().includes('Press Ctrl+C'));
+    // Act
+    controller.abort();
+    const exitCode = await running;
+    // Assess
+    expect(exitCode).toBe(0);
+    expect(stdout()).not.toContain('same-as-the-secret-0042');
+    expect(stdout()).not.toContain('sts-token-do-not-print');
+    expect(stdout()).toContain('AccessKeyId <redacted>');
+    expect(stdout()).toContain('requires its STS SecurityToken');
+  });
+
+  it('keeps auth_key values out of error messages that quote a file', async () => {
+    // Prepare: short enough that the JSON parser quotes all of it.
+    const castersFile = join(directory, 'casters.json');
+    writeFileSync(castersFile, 'auth_key=ab12cd34ef');
+    const { io, stderr } = captureIo();
+    // Act
+    const exitCode = await runEmulatorCommand(['--port', '0', '--casters', castersFile], io);
+    // Assess
+    expect(exitCode).toBe(2);
+    expect(stderr()).toContain(castersFile);
+    expect(stderr()).not.toContain('ab12cd34ef');
+  });
+
   it('prints the AccessKeyId from the environment but never its secret', async () => {
     // Prepare
     const controller = new AbortController();

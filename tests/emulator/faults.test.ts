@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_STUDIO, parseFaultSpec } from '../../emulator/index';
-import { FaultInjector } from '../../emulator/faults';
-import { call, episodeGroupParams, listEpisodeGroups, listRequests, popClient, rawRequest, useEmulators, type PopCoreError } from './support';
+import { DEMO_STUDIO, parseFaultSpec, type FaultKind, type FaultSpec } from '../../emulator/index';
+import { FaultInjector, formatFaultSpec } from '../../emulator/faults';
+import { call, episodeGroupContent, episodeGroupParams, listEpisodeGroups, listRequests, popClient, rawRequest, useEmulators, type PopCoreError } from './support';
 
 const start = useEmulators();
 const DESCRIBE = { CasterId: DEMO_STUDIO.CasterId };
@@ -115,12 +118,152 @@ describe('fault injection', () => {
   });
 });
 
+interface AddAnswer {
+  ProgramId: string;
+  ItemIds: { ItemId: string[] };
+}
+
+/** The client's view of a failed call that got no answer at all: pop-core's error has no API body. */
+async function connectionError(promise: Promise<unknown>): Promise<NodeJS.ErrnoException> {
+  try {
+    await promise;
+  } catch (error) {
+    if ((error as Partial<PopCoreError>).data === undefined) return error as NodeJS.ErrnoException;
+    throw error;
+  }
+  throw new Error('expected the call to fail without an answer, but it succeeded');
+}
+
+/** The first seed whose first two requests get exactly these failure kinds under the spec. */
+function seedGiving(spec: FaultSpec, kinds: readonly (FaultKind | undefined)[]): number {
+  for (let seed = 1; seed < 10_000; seed += 1) {
+    const injector = new FaultInjector(spec, seed);
+    if (kinds.every((kind) => injector.decide().kind === kind)) return seed;
+  }
+  throw new Error('no such seed');
+}
+
+describe('lost answers (lost=P)', () => {
+  it('runs the operation, then drops the connection: the group exists once and a ClientToken retry gets the same ProgramId', async () => {
+    // Prepare: a seed whose first request loses its answer and whose second is answered.
+    const spec = { lost: 0.5 };
+    const emulator = await start({ faults: spec, seed: seedGiving(spec, ['lost', undefined]) });
+    const client = popClient(emulator);
+    const params = episodeGroupParams({ ClientToken: 'lost-then-retried' });
+    // Act
+    const lost = await connectionError(call(client, 'AddCasterEpisodeGroup', params, 'POST'));
+    const groupsAfterLoss = await listEpisodeGroups(emulator);
+    const retried = await call<AddAnswer>(client, 'AddCasterEpisodeGroup', params, 'POST');
+    // Assess
+    expect(lost.code).toMatch(/^(ECONNRESET|EPIPE)$/);
+    expect(groupsAfterLoss).toHaveLength(1);
+    expect(retried.ProgramId).toBe(groupsAfterLoss[0]!['ProgramId']);
+    const groups = await listEpisodeGroups(emulator);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ ClientToken: 'lost-then-retried', ProgramId: retried.ProgramId });
+    const [first, second] = await listRequests(emulator);
+    expect(first).toMatchObject({ Fault: 'lost', Verdict: 'ok', HttpStatus: null, RequestId: expect.any(String) });
+    expect(second).toMatchObject({ Fault: null, Verdict: 'ok', HttpStatus: 200 });
+  });
+
+  it('keeps what the lost request created in the data file, so a retry after a restart gets the same ProgramId', async () => {
+    // Prepare
+    const directory = mkdtempSync(join(tmpdir(), 'emulator-lost-'));
+    try {
+      const dataFile = join(directory, 'state.json');
+      const params = { ClientToken: 'lost-before-restart', Content: episodeGroupContent() };
+      const lossy = await start({ dataFile, faults: 'lost=1', seed: 3 });
+      await connectionError(call(popClient(lossy), 'AddCasterEpisodeGroupContent', params, 'POST'));
+      await lossy.close();
+      const restarted = await start({ dataFile });
+      // Act
+      const retried = await call<AddAnswer>(popClient(restarted), 'AddCasterEpisodeGroupContent', params, 'POST');
+      // Assess
+      const stored = JSON.parse(readFileSync(dataFile, 'utf8')) as { EpisodeGroups: Array<{ ProgramId: string }> };
+      expect(stored.EpisodeGroups).toHaveLength(1);
+      expect(stored.EpisodeGroups[0]!.ProgramId).toBe(retried.ProgramId);
+      expect(await listEpisodeGroups(restarted)).toHaveLength(1);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('loses the answers of reads and of refused requests too, recording the verdict that was never sent', async () => {
+    // Prepare
+    const emulator = await start({ faults: 'lost=1', seed: 1 });
+    const client = popClient(emulator);
+    // Act
+    await connectionError(call(client, 'DescribeCasterConfig', DESCRIBE));
+    await connectionError(call(client, 'AddCasterEpisodeGroup', episodeGroupParams({ RepeatNum: -2 }), 'POST'));
+    // Assess
+    const [read, refused] = await listRequests(emulator);
+    expect(read).toMatchObject({ Action: 'DescribeCasterConfig', Fault: 'lost', Verdict: 'ok', HttpStatus: null });
+    expect(refused).toMatchObject({ Action: 'AddCasterEpisodeGroup', Fault: 'lost', Verdict: 'InvalidParameter', HttpStatus: null });
+    expect(await listEpisodeGroups(emulator)).toEqual([]);
+  });
+
+  it('gives the same faults for the same seed, lost answers included', async () => {
+    // Prepare
+    const spec = 'throttle=0.1,error500=0.1,error503=0.1,reset=0.1,lost=0.3';
+    const run = async (): Promise<unknown[]> => {
+      const emulator = await start({ faults: spec, seed: 2024, qps: { AddCasterEpisodeGroup: 1000 } });
+      const client = popClient(emulator);
+      for (let index = 0; index < 30; index += 1) {
+        await call(client, 'AddCasterEpisodeGroup', episodeGroupParams({ ClientToken: `token-${index}` }), 'POST').catch(() => undefined);
+      }
+      const faults = (await listRequests(emulator)).map((entry) => entry['Fault']);
+      const tokens = (await listEpisodeGroups(emulator)).map((group) => group['ClientToken']);
+      await emulator.close();
+      return [faults, tokens];
+    };
+    // Act
+    const [firstFaults, firstTokens] = await run();
+    const [secondFaults, secondTokens] = await run();
+    // Assess
+    expect(secondFaults).toEqual(firstFaults);
+    expect(secondTokens).toEqual(firstTokens);
+    expect(new Set(firstFaults as unknown[])).toEqual(new Set([null, 'throttle', 'error500', 'error503', 'reset', 'lost']));
+    // Every request that was answered ok or whose answer was lost created its group.
+    const created = (firstFaults as unknown[]).flatMap((fault, index) => (fault === null || fault === 'lost' ? [`token-${index}`] : []));
+    expect(firstTokens).toEqual(created);
+  });
+
+  it('leaves a seed\'s other faults and latencies as they were: lost only takes requests that had no failure', () => {
+    // Prepare
+    const before: FaultSpec = { throttle: 0.1, error500: 0.1, error503: 0.1, reset: 0.1, latency: { minMs: 5, maxMs: 50, probability: 0.5 } };
+    const withLost: FaultSpec = { ...before, lost: 0.2 };
+    const old = new FaultInjector(before, 77);
+    const extended = new FaultInjector(withLost, 77);
+    // Act
+    const pairs = Array.from({ length: 2000 }, () => [old.decide(), extended.decide()] as const);
+    // Assess
+    for (const [was, now] of pairs) {
+      expect(now.latencyMs).toBe(was.latencyMs);
+      if (was.kind !== undefined) expect(now.kind).toBe(was.kind);
+      else expect([undefined, 'lost']).toContain(now.kind);
+    }
+    const lostShare = pairs.filter(([, now]) => now.kind === 'lost').length / pairs.length;
+    expect(lostShare).toBeGreaterThan(0.15);
+    expect(lostShare).toBeLessThan(0.25);
+  });
+});
+
 describe('fault spec parsing', () => {
   it('parses every kind of fault', () => {
     // Act
-    const spec = parseFaultSpec('throttle=0.1,error500=0.05,error503=0.05,reset=0.02,latency=20-200@0.3');
+    const spec = parseFaultSpec('throttle=0.1,error500=0.05,error503=0.05,reset=0.02,lost=0.04,latency=20-200@0.3');
     // Assess
-    expect(spec).toEqual({ throttle: 0.1, error500: 0.05, error503: 0.05, reset: 0.02, latency: { minMs: 20, maxMs: 200, probability: 0.3 } });
+    expect(spec).toEqual({ throttle: 0.1, error500: 0.05, error503: 0.05, reset: 0.02, lost: 0.04, latency: { minMs: 20, maxMs: 200, probability: 0.3 } });
+    expect(formatFaultSpec(spec)).toBe('throttle=0.1,error500=0.05,error503=0.05,reset=0.02,lost=0.04,latency=20-200@0.3');
+  });
+
+  it('accepts lost in the options object and refuses unknown names there, naming them', async () => {
+    // Act
+    const emulator = await start({ faults: { lost: 0.25 }, seed: 4 });
+    const refused = start({ faults: { lostAnswer: 0.25 } as FaultSpec, seed: 4 });
+    // Assess
+    expect(emulator.faults?.spec).toEqual({ lost: 0.25 });
+    await expect(refused).rejects.toThrow('"lostAnswer"');
   });
 
   it.each([
@@ -131,6 +274,12 @@ describe('fault spec parsing', () => {
     ['latency=200-20@0.5', 'latency=200-20@0.5'],
     ['latency=fast', 'latency=fast'],
     ['throttle=0.6,error500=0.6', 'more than 1'],
+    ['lost=1.5', 'lost=1.5'],
+    ['lost=often', 'lost=often'],
+    ['lost', '"lost"'],
+    ['reset=0.5,lost=0.6', 'more than 1'],
+    ['lostAnswer=0.1', 'lostAnswer'],
+    ['lost=0.1,lost=0.1', 'twice'],
     ['throttle=0.1,throttle=0.2', 'twice'],
     ['', 'empty'],
   ])('refuses %j, naming the bad part', (spec, named) => {
