@@ -1,3 +1,5 @@
+import { percentEncode } from '../signing/percent-encode';
+
 /** Placeholder that replaces every secret in logs, errors and output. */
 export const REDACTED = '<redacted>';
 
@@ -5,28 +7,49 @@ export const REDACTED = '<redacted>';
 // idempotency key that operators need to see.
 const SECRET_KEY = /^(accesskeysecret|access_key_secret|securitytoken|security_token|x-acs-security-token|signature|authorization|password|secret)$/i;
 const AUTH_KEY_IN_URL = /(auth_key=)[^&#\s"'<>]*/gi;
+// The same URL percent-encoded once (inside a signed query or form body, `auth_key%3D`) or twice (inside the
+// string-to-sign the server echoes with SignatureDoesNotMatch, `auth_key%253D`): the value ends at the encoded `&`.
+const AUTH_KEY_IN_ENCODED_URL = /(auth_key(?:%3D|%253D))(?:(?!%26|%2526)[^&#\s"'<>])*/gi;
 // The ACS3 Authorization header carries the signature after `Signature=`.
 const SIGNATURE_IN_TEXT = /(Signature=)[^&#\s"',]+/g;
 
-const knownSecrets = new Set<string>();
+// Each secret with the forms it takes on the wire, computed once when it is registered.
+const knownSecrets = new Map<string, readonly string[]>();
 const MAX_KNOWN_SECRETS = 64;
 
 /** Remembers a secret value (an AccessKey secret, an STS token) so it is scrubbed wherever it appears. */
 export function registerSecret(value: string | undefined): void {
   if (!value || value.length < 6 || knownSecrets.has(value)) return;
   // STS credentials rotate; keep the newest few so the set stays small on a long-lived instance.
-  if (knownSecrets.size >= MAX_KNOWN_SECRETS) knownSecrets.delete(knownSecrets.values().next().value as string);
-  knownSecrets.add(value);
+  if (knownSecrets.size >= MAX_KNOWN_SECRETS) knownSecrets.delete(knownSecrets.keys().next().value as string);
+  knownSecrets.set(value, secretForms(value));
+}
+
+/**
+ * The secret as is, percent-encoded once (signed query strings and form bodies) and twice (the string-to-sign
+ * that SignatureDoesNotMatch echoes: an STS token with `+`, `/` or `=` appears there as `%252B`, `%252F`, `%253D`).
+ * Most-encoded first, so a longer form is never left half-replaced by a shorter one.
+ */
+function secretForms(secret: string): string[] {
+  let once: string;
+  try {
+    once = percentEncode(secret);
+  } catch {
+    return [secret]; // A lone surrogate cannot be percent-encoded, so it cannot be on the wire that way either.
+  }
+  return [...new Set([percentEncode(once), once, encodeURIComponent(secret), secret])];
 }
 
 /** Replaces `auth_key` values, signatures and registered secret values inside free text. */
 export function redactText(text: string): string {
-  let result = text.replace(AUTH_KEY_IN_URL, `$1${REDACTED}`).replace(SIGNATURE_IN_TEXT, `$1${REDACTED}`);
-  for (const secret of knownSecrets) {
-    if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-    // The same secret percent-encoded, as it appears in signed query strings.
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret && result.includes(encoded)) result = result.split(encoded).join(REDACTED);
+  let result = text
+    .replace(AUTH_KEY_IN_URL, `$1${REDACTED}`)
+    .replace(AUTH_KEY_IN_ENCODED_URL, `$1${REDACTED}`)
+    .replace(SIGNATURE_IN_TEXT, `$1${REDACTED}`);
+  for (const forms of knownSecrets.values()) {
+    for (const form of forms) {
+      if (result.includes(form)) result = result.split(form).join(REDACTED);
+    }
   }
   return result;
 }

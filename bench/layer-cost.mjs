@@ -1,0 +1,333 @@
+// What the shared layer costs a function, next to the conventional stack it replaces.
+//
+//   1. Load time: fresh `node` child processes each `require` one stack and time it with process.hrtime inside
+//      the child (median, min, max over many runs, variants interleaved round by round). An empty `node -e`
+//      child is the baseline: its wall time is the fixed cost of any cold start.
+//   2. Per-plan preparation: validate + sign + encode one realistic 10-item plan for AddCasterEpisodeGroup, in
+//      process, after warm-up; median over many batches, in microseconds per plan.
+//
+// Run `npm run build` first (this reads dist/), then `node bench/layer-cost.mjs [--runs N]`. See bench/README.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const requireFromRoot = createRequire(join(root, 'package.json'));
+const LAYER_ENTRY = join(root, 'dist/layer/nodejs/node_modules/caster-carousel-shared/index.js');
+const SCHEMA_PATH = join(root, 'shared/src/plan/plan.schema.json');
+
+if (!existsSync(LAYER_ENTRY)) {
+  console.error(`bench/layer-cost: ${relative(root, LAYER_ENTRY)} is missing. Run \`npm run build\` first.`);
+  process.exit(1);
+}
+
+const LOAD_RUNS = Math.max(15, numberArgument('--runs', 21));
+const PLAN_WARMUP = 3_000;
+const PLAN_BATCHES = 60;
+const PLANS_PER_BATCH = 250;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Load time in fresh processes
+// ---------------------------------------------------------------------------------------------------------------
+
+const paths = {
+  layer: LAYER_ENTRY,
+  popCore: requireFromRoot.resolve('@alicloud/pop-core'),
+  ajv: requireFromRoot.resolve('ajv'),
+  ajvFormats: requireFromRoot.resolve('ajv-formats'),
+  schema: SCHEMA_PATH,
+};
+
+// The conventional approach: ajv + ajv-formats in the function, compiling the schema while the module loads.
+// Same ajv options the build uses for the precompiled validator, so both do the same validation work.
+const AJV_COMPILE_AT_LOAD = `
+  const Ajv = require(${JSON.stringify(paths.ajv)});
+  const addFormats = require(${JSON.stringify(paths.ajvFormats)});
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(require('node:fs').readFileSync(${JSON.stringify(paths.schema)}, 'utf8')));
+  if (typeof validate !== 'function') throw new Error('no validator');`;
+
+const LOAD_VARIANTS = [
+  { name: 'empty node -e (baseline)', code: '' },
+  { name: 'shared layer bundle (incl. precompiled validator)', code: `require(${JSON.stringify(paths.layer)});` },
+  { name: '@alicloud/pop-core', code: `require(${JSON.stringify(paths.popCore)});` },
+  { name: 'ajv + ajv-formats, compile schema at load', code: AJV_COMPILE_AT_LOAD },
+  { name: 'pop-core + ajv compile at load (conventional stack)', code: `require(${JSON.stringify(paths.popCore)});${AJV_COMPILE_AT_LOAD}` },
+];
+
+/** The child: time the load with hrtime, then report it and what was read (modules and bytes, outside the timing). */
+function childScript(loadCode) {
+  return `
+    const started = process.hrtime.bigint();
+    ${loadCode}
+    const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const fs = require('node:fs');
+    const files = Object.keys(require.cache);
+    const bytes = files.reduce((sum, file) => { try { return sum + fs.statSync(file).size; } catch { return sum; } }, 0);
+    process.stdout.write(JSON.stringify({ loadMs, modules: files.length, bytes }));`;
+}
+
+// Children inherit the environment except variables that make Node itself do start-up work a Function Compute
+// instance does not do (NODE_EXTRA_CA_CERTS alone adds tens of ms to every boot on a machine that sets it).
+const STRIPPED_VARIABLES = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+const childEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !STRIPPED_VARIABLES.includes(name)));
+
+function runChild(variant) {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['-e', childScript(variant.code)], { cwd: root, env: childEnv, encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.status !== 0) throw new Error(`${variant.name}: child failed: ${child.stderr}`);
+  return { ...JSON.parse(child.stdout), wallMs };
+}
+
+const loadSamples = new Map(LOAD_VARIANTS.map((variant) => [variant.name, []]));
+for (const variant of LOAD_VARIANTS) runChild(variant); // one discarded round warms the OS file cache
+for (let run = 0; run < LOAD_RUNS; run += 1) {
+  for (const variant of LOAD_VARIANTS) loadSamples.get(variant.name).push(runChild(variant));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Per-plan preparation cost, in process
+// ---------------------------------------------------------------------------------------------------------------
+
+const PLAN = {
+  CasterId: 'LIVEPRODUCER_POST-cn-0pp1czt1234',
+  CallbackUrl: 'http://learn.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201abcd?auth_key=1608953344-0-0-53f0758162964516ac850f2ddc3fabcd',
+  DomainName: 'example.com',
+  SideOutputUrl: 'rtmp://sophon-developer.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201abcd?auth_key=1608953344-0-0-ac8c628078541d7055a170ec59a5abcd',
+  StartTime: '2031-03-06T19:00:00Z',
+  RepeatNum: -1,
+  Items: Array.from({ length: 10 }, (_, index) => ({
+    ItemName: `Episode ${index + 1}: highlights`,
+    VodUrl: `https://vod.example.com/shows/season-2/episode-${index + 1}.mp4?auth_key=1700000000-0-${index}-0123456789abcdef0123456789abcdef`,
+  })),
+  ClientToken: 'cc1-ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0',
+};
+const CREDENTIALS = { accessKeyId: 'LTAI5tBenchKeyId', accessKeySecret: 'bench-access-key-secret', securityToken: 'CAIS-bench-sts-token+/=' };
+
+/** AddCasterEpisodeGroup's form parameters, items numbered from 1 (what operations.episodeGroupParams builds). */
+function episodeGroupParams(plan) {
+  const params = {
+    CallbackUrl: plan.CallbackUrl,
+    ClientToken: plan.ClientToken,
+    DomainName: plan.DomainName,
+    RepeatNum: String(plan.RepeatNum),
+    SideOutputUrl: plan.SideOutputUrl,
+    StartTime: plan.StartTime,
+  };
+  plan.Items.forEach((item, index) => {
+    params[`Item.${index + 1}.ItemName`] = item.ItemName;
+    params[`Item.${index + 1}.VodUrl`] = item.VodUrl;
+  });
+  return params;
+}
+
+// Ours: the built layer, as a function loads it.
+const layer = requireFromRoot(paths.layer);
+const client = layer.createLiveClient({ credentials: CREDENTIALS, regionId: 'cn-shanghai' });
+function validateWithLayer(plan) {
+  const result = layer.validatePlan(plan);
+  if (!result.ok) throw new Error('bench plan is invalid for the layer');
+  return result.plan;
+}
+function signWithLayer(plan) {
+  return client.prepare('AddCasterEpisodeGroup', episodeGroupParams(plan), 'POST').body;
+}
+
+// pop-core-style: ajv compiled at load, then pop-core's own signing code. pop-core signs only inside request(),
+// and its helpers (formatParams, normalize, canonicalize, encode, timestamp) are module-private, so we evaluate
+// lib/rpc.js's own source with its own require and hand those functions out; the steps below are request()'s
+// steps 1-3 verbatim (default params, normalize, string-to-sign, kitx.sha1, Signature appended, form body).
+const Ajv = requireFromRoot('ajv');
+const addFormats = requireFromRoot('ajv-formats');
+const ajv = new Ajv({ strict: true, allErrors: true });
+addFormats(ajv);
+const ajvValidate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+const popCoreRpcPath = join(dirname(paths.popCore), 'lib/rpc.js');
+const popCoreRequire = createRequire(popCoreRpcPath);
+const popCoreModule = { exports: {} };
+const popCoreInternals = new Function(
+  'require',
+  'module',
+  'exports',
+  `${readFileSync(popCoreRpcPath, 'utf8')}\nreturn { formatParams, normalize, canonicalize, encode, timestamp };`,
+)(popCoreRequire, popCoreModule, popCoreModule.exports);
+const kitx = popCoreRequire('kitx');
+const API_VERSION = '2016-11-01';
+
+function popCoreSign(action, callerParams, credentials, method) {
+  const params = Object.assign(
+    { Action: action },
+    {
+      Format: 'JSON',
+      Timestamp: popCoreInternals.timestamp(),
+      Version: API_VERSION,
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      SignatureNonce: kitx.makeNonce(),
+      AccessKeyId: credentials.accessKeyId,
+      ...(credentials.securityToken ? { SecurityToken: credentials.securityToken } : {}),
+    },
+    popCoreInternals.formatParams(callerParams),
+  );
+  const normalized = popCoreInternals.normalize(params);
+  const stringToSign = `${method}&${popCoreInternals.encode('/')}&${popCoreInternals.encode(popCoreInternals.canonicalize(normalized))}`;
+  normalized.push(['Signature', popCoreInternals.encode(kitx.sha1(stringToSign, `${credentials.accessKeySecret}&`, 'base64'))]);
+  return popCoreInternals.canonicalize(normalized);
+}
+
+function validateWithAjv(plan) {
+  if (!ajvValidate(plan)) throw new Error('bench plan is invalid for ajv');
+  return plan;
+}
+function signWithPopCore(plan) {
+  const { CasterId: _casterId, Items, ...rest } = plan;
+  return popCoreSign('AddCasterEpisodeGroup', { ...rest, RegionId: 'cn-shanghai', RepeatNum: String(plan.RepeatNum), Item: Items }, CREDENTIALS, 'POST');
+}
+
+const PLAN_STACKS = [
+  { name: 'shared layer: validatePlan + client.prepare', validate: validateWithLayer, sign: signWithLayer },
+  { name: 'pop-core-style: ajv (compiled at load) + pop-core signing', validate: validateWithAjv, sign: signWithPopCore },
+];
+
+// Sanity check: with the same Timestamp and nonce, both paths produce the same signed body.
+const fixedParams = { ...episodeGroupParams(PLAN), RegionId: 'cn-shanghai', Timestamp: '2031-03-06T19:00:00Z', SignatureNonce: 'bench-nonce' };
+const viaPopCore = popCoreSign('AddCasterEpisodeGroup', { ...fixedParams }, CREDENTIALS, 'POST');
+const viaLayerParams = layer.signRpcV1(
+  'POST',
+  {
+    ...fixedParams,
+    Action: 'AddCasterEpisodeGroup',
+    Format: 'JSON',
+    Version: API_VERSION,
+    AccessKeyId: CREDENTIALS.accessKeyId,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SecurityToken: CREDENTIALS.securityToken,
+  },
+  CREDENTIALS.accessKeySecret,
+);
+const sortedEntries = (entries) => JSON.stringify([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const bodiesAgree = sortedEntries(new URLSearchParams(viaPopCore)) === sortedEntries(new URLSearchParams(layer.canonicalQueryString(viaLayerParams)));
+
+/** Microseconds per call of `work(PLAN)`, one sample per batch. `work` returns something with a length, kept live. */
+function microsecondsPerPlan(work) {
+  let sink = 0;
+  for (let index = 0; index < PLAN_WARMUP; index += 1) sink += measureOf(work(PLAN));
+  const samples = [];
+  for (let batch = 0; batch < PLAN_BATCHES; batch += 1) {
+    const started = process.hrtime.bigint();
+    for (let index = 0; index < PLANS_PER_BATCH; index += 1) sink += measureOf(work(PLAN));
+    samples.push(Number(process.hrtime.bigint() - started) / 1e3 / PLANS_PER_BATCH);
+  }
+  if (sink === 0) throw new Error('nothing prepared');
+  return samples;
+}
+
+function measureOf(result) {
+  return typeof result === 'string' ? result.length : result.Items.length;
+}
+
+// Each stack: validate alone, sign + encode alone, and the whole preparation. Stacks alternate, twice over,
+// so neither always runs on a colder or hotter machine.
+const PARTS = {
+  validate: (stack) => stack.validate,
+  sign: (stack) => stack.sign,
+  total: (stack) => (plan) => stack.sign(stack.validate(plan)),
+};
+const planSamples = PLAN_STACKS.map(() => ({ validate: [], sign: [], total: [] }));
+for (let round = 0; round < 2; round += 1) {
+  for (const [part, pick] of Object.entries(PARTS)) {
+    PLAN_STACKS.forEach((stack, index) => planSamples[index][part].push(...microsecondsPerPlan(pick(stack))));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------------------------
+
+const cpus = os.cpus();
+console.log('# layer-cost: shared layer vs conventional stack');
+console.log(`node ${process.version} on ${os.platform()}/${os.arch()}, ${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length} cores`);
+console.log(`layer bundle: ${relative(root, LAYER_ENTRY)}, ${fixed(statSync(LAYER_ENTRY).size / 1024, 1)} KB`);
+console.log('');
+console.log(`## 1. Load time in a fresh process (${LOAD_RUNS} runs each, interleaved, after 1 discarded round)`);
+console.log('load = require + setup inside the child, by process.hrtime; wall = spawn to exit, seen by the parent.');
+console.log(`children run without ${STRIPPED_VARIABLES.join(' and ')} (start-up work FC does not do).`);
+console.log('');
+printTable(
+  ['stack', 'load median ms', 'load min ms', 'load max ms', 'wall median ms', 'modules', 'KB read'],
+  LOAD_VARIANTS.map((variant) => {
+    const samples = loadSamples.get(variant.name);
+    const load = samples.map((sample) => sample.loadMs);
+    const wall = samples.map((sample) => sample.wallMs);
+    return [
+      variant.name,
+      fixed(median(load), 2),
+      fixed(Math.min(...load), 2),
+      fixed(Math.max(...load), 2),
+      fixed(median(wall), 1),
+      String(samples[0].modules),
+      fixed(samples[0].bytes / 1024, 1),
+    ];
+  }),
+);
+console.log('');
+console.log(
+  `## 2. Per-plan preparation: validate + sign + encode one 10-item AddCasterEpisodeGroup plan (POST form body)`,
+);
+console.log(
+  `each cell: ${PLAN_WARMUP} warm-up plans, then ${PLAN_BATCHES} batches x ${PLANS_PER_BATCH} plans, measured twice interleaved: median of ${2 * PLAN_BATCHES} batch samples.`,
+);
+console.log('');
+printTable(
+  ['stack', 'validate median us', 'sign+encode median us', 'total median us/plan', 'total min', 'total max'],
+  PLAN_STACKS.map((stack, index) => {
+    const samples = planSamples[index];
+    return [
+      stack.name,
+      fixed(median(samples.validate), 1),
+      fixed(median(samples.sign), 1),
+      fixed(median(samples.total), 1),
+      fixed(Math.min(...samples.total), 1),
+      fixed(Math.max(...samples.total), 1),
+    ];
+  }),
+);
+console.log('');
+console.log(
+  'pop-core signing path: its own lib/rpc.js helpers (formatParams, normalize, canonicalize, encode, timestamp) and kitx.sha1/makeNonce,',
+);
+console.log('called in-process in the order request() uses them; no HTTP request is sent.');
+console.log(`check: with the same Timestamp and nonce both paths send the same parameters and Signature: ${bodiesAgree ? 'yes' : 'NO'}`);
+if (!bodiesAgree) process.exitCode = 1;
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function numberArgument(name, fallback) {
+  const index = process.argv.indexOf(name);
+  const value = index === -1 ? Number.NaN : Number(process.argv[index + 1]);
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function fixed(value, digits) {
+  return value.toFixed(digits);
+}
+
+function printTable(headers, rows) {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
+  const line = (cells) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  console.log(line(headers));
+  console.log(`|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
