@@ -27,3 +27,6 @@ export { readEnvironment, credentialsFromEnvironment } from './config/environmen
 export type { Environment } from './config/environment';
 export { scheduleCarousel, resolveEpisodeGroup, planIdentity, chooseClientToken } from './schedule/schedule-carousel';
 export type { ScheduleDependencies, ScheduleRequest, ScheduleResult } from './schedule/schedule-carousel';
+// The Function Compute adapters, and middy itself: bundled into the layer once, so each function stays tiny.
+export { default as middy } from '@middy/core';
+export * from './fc/index';

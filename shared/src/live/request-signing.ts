@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { acs3Authorization, sha256Hex } from '../signing/acs3-signature';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
-import { canonicalQueryString, formEncode } from '../signing/percent-encode';
-import { signRpcV1 } from '../signing/rpc-v1-signature';
+import { canonicalQueryString, formEncode, percentEncode } from '../signing/percent-encode';
+import { rpcV1Signature, rpcV1StringToSignFromCanonical } from '../signing/rpc-v1-signature';
 
 export const LIVE_API_VERSION = '2016-11-01';
 
@@ -51,8 +51,16 @@ function signV1(input: SigningInput, nonce: string): SignedRequest {
     Timestamp: utcSecondTimestamp(input.nowMs),
   };
   if (input.credentials.securityToken) common['SecurityToken'] = input.credentials.securityToken;
-  const signedParams = signRpcV1(input.method, { ...input.params, ...common }, input.credentials.accessKeySecret);
-  const encoded = canonicalQueryString(signedParams);
+  const unsigned = { ...input.params, ...common };
+  // Encode once: the sorted pairs are both what is signed and, with the signature slotted in, what is sent
+  // (in sorted order, byte for byte what Alibaba's own SDK sends).
+  const names = Object.keys(unsigned).sort();
+  const pairs = names.map((name) => `${percentEncode(name)}=${percentEncode(unsigned[name]!)}`);
+  const signature = rpcV1Signature(rpcV1StringToSignFromCanonical(input.method, pairs.join('&')), input.credentials.accessKeySecret);
+  const signatureIndex = names.findIndex((name) => name > 'Signature');
+  pairs.splice(signatureIndex === -1 ? pairs.length : signatureIndex, 0, `Signature=${percentEncode(signature)}`);
+  const encoded = pairs.join('&');
+  const signedParams = { ...unsigned, Signature: signature };
   if (input.method === 'GET') {
     return { method: 'GET', url: new URL(`/?${encoded}`, input.endpoint), headers: {}, signedParams };
   }

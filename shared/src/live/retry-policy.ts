@@ -37,9 +37,8 @@ export function backoffDelayMs(
 }
 
 /**
- * Reads `x-acs-retry-after`. UNCONFIRMED unit: assumed milliseconds (the value Alibaba's TS core hands to its
- * backoff as `retryAfter`); values that only make sense as seconds (<= 60) are not scaled, so either reading
- * waits at least as long as asked, and the wait is capped so a bad header cannot stall a function.
+ * Reads `x-acs-retry-after`. UNCONFIRMED unit: assumed milliseconds, as Alibaba's TS core hands the value to its
+ * backoff and its SDK test servers send it. Capped, so a bad header cannot stall a function.
  */
 export function parseRetryAfterMs(header: string | string[] | undefined, capMs = 30_000): number | undefined {
   const text = Array.isArray(header) ? header[0] : header;

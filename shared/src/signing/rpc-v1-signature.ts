@@ -3,7 +3,12 @@ import { canonicalQueryString, percentEncode } from './percent-encode';
 
 /** The RPC V1 string-to-sign: `METHOD&%2F&` followed by the percent-encoded canonical query. */
 export function rpcV1StringToSign(httpMethod: string, params: Readonly<Record<string, string>>): string {
-  return `${httpMethod.toUpperCase()}&${percentEncode('/')}&${percentEncode(canonicalQueryString(params))}`;
+  return rpcV1StringToSignFromCanonical(httpMethod, canonicalQueryString(params));
+}
+
+/** The same string-to-sign from an already canonical query, so a caller can encode the parameters only once. */
+export function rpcV1StringToSignFromCanonical(httpMethod: string, canonicalQuery: string): string {
+  return `${httpMethod.toUpperCase()}&${percentEncode('/')}&${percentEncode(canonicalQuery)}`;
 }
 
 /** Base64 HMAC-SHA1 of a string-to-sign, keyed with the AccessKey secret followed by `&`. */

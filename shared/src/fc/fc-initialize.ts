@@ -1,0 +1,44 @@
+import { createLiveClient } from '../live/live-client';
+import { describeCasterConfig } from '../live/operations';
+import { credentialsFromContext } from './fc-credentials';
+import { getFcInstance } from './fc-instance';
+import type { FcContext } from './fc-types';
+
+/** The most the initializer spends warming the studio configuration; the rest of its timeout stays unused. */
+const WARM_UP_BUDGET_MS = 3_000;
+
+/**
+ * FC initializer hook (`instanceLifecycleConfig.initializer: index.initialize`): reads the environment, creates
+ * the pacer and cache, and fetches the default studio's configuration so the first request skips that call.
+ * A bad environment fails the initializer loudly; a failed warm-up is only logged, as the first invocation
+ * fetches the configuration again anyway.
+ */
+export async function initializeFcInstance(context: FcContext): Promise<void> {
+  const startedAtMs = Date.now();
+  const instance = getFcInstance();
+  const logger = instance.logger.child({ requestId: context.requestId, phase: 'initialize' });
+  const casterId = instance.environment.defaultCasterId;
+  const credentials = credentialsFromContext(context);
+  if (casterId && credentials) {
+    const timeoutMs = (context.function?.initializationTimeout ?? 3) * 1000;
+    const deadlineAtMs = startedAtMs + Math.min(WARM_UP_BUDGET_MS, timeoutMs / 2);
+    const client = createLiveClient({
+      endpoint: instance.environment.endpoint,
+      regionId: instance.environment.regionId,
+      credentials,
+      signatureAlgorithm: instance.environment.signatureAlgorithm,
+      timeoutMs: instance.environment.timeoutMs,
+      pacer: instance.pacer,
+      logger,
+      retry: { maxAttempts: 1 },
+    });
+    try {
+      await instance.configCache.get(client.regionId, casterId, () =>
+        describeCasterConfig(client, casterId, { deadlineAtMs, logFields: { caster: casterId } }),
+      );
+    } catch (error) {
+      logger.warn('could not warm the studio configuration; the first invocation fetches it', { caster: casterId, error });
+    }
+  }
+  logger.info('instance initialized', { latencyMs: Date.now() - startedAtMs, caster: casterId });
+}

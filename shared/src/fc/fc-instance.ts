@@ -1,0 +1,49 @@
+import { readEnvironment, type Environment } from '../config/environment';
+import { createCasterConfigCache, type CasterConfigCache } from '../live/caster-config-cache';
+import { createLogger, type Logger } from '../logging/logger';
+import { createPacerFromEnvironment } from '../pacing/pacer-from-environment';
+import type { Pacer } from '../pacing/pacer';
+
+/**
+ * What one FC instance keeps between invocations. Credentials are deliberately absent: they arrive per
+ * invocation and rotate, so the Live client is built per invocation (see live-dependencies.ts).
+ */
+export interface FcInstance {
+  readonly environment: Environment;
+  /** The base logger; invocations add their requestId with `child`. */
+  readonly logger: Logger;
+  /** Shared by every invocation of this instance, so concurrent invocations queue for the same API budget. */
+  readonly pacer: Pacer;
+  /** DescribeCasterConfig answers, reused across invocations for their TTL. */
+  readonly configCache: CasterConfigCache;
+}
+
+let instance: FcInstance | undefined;
+
+/** The instance state, created on first use; a failed creation (bad environment) is retried on the next call. */
+export function getFcInstance(env: NodeJS.ProcessEnv = process.env): FcInstance {
+  instance ??= createFcInstance(env);
+  return instance;
+}
+
+/** Builds fresh instance state from the environment; throws ConfigurationError naming a bad variable. */
+export function createFcInstance(env: NodeJS.ProcessEnv = process.env): FcInstance {
+  const environment = readEnvironment(env);
+  const logger = createLogger({ level: environment.logLevel, fields: functionFields(env) });
+  return {
+    environment,
+    logger,
+    pacer: createPacerFromEnvironment(environment, logger),
+    configCache: createCasterConfigCache(),
+  };
+}
+
+/** A logger for the rare failure that happens before the instance exists (e.g. a bad environment variable). */
+export function fallbackLogger(env: NodeJS.ProcessEnv = process.env): Logger {
+  return createLogger({ fields: functionFields(env) });
+}
+
+function functionFields(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const name = env['FC_FUNCTION_NAME'];
+  return name ? { function: name } : {};
+}

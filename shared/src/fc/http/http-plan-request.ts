@@ -1,0 +1,72 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import { PlanValidationError } from '../../errors';
+import { deriveClientToken } from '../../idempotency/client-token';
+import type { Plan } from '../../plan/plan';
+import { planIdentity } from '../../schedule/schedule-carousel';
+import { HttpError } from '../fc-errors';
+import type { FcHttpEvent } from '../fc-types';
+import { requireValidPlan } from '../require-valid-plan';
+import { bodyByteLength, bodyText, headerValue, httpMethod, isJsonContentType } from './http-event';
+
+/**
+ * The largest body accepted, in decoded bytes: 256 KiB. The largest valid plan (100 items with 2048-character
+ * URLs, see PLAN_LIMITS) is about 210 KB of JSON, so every valid plan fits and anything bigger is refused
+ * before it is parsed.
+ */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The HTTP event once the request passed every check: the plan and how its ClientToken is chosen. */
+export interface HttpPlanEvent extends FcHttpEvent {
+  readonly plan: Plan;
+  /** From the Idempotency-Key header, when given; beats the plan's own ClientToken. */
+  readonly clientToken: string | undefined;
+  readonly idempotencyIdentity: string;
+}
+
+export interface HttpPlanRequestOptions {
+  readonly maxBodyBytes?: number;
+}
+
+/** The ClientToken an Idempotency-Key header stands for; hashed, so a key of any length gives a valid token. */
+export function clientTokenForIdempotencyKey(key: string): string {
+  return deriveClientToken(`idempotency-key:${key}`);
+}
+
+/**
+ * Middleware: checks an HTTP request in the order that costs least (method 405, size 413, content type 415,
+ * JSON 400, plan 400) and replaces the event with an HttpPlanEvent.
+ */
+export function httpPlanRequest(options: HttpPlanRequestOptions = {}): MiddlewareObj {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  return {
+    before: function readHttpPlan(request: Request) {
+      const event = request.event as FcHttpEvent;
+      if (httpMethod(event) !== 'POST') {
+        throw new HttpError(405, 'MethodNotAllowed', 'Send the plan with POST', { allow: 'POST' });
+      }
+      const byteLength = bodyByteLength(event);
+      if (byteLength > maxBodyBytes) {
+        throw new HttpError(413, 'PayloadTooLarge', `The body has ${byteLength} bytes; the limit is ${maxBodyBytes}`);
+      }
+      if (!isJsonContentType(headerValue(event, 'content-type'))) {
+        throw new HttpError(415, 'UnsupportedMediaType', 'Send the plan as JSON with Content-Type: application/json');
+      }
+      let input: unknown;
+      try {
+        input = JSON.parse(bodyText(event));
+      } catch {
+        // The parser's message quotes the body, which may hold auth_key values.
+        throw new PlanValidationError({ '(body)': ['is not valid JSON'] }, 'The body is not valid JSON');
+      }
+      const plan = requireValidPlan(input);
+      const idempotencyKey = headerValue(event, 'idempotency-key')?.trim();
+      const planEvent: HttpPlanEvent = {
+        ...event,
+        plan,
+        clientToken: idempotencyKey ? clientTokenForIdempotencyKey(idempotencyKey) : undefined,
+        idempotencyIdentity: planIdentity(plan),
+      };
+      request.event = planEvent;
+    },
+  };
+}
