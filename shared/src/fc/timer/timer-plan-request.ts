@@ -61,14 +61,16 @@ export function timerPlanRequest(): MiddlewareObj {
 }
 
 function readPayloadPlan(payload: unknown, triggerTimeMs: number): Plan {
-  if (typeof payload !== 'string' || payload.trim() === '') {
+  let input: unknown = payload;
+  // FC always sends the payload as the configured string; an object (a hand-made test event) is taken as is.
+  if (typeof payload === 'string' && payload.trim() !== '') {
+    try {
+      input = JSON.parse(payload);
+    } catch {
+      throw new PlanValidationError({ payload: ['is not valid JSON'] }, 'The timer payload is not valid JSON');
+    }
+  } else if (payload === null || typeof payload !== 'object') {
     throw new PlanValidationError({ payload: ['is required: the timer trigger payload must hold the plan as JSON'] }, 'The timer payload is empty');
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(payload);
-  } catch {
-    throw new PlanValidationError({ payload: ['is not valid JSON'] }, 'The timer payload is not valid JSON');
   }
   const resolution = resolveStartOffset(input, triggerTimeMs);
   const validation = validatePlan(resolution.input);

@@ -1,0 +1,23 @@
+// EventBridge trigger: one CloudEvent or a batch, each `data` a plan. Composition only; the logic is in the layer.
+import {
+  asyncInvocationFailure,
+  cloudEventLabel,
+  cloudEventPlans,
+  fcCredentials,
+  fcDeadline,
+  fcEventParser,
+  fcInvocationLogger,
+  initializeFcInstance,
+  middy,
+  scheduleCloudEvents,
+} from 'caster-carousel-shared';
+
+export const handler = middy(scheduleCloudEvents)
+  .use(fcDeadline())
+  .use(fcInvocationLogger())
+  .use(asyncInvocationFailure(cloudEventLabel)) // log, then throw: FC retries, then the onFailure destination gets it
+  .use(fcEventParser())
+  .use(fcCredentials())
+  .use(cloudEventPlans());
+
+export const initialize = initializeFcInstance;

@@ -1,0 +1,171 @@
+/**
+ * `npm start`: the three functions on a local FC host against the Live API emulator. Starts the emulator
+ * (demo studio, demo credentials, plus STS-style keys that only the functions get, in context.credentials),
+ * then an HTTP server that hands each request to the HTTP function as an FC 3.0 HTTP trigger event, and
+ * fires the timer and event functions from `/_local/timer` and `/_local/event`. Ctrl-C stops everything.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
+import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
+import { startFcFunction, type FcFunctionHost, type InvocationOutcome } from './fc-host';
+import { httpTriggerEvent, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+
+const REGION = 'cn-shanghai';
+// Above the HTTP function's own 256 KiB cap, so the function (not this server) answers 413 as FC would.
+const LOCAL_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+async function main(): Promise<void> {
+  const port = portFrom('PORT', 9000);
+  const emulatorPort = portFrom('EMULATOR_PORT', 8787);
+  const distDir = join(__dirname, '..');
+  const layerNodeModulesDir = join(distDir, 'layer/nodejs/node_modules');
+  if (!existsSync(join(layerNodeModulesDir, 'caster-carousel-shared')) || !existsSync(join(distDir, 'functions/http/index.js'))) {
+    throw new Error('dist/ is incomplete: run `npm run build` first (npm start does)');
+  }
+
+  // Temporary keys in the shape FC hands a function with a role; made up per run and never printed.
+  const functionCredentials = {
+    accessKeyId: `STS.Local${randomBytes(8).toString('hex')}`,
+    accessKeySecret: randomBytes(24).toString('base64url'),
+    securityToken: `CAIS${randomBytes(48).toString('base64url')}`,
+  };
+  const emulator = await startEmulator({ host: '127.0.0.1', port: emulatorPort, credentials: [DEMO_CREDENTIALS], extraCredentials: [functionCredentials] });
+  const env = { LIVE_ENDPOINT: emulator.url, CASTER_ID: DEMO_STUDIO.CasterId, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+  const functionSpec = (name: string, timeoutSeconds: number) => ({
+    name: `caster-carousel-${name}`,
+    codeDir: join(distDir, 'functions', name),
+    layerNodeModulesDir,
+    env,
+    credentials: functionCredentials,
+    timeoutSeconds,
+    region: REGION,
+    accountId: DEFAULT_ACCOUNT_ID,
+  });
+  const functions = {
+    http: startFcFunction(functionSpec('http', 30)),
+    timer: startFcFunction(functionSpec('timer', 60)),
+    event: startFcFunction(functionSpec('event', 60)),
+  };
+
+  const server = createServer((request, response) => {
+    route(request, response, functions).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'LocalHostError', message: (error as Error).message }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  // PORT=0 picks a free port: print the one actually bound.
+  const boundPort = (server.address() as { port: number }).port;
+  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url);
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping the functions, the server and the emulator...\n');
+    server.close();
+    server.closeAllConnections();
+    await Promise.all(Object.values(functions).map((fn) => fn.close()));
+    await emulator.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function route(request: IncomingMessage, response: ServerResponse, functions: Record<'http' | 'timer' | 'event', FcFunctionHost>): Promise<void> {
+  const body = await readBody(request, LOCAL_MAX_BODY_BYTES);
+  if (body === undefined) return sendJson(response, 413, { error: 'PayloadTooLarge', message: `The local host accepts at most ${LOCAL_MAX_BODY_BYTES} bytes` });
+  const url = new URL(request.url ?? '/', 'http://local');
+  if (url.pathname === '/_local/timer' || url.pathname === '/_local/event') {
+    if (request.method !== 'POST') return sendJson(response, 405, { error: 'MethodNotAllowed', message: 'Use POST' }, { allow: 'POST' });
+    return url.pathname === '/_local/timer' ? fireTimer(response, functions.timer, body, url) : fireEvent(response, functions.event, body);
+  }
+  if (url.pathname.startsWith('/_local/')) return sendJson(response, 404, { error: 'NotFound', message: 'Local endpoints: POST /_local/timer, POST /_local/event' });
+  const event = httpTriggerEvent(request, body, { accountId: DEFAULT_ACCOUNT_ID });
+  const outcome = await functions.http.invoke(Buffer.from(JSON.stringify(event)));
+  if (outcome.ok) return writeHttpTriggerResponse(response, outcome.result);
+  // An unhandled function error: FC answers with its error type in a header and the error as JSON.
+  sendJson(response, 502, outcome.error, { 'x-fc-error-type': 'UnhandledInvocationError' });
+}
+
+async function fireTimer(response: ServerResponse, timer: FcFunctionHost, body: Buffer, url: URL): Promise<void> {
+  const event = {
+    triggerTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    triggerName: url.searchParams.get('name') ?? 'local-timer',
+    payload: body.toString('utf8'),
+  };
+  sendOutcome(response, await timer.invoke(Buffer.from(JSON.stringify(event))), { triggerName: event.triggerName, triggerTime: event.triggerTime });
+}
+
+async function fireEvent(response: ServerResponse, eventFunction: FcFunctionHost, body: Buffer): Promise<void> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return sendJson(response, 400, { error: 'InvalidJson', message: 'Send a CloudEvent, a batch of them, or a plan, as JSON' });
+  }
+  const delivery = isCloudEventDelivery(parsed) ? parsed : wrapPlanInCloudEvent(parsed, { accountId: DEFAULT_ACCOUNT_ID, region: REGION });
+  sendOutcome(response, await eventFunction.invoke(Buffer.from(JSON.stringify(delivery))), {});
+}
+
+/** How an async invocation ended; on FC a failure would be retried, then sent to the onFailure destination. */
+function sendOutcome(response: ServerResponse, outcome: InvocationOutcome, fields: Record<string, unknown>): void {
+  if (outcome.ok) return sendJson(response, 200, { ...fields, result: outcome.result });
+  sendJson(response, 500, { ...fields, ...outcome.error, note: 'On FC this invocation would be retried, then sent to the onFailure destination' });
+}
+
+function sendJson(response: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(`${JSON.stringify(body, null, 2)}\n`);
+}
+
+function portFrom(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got "${text}"`);
+  return port;
+}
+
+function printInstructions(baseUrl: string, emulatorUrl: string): void {
+  const lines = [
+    '',
+    'caster-carousel: local Function Compute host',
+    `  Live API emulator   ${emulatorUrl}   (studio ${DEMO_STUDIO.CasterId})`,
+    `  HTTP function       POST ${baseUrl}/`,
+    `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
+    `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
+    '',
+    'Schedule the example plan over HTTP (the same Idempotency-Key again returns the same group):',
+    `  curl -i -X POST ${baseUrl}/ -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' --data-binary @examples/plan.json`,
+    '',
+    'Fire the timer function (its payload starts the carousel 10 minutes after the tick):',
+    `  curl -i -X POST ${baseUrl}/_local/timer --data-binary @examples/timer-payload.json`,
+    '',
+    'Deliver the plan as an EventBridge CloudEvent:',
+    `  curl -i -X POST ${baseUrl}/_local/event -H 'Content-Type: application/json' --data-binary @examples/plan.json`,
+    '',
+    'See the episode groups the studio got:',
+    `  curl -s ${emulatorUrl}/_emulator/episode-groups`,
+    '',
+    'The same with the CLI:',
+    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${DEMO_STUDIO.CasterId}`,
+    `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${DEMO_CREDENTIALS.accessKeySecret}`,
+    '  npx caster-carousel submit examples/plan.json',
+    '',
+    'Function logs (JSON lines) follow. Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

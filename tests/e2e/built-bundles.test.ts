@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFcFunction, type FcFunctionHost, type InvocationOutcome } from '../../local/fc-host';
+import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
+import { samplePlan, secretsOfTheTests, startFcTestbed, type FcTestbed } from '../support/fc-testbed';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = join(root, 'dist');
+const FUNCTIONS = ['http', 'timer', 'event'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+const LAYER_PACKAGE = 'caster-carousel-shared';
+
+function distIsComplete(): boolean {
+  return existsSync(join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE, 'index.js')) && FUNCTIONS.every((name) => existsSync(join(dist, 'functions', name, 'index.js')));
+}
+
+/** Lays a function out as FC does, in a temp folder far from any node_modules: `code/index.js` and `opt/nodejs/...`. */
+function layOutLikeFc(base: string, name: FunctionName): { codeDir: string; layerNodeModulesDir: string } {
+  const codeDir = join(base, name, 'code');
+  const optDir = join(base, name, 'opt');
+  mkdirSync(codeDir, { recursive: true });
+  cpSync(join(dist, 'functions', name, 'index.js'), join(codeDir, 'index.js'));
+  cpSync(join(dist, 'layer/nodejs'), join(optDir, 'nodejs'), { recursive: true });
+  return { codeDir, layerNodeModulesDir: join(optDir, 'nodejs/node_modules') };
+}
+
+describe('built bundles on an FC-like layout', () => {
+  let base: string;
+  let testbed: FcTestbed;
+  const output: string[] = [];
+  const hosts = {} as Record<FunctionName, FcFunctionHost>;
+
+  beforeAll(async () => {
+    // `npm test` builds first; build here when run on its own.
+    if (!distIsComplete()) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+    base = mkdtempSync(join(tmpdir(), 'caster-carousel-fc-'));
+    testbed = await startFcTestbed();
+    for (const name of FUNCTIONS) {
+      hosts[name] = startFcFunction({
+        name: `caster-carousel-${name}`,
+        ...layOutLikeFc(base, name),
+        env: { ...testbed.env },
+        credentials: TEST_STS_CREDENTIALS,
+        timeoutSeconds: 20,
+        onOutput: (text) => output.push(text),
+      });
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(hosts).map((host) => host.close()));
+    await testbed?.close();
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
+
+  it('keeps each function tiny: it requires the layer by name and bundles neither the layer nor middy', () => {
+    for (const name of FUNCTIONS) {
+      // Prepare
+      const file = join(base, name, 'code/index.js');
+      const source = readFileSync(file, 'utf8');
+
+      // Assess
+      expect(statSync(file).size).toBeLessThan(4096);
+      expect(source).toContain(`require("${LAYER_PACKAGE}")`);
+      expect(source).not.toMatch(/@middy|validateOptions/);
+      expect(source).toMatch(/handler:\(\)=>/);
+      expect(source).toMatch(/initialize:\(\)=>/);
+    }
+  });
+
+  it('ships a layer that needs nothing outside itself and Node’s built-ins', () => {
+    // Prepare
+    const layerDir = join(base, 'http/opt/nodejs/node_modules', LAYER_PACKAGE);
+    const files = readdirSync(layerDir).filter((file) => file.endsWith('.js'));
+    // Calls only: ajv keeps `'require("ajv/dist/runtime/...")'` as a string for code generation, never called here.
+    const required = files.flatMap((file) =>
+      [...readFileSync(join(layerDir, file), 'utf8').matchAll(/(?<!['"\w.])(?:require|import)\("([^"]+)"\)/g)].map((match) => match[1] as string),
+    );
+
+    // Assess
+    const builtins = new Set(builtinModules);
+    // debug (inside ioredis) tries supports-color in a try/catch and does without it.
+    const optional = new Set(['supports-color']);
+    const outside = required.filter((specifier) => !specifier.startsWith('./') && !specifier.startsWith('node:') && !builtins.has(specifier) && !optional.has(specifier));
+    expect(files).toContain('index.js');
+    expect(outside).toEqual([]);
+    for (const specifier of required.filter((entry) => entry.startsWith('./'))) expect(existsSync(join(layerDir, specifier))).toBe(true);
+  });
+
+  it('loads the layer with plain require on this Node, middy (ESM) included', () => {
+    // Act
+    const exported = execFileSync(
+      process.execPath,
+      ['-e', `const layer = require(${JSON.stringify(join(base, 'http/opt/nodejs/node_modules', LAYER_PACKAGE))}); process.stdout.write(typeof layer.middy + ' ' + typeof layer.scheduleHttpPlan)`],
+      { cwd: base, env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8' },
+    );
+
+    // Assess
+    expect(exported).toBe('function function');
+  });
+
+  it('runs the HTTP function: 201, the same group on redelivery, 400 for an invalid plan', async () => {
+    // Prepare
+    const plan = samplePlan();
+
+    // Act
+    const first = await hosts.http.invoke(httpEventBuffer({ body: plan, headers: { 'Idempotency-Key': 'e2e-http-1' } }));
+    const again = await hosts.http.invoke(httpEventBuffer({ body: plan, headers: { 'Idempotency-Key': 'e2e-http-1' } }));
+    const invalid = await hosts.http.invoke(httpEventBuffer({ body: { RepeatNum: 0 } }));
+
+    // Assess
+    const body = (outcome: InvocationOutcome) => JSON.parse((outcome as { result: { body: string } }).result.body) as Record<string, unknown>;
+    expect(first).toMatchObject({ ok: true, result: { statusCode: 201 } });
+    expect(body(again)['ProgramId']).toBe(body(first)['ProgramId']);
+    expect(invalid).toMatchObject({ ok: true, result: { statusCode: 400 } });
+    expect((await testbed.episodeGroups()).filter((group) => group.ClientToken === body(first)['ClientToken'])).toHaveLength(1);
+  });
+
+  it('runs the timer function: StartOffset resolved, a bad payload thrown as AsyncInvocationError', async () => {
+    // Prepare
+    const { StartTime: _absolute, ...plan } = samplePlan();
+
+    // Act
+    const scheduled = await hosts.timer.invoke(timerEventBuffer({ triggerTime: '2031-06-01T05:30:00Z', payload: { ...plan, StartOffset: 'PT30M' } }));
+    const refused = await hosts.timer.invoke(timerEventBuffer({ triggerTime: '2031-06-01T05:30:00Z', payload: { ...plan, StartOffset: 'P1M' } }));
+
+    // Assess
+    expect(scheduled).toMatchObject({ ok: true, result: { StartTime: '2031-06-01T06:00:00Z', ProgramId: expect.any(String) } });
+    expect(refused).toMatchObject({ ok: false, error: { errorType: 'AsyncInvocationError', errorMessage: expect.stringContaining('StartOffset') } });
+  });
+
+  it('runs the event function: a batch with one bad event schedules the others and names the bad one', async () => {
+    // Prepare
+    const batch = [
+      cloudEvent({ id: 'e2e-good-1', data: samplePlan() }),
+      cloudEvent({ id: 'e2e-bad-2', data: '{not json' }),
+      cloudEvent({ id: 'e2e-good-3', data: samplePlan() }),
+    ];
+
+    // Act
+    const outcome = await hosts.event.invoke(cloudEventBuffer(batch));
+
+    // Assess
+    expect(outcome).toMatchObject({ ok: false, error: { errorType: 'AsyncInvocationError', errorMessage: '1 of 3 triggers failed: e2e-bad-2: InvalidPlan (data: is not valid JSON)' } });
+    const groups = await testbed.episodeGroups();
+    expect(groups.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('logs JSON lines without any secret', () => {
+    // Assess
+    const text = output.join('');
+    expect(text).toContain('"message":"episode group scheduled"');
+    for (const secret of secretsOfTheTests()) expect(text).not.toContain(secret);
+  });
+});

@@ -1,0 +1,354 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveClientToken, planIdentity, type Plan } from 'caster-carousel-shared';
+import { fcContext, httpEventBuffer, ROTATED_STS_CREDENTIALS, type HttpEventOptions } from '../support/fc-events';
+import {
+  captureLogLines,
+  parseLogLines,
+  samplePlan,
+  secretsOfTheTests,
+  startFcTestbed,
+  startFunctionInstance,
+  type FcFunctionModule,
+  type FcTestbed,
+} from '../support/fc-testbed';
+
+interface HttpResult {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly isBase64Encoded: boolean;
+  readonly body: string;
+}
+
+/** Invokes the HTTP function as FC does and parses the JSON body. */
+async function call(fn: FcFunctionModule, request: HttpEventOptions, context: Parameters<typeof fcContext>[0] = {}) {
+  const result = (await fn.handler(httpEventBuffer(request), fcContext(context))) as HttpResult;
+  return { ...result, json: JSON.parse(result.body) as Record<string, unknown> };
+}
+
+const logs = captureLogLines();
+afterAll(() => logs.restore());
+
+describe('HTTP function against a healthy Live API', () => {
+  let testbed: FcTestbed;
+  let fn: FcFunctionModule;
+  beforeAll(async () => {
+    testbed = await startFcTestbed();
+    fn = await startFunctionInstance('http', testbed.env);
+  });
+  afterAll(() => testbed.close());
+
+  it('answers 201 with the episode group and schedules it with the STS keys from the context', async () => {
+    // Prepare
+    const plan = samplePlan();
+
+    // Act
+    const response = await call(fn, { body: plan });
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    expect(response.isBase64Encoded).toBe(false);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json).toEqual({ ProgramId: expect.any(String), ItemIds: [expect.any(String), expect.any(String)], RequestId: expect.any(String), ClientToken: deriveClientToken(planIdentity(plan as unknown as Plan)) });
+    const group = (await testbed.episodeGroups()).find((candidate) => candidate.ProgramId === response.json['ProgramId']);
+    expect(group?.ClientToken).toBe(response.json['ClientToken']);
+    expect(group?.StartTime).toBe(plan['StartTime']);
+  });
+
+  it('returns the same episode group when the same request is delivered again', async () => {
+    // Prepare
+    const plan = samplePlan();
+
+    // Act
+    const first = await call(fn, { body: plan });
+    const second = await call(fn, { body: plan });
+
+    // Assess
+    expect(second.statusCode).toBe(201);
+    expect(second.json['ProgramId']).toBe(first.json['ProgramId']);
+    expect(second.json['ClientToken']).toBe(first.json['ClientToken']);
+    const groups = (await testbed.episodeGroups()).filter((group) => group.ClientToken === first.json['ClientToken']);
+    expect(groups).toHaveLength(1);
+  });
+
+  it('fixes the ClientToken from the Idempotency-Key header, whatever its length or header casing', async () => {
+    // Prepare
+    const key = `order-${'x'.repeat(300)}`;
+    const plan = samplePlan();
+
+    // Act
+    const first = await call(fn, { body: plan, headers: { 'IDEMPOTENCY-KEY': key } });
+    const retry = await call(fn, { body: plan, headers: { 'idempotency-key': key } });
+
+    // Assess
+    expect(first.statusCode).toBe(201);
+    expect(first.json['ClientToken']).toBe(deriveClientToken(`idempotency-key:${key}`));
+    expect(retry.json['ProgramId']).toBe(first.json['ProgramId']);
+  });
+
+  it('uses the plan’s own ClientToken when no Idempotency-Key is given', async () => {
+    // Prepare
+    const plan = samplePlan({ ClientToken: 'client-chosen-token-0001' });
+
+    // Act
+    const response = await call(fn, { body: plan });
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    expect(response.json['ClientToken']).toBe('client-chosen-token-0001');
+  });
+
+  it('accepts a Base64-encoded body and a JSON content type with parameters', async () => {
+    // Act
+    const response = await call(fn, { body: samplePlan(), base64: true, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('answers 409 when an Idempotency-Key is reused with another plan', async () => {
+    // Prepare
+    const headers = { 'Idempotency-Key': 'reused-key-409' };
+    await call(fn, { body: samplePlan(), headers });
+
+    // Act
+    const response = await call(fn, { body: samplePlan(), headers });
+
+    // Assess
+    expect(response.statusCode).toBe(409);
+    expect(response.json).toMatchObject({ error: 'IdempotencyConflict', code: 'IdempotentParameterMismatch', requestId: expect.any(String) });
+  });
+
+  it('answers 502 with the API’s Code and RequestId for a studio that does not exist', async () => {
+    // Act
+    const response = await call(fn, { body: samplePlan({ CasterId: 'LIVEPRODUCER_POST-cn-nosuchstudio' }) });
+
+    // Assess
+    expect(response.statusCode).toBe(502);
+    expect(response.json).toMatchObject({ error: 'LiveApiError', code: 'InvalidCaster.NotFound', requestId: expect.any(String) });
+  });
+
+  it('signs each invocation with that invocation’s credentials, so rotated STS keys are used at once', async () => {
+    // Act
+    const response = await call(fn, { body: samplePlan() }, { credentials: ROTATED_STS_CREDENTIALS });
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    const request = (await testbed.addRequests()).find((entry) => entry.ClientToken === response.json['ClientToken']);
+    expect(request?.AccessKeyId).toBe(ROTATED_STS_CREDENTIALS.accessKeyId);
+  });
+
+  it('falls back to the ALIBABA_CLOUD_* variables when the function has no role', async () => {
+    // Prepare
+    Object.assign(process.env, {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: ROTATED_STS_CREDENTIALS.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: ROTATED_STS_CREDENTIALS.accessKeySecret,
+      ALIBABA_CLOUD_SECURITY_TOKEN: ROTATED_STS_CREDENTIALS.securityToken,
+    });
+
+    // Act
+    const response = await call(fn, { body: samplePlan() }, { credentials: null }).finally(() => {
+      delete process.env['ALIBABA_CLOUD_ACCESS_KEY_ID'];
+      delete process.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'];
+      delete process.env['ALIBABA_CLOUD_SECURITY_TOKEN'];
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('answers 500 InvalidConfiguration when there are no credentials at all', async () => {
+    // Act
+    const response = await call(fn, { body: samplePlan() }, { credentials: null });
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.json['error']).toBe('InvalidConfiguration');
+  });
+
+  it('fails the initializer loudly and answers 500 InvalidConfiguration when the environment is wrong', async () => {
+    // Prepare
+    const misconfigured = await startFunctionInstance('http', { ...testbed.env, LIVE_SIGNATURE_ALGORITHM: 'md5' }, { initialize: false });
+
+    // Act
+    const initialization = misconfigured.initialize(fcContext());
+    const response = await call(misconfigured, { body: samplePlan() });
+
+    // Assess
+    await expect(initialization).rejects.toThrow(/LIVE_SIGNATURE_ALGORITHM/);
+    expect(response.statusCode).toBe(500);
+    expect(response.json).toMatchObject({ error: 'InvalidConfiguration', message: expect.stringContaining('LIVE_SIGNATURE_ALGORITHM') });
+  });
+
+  it('turns an unexpected error into a 500 JSON body without details', async () => {
+    // Prepare: a body that is not a string is nothing FC sends; it breaks the size check with a TypeError.
+    const event = JSON.parse(httpEventBuffer({ body: samplePlan() }).toString()) as Record<string, unknown>;
+    event['body'] = 12345;
+
+    // Act
+    const result = (await fn.handler(Buffer.from(JSON.stringify(event)), fcContext())) as HttpResult;
+
+    // Assess
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body)).toEqual({ error: 'InternalError', message: expect.any(String) });
+    expect(result.body).not.toMatch(/TypeError|\bat \S+ \(/);
+  });
+});
+
+describe('HTTP function refusing bad requests', () => {
+  let testbed: FcTestbed;
+  let fn: FcFunctionModule;
+  beforeAll(async () => {
+    testbed = await startFcTestbed();
+    fn = await startFunctionInstance('http', testbed.env);
+  });
+  afterAll(() => testbed.close());
+
+  it('answers 405 with Allow: POST for another method', async () => {
+    // Act
+    const response = await call(fn, { method: 'GET' });
+
+    // Assess
+    expect(response.statusCode).toBe(405);
+    expect(response.headers['allow']).toBe('POST');
+    expect(response.json['error']).toBe('MethodNotAllowed');
+  });
+
+  it('answers 413 for a body over 256 KiB, before parsing it', async () => {
+    // Prepare: not even JSON, so only the size check can answer.
+    const body = 'x'.repeat(256 * 1024 + 1);
+
+    // Act
+    const response = await call(fn, { body });
+
+    // Assess
+    expect(response.statusCode).toBe(413);
+    expect(response.json['error']).toBe('PayloadTooLarge');
+  });
+
+  it('measures the cap on the decoded body, so a Base64 body just under it passes the size check', async () => {
+    // Prepare: 200 KiB decoded is about 267 KiB once Base64-encoded.
+    const body = JSON.stringify({ ...samplePlan(), padding: 'p'.repeat(200 * 1024) });
+
+    // Act
+    const response = await call(fn, { body, base64: true });
+
+    // Assess: refused for the unknown property, not for its size.
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('answers 415 for a content type that is not JSON', async () => {
+    // Act
+    const response = await call(fn, { body: samplePlan(), headers: { 'Content-Type': 'text/plain' } });
+
+    // Assess
+    expect(response.statusCode).toBe(415);
+    expect(response.json['error']).toBe('UnsupportedMediaType');
+  });
+
+  it('answers 400 for a body that is not JSON, without quoting it', async () => {
+    // Act
+    const response = await call(fn, { body: '{"StartTime": "2031-03-06T19:00:00Z", auth_key=secret' });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({ error: 'InvalidPlan', message: expect.any(String), fieldErrors: { '(body)': ['is not valid JSON'] } });
+  });
+
+  it('answers 400 with field errors for an invalid plan', async () => {
+    // Act
+    const response = await call(fn, { body: { RepeatNum: 'forever', Items: [] } });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.json['error']).toBe('InvalidPlan');
+    expect(Object.keys(response.json['fieldErrors'] as object)).toEqual(expect.arrayContaining(['StartTime', 'RepeatNum', 'Items']));
+  });
+
+  it('never sends invalid input to the Live API', async () => {
+    // Assess: every test of this group was refused before any AddCasterEpisodeGroup.
+    expect(await testbed.addRequests()).toEqual([]);
+  });
+});
+
+describe('HTTP function when the Live API is in trouble', () => {
+  it('answers 429 with Retry-After when the pacer cannot admit a request before the deadline', async () => {
+    // Prepare: a 1 s function leaves 750 ms; the pacer admits AddCasterEpisodeGroup every ~278 ms.
+    const testbed = await startFcTestbed();
+    const fn = await startFunctionInstance('http', testbed.env);
+
+    // Act
+    const responses = await Promise.all(Array.from({ length: 6 }, () => call(fn, { body: samplePlan() }, { timeoutSeconds: 1 })));
+
+    // Assess
+    const throttled = responses.filter((response) => response.statusCode === 429);
+    const created = responses.filter((response) => response.statusCode === 201);
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(created.length + throttled.length).toBe(6);
+    for (const response of throttled) {
+      expect(response.json['error']).toBe('Throttled');
+      expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
+    // The throttled ones were refused here, not by the API.
+    expect(await testbed.addRequests()).toHaveLength(created.length);
+    await testbed.close();
+  });
+
+  it('answers 429 with Retry-After when the API keeps throttling', async () => {
+    // Prepare
+    const testbed = await startFcTestbed({ faults: { throttle: 1 } });
+    const fn = await startFunctionInstance('http', testbed.env);
+
+    // Act
+    const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 3 });
+
+    // Assess
+    expect(response.statusCode).toBe(429);
+    expect(response.json).toMatchObject({ error: 'Throttled', code: 'Throttling.User' });
+    expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await testbed.close();
+  });
+
+  it('answers 503 when the API stays unavailable after retries', async () => {
+    // Prepare
+    const testbed = await startFcTestbed({ faults: { error503: 1 } });
+    const fn = await startFunctionInstance('http', testbed.env);
+
+    // Act
+    const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 5 });
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(response.json).toMatchObject({ error: 'LiveApiUnavailable', code: 'ServiceUnavailable' });
+    expect((await testbed.requests()).length).toBeGreaterThan(1);
+    await testbed.close();
+  });
+
+  it('answers 504 when the API answers later than the function can wait', async () => {
+    // Prepare: 2.5 s of latency against a 2 s function (1.5 s once the margin is kept back).
+    const testbed = await startFcTestbed({ faults: { latency: { minMs: 2_500, maxMs: 2_500, probability: 1 } } });
+    const fn = await startFunctionInstance('http', testbed.env);
+
+    // Act
+    const startedAtMs = Date.now();
+    const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 2 });
+
+    // Assess: answered within the function's own timeout.
+    expect(response.statusCode).toBe(504);
+    expect(response.json['error']).toBe('LiveApiTimeout');
+    expect(Date.now() - startedAtMs).toBeLessThan(2_000);
+    await testbed.close();
+  });
+});
+
+describe('HTTP function logs', () => {
+  it('hold requestId, caster, ClientToken, attempt and latency, and no secret', () => {
+    // Prepare
+    const entries = parseLogLines(logs.lines);
+
+    // Assess
+    const scheduled = entries.find((entry) => entry['message'] === 'live call succeeded' && entry['action'] === 'AddCasterEpisodeGroup');
+    expect(scheduled).toMatchObject({ requestId: expect.any(String), caster: expect.any(String), ClientToken: expect.any(String), attempt: 1, latencyMs: expect.any(Number) });
+    const text = logs.lines.join('\n');
+    for (const secret of secretsOfTheTests()) expect(text).not.toContain(secret);
+  });
+});

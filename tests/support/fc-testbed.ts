@@ -1,0 +1,134 @@
+/**
+ * A Live API emulator that accepts the test STS keys, plus fresh function instances pointed at it: what the
+ * function tests need to invoke handlers over real HTTP and look at what the studio received.
+ */
+import { vi } from 'vitest';
+import { DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator, type FaultSpec, type RequestLogEntry, type RunningEmulator } from '../../emulator/index';
+import { fcContext, ROTATED_STS_CREDENTIALS, TEST_STS_CREDENTIALS } from './fc-events';
+
+/** An episode group as `/_emulator/episode-groups` shows it. */
+export interface EmulatedEpisodeGroup {
+  readonly ProgramId: string;
+  readonly ClientToken: string | null;
+  readonly StartTime: string;
+  readonly RepeatNum: number;
+  readonly Items: readonly { ItemId: string; ItemName: string; VodUrl: string }[];
+}
+
+export interface FcTestbed {
+  readonly emulator: RunningEmulator;
+  /** The function environment variables for this emulator. */
+  readonly env: Readonly<Record<string, string>>;
+  episodeGroups(): Promise<EmulatedEpisodeGroup[]>;
+  requests(): Promise<RequestLogEntry[]>;
+  /** The AddCasterEpisodeGroup requests the emulator received. */
+  addRequests(): Promise<RequestLogEntry[]>;
+  close(): Promise<void>;
+}
+
+/** Starts an emulator accepting the demo pair and the test STS keys, with optional injected faults. */
+export async function startFcTestbed(options: { faults?: FaultSpec | string; seed?: number } = {}): Promise<FcTestbed> {
+  const emulator = await startEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    credentials: [DEMO_CREDENTIALS],
+    extraCredentials: [TEST_STS_CREDENTIALS, ROTATED_STS_CREDENTIALS],
+    ...(options.faults !== undefined ? { faults: options.faults, seed: options.seed ?? 7 } : {}),
+    onInternalError: () => undefined,
+  });
+  const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${emulator.url}${path}`)).json()) as T;
+  const requests = async () => (await getJson<{ Requests: RequestLogEntry[] }>('/_emulator/requests')).Requests;
+  return {
+    emulator,
+    env: { LIVE_ENDPOINT: emulator.url, CASTER_ID: DEMO_STUDIO.CasterId, LOG_LEVEL: 'info' },
+    episodeGroups: async () => (await getJson<{ EpisodeGroups: EmulatedEpisodeGroup[] }>('/_emulator/episode-groups')).EpisodeGroups,
+    requests,
+    addRequests: async () => (await requests()).filter((entry) => entry.Action === 'AddCasterEpisodeGroup'),
+    close: () => emulator.close(),
+  };
+}
+
+/** A handler module as FC loads it. */
+export interface FcFunctionModule {
+  handler(event: Buffer, context: Record<string, unknown>): Promise<unknown>;
+  initialize(context: Record<string, unknown>): Promise<void>;
+}
+
+const FUNCTION_VARIABLES = ['LIVE_ENDPOINT', 'CASTER_ID', 'LOG_LEVEL', 'REDIS_URL', 'PACING_ACCOUNT', 'LIVE_TIMEOUT_MS', 'LIVE_REGION_ID', 'LIVE_SIGNATURE_ALGORITHM'];
+
+/**
+ * Loads a function as a brand-new FC instance (fresh module state: pacer, caches) with the given environment,
+ * and runs its initializer, as FC does before the first invocation.
+ */
+export async function startFunctionInstance(
+  name: 'http' | 'timer' | 'event',
+  env: Readonly<Record<string, string>>,
+  options: { initialize?: boolean } = {},
+): Promise<FcFunctionModule> {
+  vi.resetModules();
+  for (const variable of FUNCTION_VARIABLES) delete process.env[variable];
+  Object.assign(process.env, env);
+  const module = (await importFunction(name)) as unknown as FcFunctionModule;
+  if (options.initialize !== false) await module.initialize(fcContext());
+  return module;
+}
+
+function importFunction(name: 'http' | 'timer' | 'event'): Promise<unknown> {
+  if (name === 'http') return import('../../functions/http/index');
+  if (name === 'timer') return import('../../functions/timer/index');
+  return import('../../functions/event/index');
+}
+
+/** Captures the JSON log lines written to stdout; other output passes through. */
+export function captureLogLines(): { readonly lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const original = process.stdout.write.bind(process.stdout);
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.startsWith('{')) {
+      lines.push(...text.split('\n').filter((line) => line !== ''));
+      return true;
+    }
+    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write);
+  return { lines, restore: () => spy.mockRestore() };
+}
+
+/** The log lines as objects. */
+export function parseLogLines(lines: readonly string[]): Record<string, unknown>[] {
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+let planCounter = 0;
+/** A URL query secret in every sample plan, to prove it never reaches a log line. */
+export const SAMPLE_AUTH_KEY = '1893456000-0-0-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+
+/** A valid plan, unique per call (so each gets its own ClientToken), with an auth_key in its VodUrl. */
+export function samplePlan(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  planCounter += 1;
+  return {
+    StartTime: '2031-03-06T19:00:00Z',
+    RepeatNum: 0,
+    Items: [
+      { ItemName: `Episode ${planCounter}-a`, VodUrl: `https://cdn.example.com/carousel/ep${planCounter}.mp4?auth_key=${SAMPLE_AUTH_KEY}` },
+      { ItemName: `Episode ${planCounter}-b`, VodUrl: 'https://cdn.example.com/carousel/outro.flv' },
+    ],
+    ...overrides,
+  };
+}
+
+/** Every form a secret of the tests could take in a log line. */
+export function secretsOfTheTests(): string[] {
+  const raw = [
+    TEST_STS_CREDENTIALS.accessKeySecret,
+    TEST_STS_CREDENTIALS.securityToken,
+    ROTATED_STS_CREDENTIALS.accessKeySecret,
+    ROTATED_STS_CREDENTIALS.securityToken,
+    SAMPLE_AUTH_KEY,
+    DEMO_CREDENTIALS.accessKeySecret,
+  ];
+  const studioAuthKeys = [DEMO_STUDIO.CallbackUrl, DEMO_STUDIO.SideOutputUrl]
+    .map((url) => /auth_key=([^&]+)/.exec(url ?? '')?.[1])
+    .filter((key): key is string => Boolean(key));
+  return [...raw, ...raw.map((secret) => encodeURIComponent(secret)), ...studioAuthKeys];
+}
