@@ -8,6 +8,7 @@ import {
   fcEventParser,
   fcInvocationLogger,
   initializeFcInstance,
+  preStopFcInstance,
   middy,
   scheduleCloudEvents,
 } from 'caster-carousel-shared';
@@ -21,3 +22,4 @@ export const handler = middy(scheduleCloudEvents)
   .use(cloudEventPlans());
 
 export const initialize = initializeFcInstance;
+export const preStop = preStopFcInstance;

@@ -7,6 +7,7 @@ import {
   httpErrorResponse,
   httpPlanRequest,
   initializeFcInstance,
+  preStopFcInstance,
   middy,
   scheduleHttpPlan,
 } from 'caster-carousel-shared';
@@ -20,3 +21,4 @@ export const handler = middy(scheduleHttpPlan)
   .use(httpPlanRequest());
 
 export const initialize = initializeFcInstance;
+export const preStop = preStopFcInstance;

@@ -6,6 +6,7 @@ import {
   fcEventParser,
   fcInvocationLogger,
   initializeFcInstance,
+  preStopFcInstance,
   middy,
   scheduleTimerPlan,
   timerLabel,
@@ -21,3 +22,4 @@ export const handler = middy(scheduleTimerPlan)
   .use(timerPlanRequest());
 
 export const initialize = initializeFcInstance;
+export const preStop = preStopFcInstance;

@@ -70,6 +70,7 @@ describe('built bundles on an FC-like layout', () => {
       expect(source).not.toMatch(/@middy|validateOptions/);
       expect(source).toMatch(/handler:\(\)=>/);
       expect(source).toMatch(/initialize:\(\)=>/);
+      expect(source).toMatch(/preStop:\(\)=>/);
     }
   });
 

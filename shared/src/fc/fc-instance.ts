@@ -26,6 +26,11 @@ export function getFcInstance(env: NodeJS.ProcessEnv = process.env): FcInstance 
   return instance;
 }
 
+/** The instance state if it was created, without creating it. */
+export function peekFcInstance(): FcInstance | undefined {
+  return instance;
+}
+
 /** Builds fresh instance state from the environment; throws ConfigurationError naming a bad variable. */
 export function createFcInstance(env: NodeJS.ProcessEnv = process.env): FcInstance {
   const environment = readEnvironment(env);

@@ -16,6 +16,7 @@ export { fcInvocationLogger } from './fc-invocation-logger';
 export { getFcInstance, createFcInstance } from './fc-instance';
 export type { FcInstance } from './fc-instance';
 export { initializeFcInstance } from './fc-initialize';
+export { preStopFcInstance } from './fc-pre-stop';
 export { scheduleDependenciesFor } from './live-dependencies';
 export { classifyError, toSeconds } from './error-classification';
 export type { ErrorClassification } from './error-classification';
