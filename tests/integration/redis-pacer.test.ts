@@ -95,3 +95,26 @@ describe('the Redis pacer shares one schedule between processes', () => {
     expect(warnings[0].message).toContain('Redis pacing unavailable');
   });
 });
+
+describe('warming the Redis pacer up', () => {
+  it('connects ahead of the first request, and only warns when Redis is not there', async () => {
+    // Prepare
+    const server = await startRedisServer();
+    const lines: string[] = [];
+    const logger = createLogger({ write: (line) => lines.push(line) });
+    const live = createRedisPacer({ redisUrl: server.url, accountKey: 'warm', logger });
+    const dead = createRedisPacer({ redisUrl: `redis://127.0.0.1:${await freePort()}`, logger, commandTimeoutMs: 200 });
+    const inspector = new Redis(server.url);
+
+    // Act
+    await live.warmUp?.();
+    await dead.warmUp?.();
+    const clients = await inspector.client('LIST');
+
+    // Assess: the live pacer holds a connection before any acquire; the dead one warned once and threw nothing.
+    expect(String(clients).split('\n').filter(Boolean).length).toBe(2);
+    expect(lines.map((line) => JSON.parse(line).message)).toEqual(['Redis pacing unavailable at start, pacing in this process until it answers']);
+    await Promise.all([live.close?.(), dead.close?.(), inspector.quit()]);
+    await server.stop();
+  });
+});

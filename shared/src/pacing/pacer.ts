@@ -5,6 +5,8 @@ export interface Pacer {
    * after `deadlineAtMs` (epoch milliseconds), without spending a slot.
    */
   acquire(action: string, deadlineAtMs: number): Promise<void>;
+  /** Opens what the pacer needs (a Redis connection) ahead of the first request, e.g. in FC's initializer. */
+  warmUp?(): Promise<void>;
   /** Releases connections or timers the pacer holds. */
   close?(): Promise<void>;
 }

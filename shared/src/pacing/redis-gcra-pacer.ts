@@ -123,6 +123,13 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
       if (!admitted) throw new ThrottledError(action, waitUs / 1000);
       if (waitUs > 0) await sleep(waitUs / 1000);
     },
+    async warmUp() {
+      try {
+        await connection();
+      } catch (error) {
+        logger.warn('Redis pacing unavailable at start, pacing in this process until it answers', { error: redactText(String((error as Error)?.message ?? error)) });
+      }
+    },
     async close() {
       const pending = redis;
       redis = undefined;

@@ -13,7 +13,7 @@ export function headerValue(event: FcHttpEvent, name: string): string | undefine
 
 /** The request method, upper-cased; FC puts it in requestContext.http.method. */
 export function httpMethod(event: FcHttpEvent): string | undefined {
-  return event.requestContext?.http?.method?.toUpperCase();
+  return typeof event?.requestContext?.http?.method === 'string' ? event.requestContext.http.method.toUpperCase() : undefined;
 }
 
 /** The body's size in bytes once decoded, computed without decoding it (so an oversized body costs nothing). */
