@@ -8,6 +8,8 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Scans every test file's output for secrets: no log line of any test may carry one.
+    setupFiles: ['tests/support/capture-output-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

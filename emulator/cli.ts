@@ -182,8 +182,10 @@ export async function runEmulatorCommand(argv: readonly string[], io: EmulatorCo
     stderr.write(`caster-carousel emulator: ${(error as Error).message}\n`);
     return error instanceof EmulatorConfigError ? 2 : 1;
   }
+  // Listen for signals before announcing the address: a script may stop us as soon as it reads the banner.
+  const stopped = waitForStop(io.signal);
   stdout.write(banner(emulator, options.castersFile === undefined));
-  const reason = await waitForStop(io.signal);
+  const reason = await stopped;
   await emulator.close();
   stdout.write(`Emulator stopped (${reason}).\n`);
   return 0;

@@ -180,12 +180,16 @@ describe('HTTP function against a healthy Live API', () => {
   });
 
   it('turns an unexpected error into a 500 JSON body without details', async () => {
-    // Prepare: a body that is not a string is nothing FC sends; it breaks the size check with a TypeError.
-    const event = JSON.parse(httpEventBuffer({ body: samplePlan() }).toString()) as Record<string, unknown>;
-    event['body'] = 12345;
+    // Prepare: a context that breaks when read is nothing FC sends, so nothing in the layer expects it.
+    const context = fcContext();
+    Object.defineProperty(context, 'credentials', {
+      get() {
+        throw new TypeError('credentials exploded at /somewhere/internal.js:1:1');
+      },
+    });
 
     // Act
-    const result = (await fn.handler(Buffer.from(JSON.stringify(event)), fcContext())) as HttpResult;
+    const result = (await fn.handler(httpEventBuffer({ body: samplePlan() }), context)) as HttpResult;
 
     // Assess
     expect(result.statusCode).toBe(500);

@@ -102,7 +102,7 @@ describe('warming the Redis pacer up', () => {
     const server = await startRedisServer();
     const lines: string[] = [];
     const logger = createLogger({ write: (line) => lines.push(line) });
-    const live = createRedisPacer({ redisUrl: server.url, accountKey: 'warm', logger });
+    const live = createRedisPacer({ redisUrl: server.url, accountKey: 'warm', logger, commandTimeoutMs: 5_000 });
     const dead = createRedisPacer({ redisUrl: `redis://127.0.0.1:${await freePort()}`, logger, commandTimeoutMs: 200 });
     const inspector = new Redis(server.url);
 

@@ -18,13 +18,13 @@ export function httpMethod(event: FcHttpEvent): string | undefined {
 
 /** The body's size in bytes once decoded, computed without decoding it (so an oversized body costs nothing). */
 export function bodyByteLength(event: FcHttpEvent): number {
-  const body = event.body ?? '';
+  const body = bodyField(event);
   return event.isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
 }
 
 /** The body as text: Base64 bodies (FC's encoding for binary content) are decoded as UTF-8. */
 export function bodyText(event: FcHttpEvent): string {
-  const body = event.body ?? '';
+  const body = bodyField(event);
   return event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
 }
 
@@ -33,4 +33,10 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
+}
+
+// FC always sends the body as a string, but the event is untrusted input: anything else reads as no body,
+// which the JSON check then refuses with a 400.
+function bodyField(event: FcHttpEvent): string {
+  return typeof event.body === 'string' ? event.body : '';
 }
