@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO, type RunningEmulator } from '../../emulator/index';
 import { acs3Authorization, sha256Hex } from '../../shared/src/signing/acs3-signature';
 import type { Credentials } from '../../shared/src/signing/credentials';
-import { canonicalQueryString, formEncode } from '../../shared/src/signing/percent-encode';
+import { canonicalQueryString } from '../../shared/src/signing/percent-encode';
 import { API_VERSION, listEpisodeGroups, rawRequest, useEmulators, utcSeconds, type RawAnswer } from './support';
 
 const start = useEmulators();
@@ -24,7 +24,7 @@ interface Acs3Call {
 function acs3Call(emulator: RunningEmulator, request: Acs3Call): Promise<RawAnswer> {
   const method = request.method ?? 'POST';
   const credentials = request.credentials ?? DEMO_CREDENTIALS;
-  const body = method === 'POST' ? formEncode(request.params) : '';
+  const body = method === 'POST' ? canonicalQueryString(request.params) : '';
   const query = method === 'GET' ? request.params : {};
   const headers: Record<string, string> = {
     host: new URL(emulator.url).host,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO, type CasterConfig } from '../../emulator/index';
-import { formEncode } from '../../shared/src/signing/percent-encode';
+import { canonicalQueryString } from '../../shared/src/signing/percent-encode';
 import { signRpcV1 } from '../../shared/src/signing/rpc-v1-signature';
 import {
   API_VERSION,
@@ -161,10 +161,10 @@ describe('operation answers', () => {
     );
     const { Action, Version, Signature, ...rest } = signed;
     // Act
-    const answer = await rawRequest(`${emulator.url}/?${formEncode({ Action: Action!, Version: Version!, Signature: Signature! })}`, {
+    const answer = await rawRequest(`${emulator.url}/?${canonicalQueryString({ Action: Action!, Version: Version!, Signature: Signature! })}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body: formEncode(rest),
+      body: canonicalQueryString(rest),
     });
     // Assess
     expect(answer.status).toBe(200);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { acs3Authorization, sha256Hex } from '../signing/acs3-signature';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
-import { canonicalQueryString, formEncode, percentEncode } from '../signing/percent-encode';
-import { rpcV1Signature, rpcV1StringToSignFromCanonical } from '../signing/rpc-v1-signature';
+import { canonicalQueryString } from '../signing/percent-encode';
+import { encodeSignedRpcV1 } from '../signing/rpc-v1-signature';
 
 export const LIVE_API_VERSION = '2016-11-01';
 
@@ -52,14 +52,7 @@ function signV1(input: SigningInput, nonce: string): SignedRequest {
   };
   if (input.credentials.securityToken) common['SecurityToken'] = input.credentials.securityToken;
   const unsigned = { ...input.params, ...common };
-  // Encode once: the sorted pairs are both what is signed and, with the signature slotted in, what is sent
-  // (in sorted order, byte for byte what Alibaba's own SDK sends).
-  const names = Object.keys(unsigned).sort();
-  const pairs = names.map((name) => `${percentEncode(name)}=${percentEncode(unsigned[name]!)}`);
-  const signature = rpcV1Signature(rpcV1StringToSignFromCanonical(input.method, pairs.join('&')), input.credentials.accessKeySecret);
-  const signatureIndex = names.findIndex((name) => name > 'Signature');
-  pairs.splice(signatureIndex === -1 ? pairs.length : signatureIndex, 0, `Signature=${percentEncode(signature)}`);
-  const encoded = pairs.join('&');
+  const { signature, encoded } = encodeSignedRpcV1(input.method, unsigned, input.credentials.accessKeySecret);
   const signedParams = { ...unsigned, Signature: signature };
   if (input.method === 'GET') {
     return { method: 'GET', url: new URL(`/?${encoded}`, input.endpoint), headers: {}, signedParams };
@@ -75,7 +68,7 @@ function signV1(input: SigningInput, nonce: string): SignedRequest {
 
 function signAcs3(input: SigningInput, nonce: string): SignedRequest {
   // RPC parameters travel in the form body on POST (no URL length limit for long episode lists), in the query on GET.
-  const body = input.method === 'POST' ? formEncode(input.params) : '';
+  const body = input.method === 'POST' ? canonicalQueryString(input.params) : '';
   const query = input.method === 'GET' ? input.params : {};
   const headers: Record<string, string> = {
     host: input.endpoint.host,

@@ -1,6 +1,5 @@
 import { ThrottledError } from '../errors';
 import { silentLogger, type Logger } from '../logging/logger';
-import { redactText } from '../logging/redact';
 import { createGcraPacer } from './gcra-pacer';
 import { emissionIntervalMs, LIVE_API_LIMITS_PER_SECOND, sleepMs, type Pacer } from './pacer';
 
@@ -114,7 +113,7 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
         fallbackLogged = false;
       } catch (error) {
         if (!fallbackLogged) {
-          logger.warn('Redis pacing unavailable, pacing in this process only', { action, error: redactText(String((error as Error)?.message ?? error)) });
+          logger.warn('Redis pacing unavailable, pacing in this process only', { action, error });
           fallbackLogged = true;
         }
         return fallback.acquire(action, deadlineAtMs);
@@ -127,7 +126,7 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
       try {
         await connection();
       } catch (error) {
-        logger.warn('Redis pacing unavailable at start, pacing in this process until it answers', { error: redactText(String((error as Error)?.message ?? error)) });
+        logger.warn('Redis pacing unavailable at start, pacing in this process until it answers', { error });
       }
     },
     async close() {
