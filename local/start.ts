@@ -14,7 +14,7 @@ import { startFcFunction, type FcFunctionHost, type InvocationOutcome } from './
 import { httpTriggerEvent, readBody, writeHttpTriggerResponse } from './http-trigger-event';
 
 const REGION = 'cn-shanghai';
-// Above the HTTP function's own 256 KiB cap, so the function (not this server) answers 413 as FC would.
+// Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
 const LOCAL_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveClientToken, planIdentity, type Plan } from 'caster-carousel-shared';
+import { deriveClientToken, MAX_BODY_BYTES, planIdentity, type Plan } from 'caster-carousel-shared';
 import { fcContext, httpEventBuffer, ROTATED_STS_CREDENTIALS, type HttpEventOptions } from '../support/fc-events';
 import {
   captureLogLines,
@@ -217,9 +217,9 @@ describe('HTTP function refusing bad requests', () => {
     expect(response.json['error']).toBe('MethodNotAllowed');
   });
 
-  it('answers 413 for a body over 256 KiB, before parsing it', async () => {
+  it('answers 413 for a body over the 1 MiB cap, before parsing it', async () => {
     // Prepare: not even JSON, so only the size check can answer.
-    const body = 'x'.repeat(256 * 1024 + 1);
+    const body = 'x'.repeat(MAX_BODY_BYTES + 1);
 
     // Act
     const response = await call(fn, { body });
@@ -230,8 +230,8 @@ describe('HTTP function refusing bad requests', () => {
   });
 
   it('measures the cap on the decoded body, so a Base64 body just under it passes the size check', async () => {
-    // Prepare: 200 KiB decoded is about 267 KiB once Base64-encoded.
-    const body = JSON.stringify({ ...samplePlan(), padding: 'p'.repeat(200 * 1024) });
+    // Prepare: 900 KiB decoded is about 1.2 MiB once Base64-encoded.
+    const body = JSON.stringify({ ...samplePlan(), padding: 'p'.repeat(900 * 1024) });
 
     // Act
     const response = await call(fn, { body, base64: true });

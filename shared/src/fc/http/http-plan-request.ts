@@ -9,11 +9,11 @@ import { requireValidPlan } from '../require-valid-plan';
 import { bodyByteLength, bodyText, headerValue, httpMethod, isJsonContentType } from './http-event';
 
 /**
- * The largest body accepted, in decoded bytes: 256 KiB. The largest valid plan (100 items with 2048-character
- * URLs, see PLAN_LIMITS) is about 210 KB of JSON, so every valid plan fits and anything bigger is refused
- * before it is parsed.
+ * The largest body accepted, in decoded bytes: 1 MiB. The largest valid plan (every field at its limit, in
+ * 4-byte UTF-8 characters) is 881,571 bytes of compact JSON (tests/unit/fc/http-body-cap.test.ts measures
+ * it), so every valid plan sent as compact UTF-8 JSON fits; anything bigger is refused before it is parsed.
  */
-export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The HTTP event once the request passed every check: the plan and how its ClientToken is chosen. */
 export interface HttpPlanEvent extends FcHttpEvent {
