@@ -7,7 +7,7 @@ import { handleApiRequest, type ApiHandlerDeps, type HandledApiRequest } from '.
 import { claimedAccessKeyId, signatureAlgorithmOf, type SignedRequest } from './authenticate';
 import type { FaultDecision, FaultInjector } from './faults';
 import { answerInspection, INSPECTION_PREFIX, type InspectionDeps } from './inspection';
-import { redactParams, redactValue } from './redact';
+import { redactParams, redactText } from './redact';
 import type { RequestLog } from './request-log';
 import { readRequestParams } from './request-params';
 
@@ -92,11 +92,12 @@ async function handleApi(request: IncomingMessage, response: ServerResponse, dep
   const handled: HandledApiRequest = handleApiRequest(signed, fault.kind, deps.api);
   const { outcome } = handled;
 
-  const shown = (value: string | undefined): string | null => (value === undefined ? null : redactValue(value.slice(0, 200), deps.knownSecrets));
+  // Redact before truncating: a secret cut in half would no longer match.
+  const shown = (value: string | undefined): string | null => (value === undefined ? null : redactText(value, deps.knownSecrets).slice(0, 200));
   deps.requestLog.record({
     Time: new Date(arrivalMs).toISOString(),
     Method: signed.method,
-    Path: redactValue(rawPath, deps.knownSecrets),
+    Path: redactText(rawPath, deps.knownSecrets),
     Action: shown(handled.action),
     AccessKeyId: shown(handled.caller?.accessKeyId ?? claimedAccessKeyId(signed)),
     SignatureAlgorithm: signatureAlgorithmOf(request.headers),

@@ -34,6 +34,21 @@ describe('inspection endpoints', () => {
     }
   });
 
+  it('never show a long secret sent in the wrong place, not even its first characters', async () => {
+    // Prepare: a client that swapped its AccessKeyId and a long STS token, and sends the token as a ClientToken.
+    const longToken = `CAIS${'t0k3n'.repeat(70)}`;
+    const emulator = await start({ extraCredentials: [{ accessKeyId: 'STS.LongToken', accessKeySecret: 'long-token-secret', securityToken: longToken }] });
+    await callError(call(popClient(emulator, { accessKeyId: longToken, accessKeySecret: 'x' }), 'DescribeCasterConfig', { CasterId: DEMO_STUDIO.CasterId }));
+    await callError(call(popClient(emulator), 'AddCasterEpisodeGroup', episodeGroupParams({ ClientToken: `${longToken}zz` })));
+
+    // Act
+    const requests = await rawRequest(`${emulator.url}/_emulator/requests`);
+
+    // Assess: neither the whole token nor the 200 characters a log field keeps.
+    expect(requests.text).not.toContain(longToken.slice(0, 200));
+    expect(requests.text).not.toContain(longToken.slice(0, 40));
+  });
+
   it('list episode groups with their fields, URLs redacted', async () => {
     // Prepare
     const emulator = await start();

@@ -30,7 +30,7 @@ export function registerSecret(value: string | undefined): void {
  * that SignatureDoesNotMatch echoes: an STS token with `+`, `/` or `=` appears there as `%252B`, `%252F`, `%253D`).
  * Most-encoded first, so a longer form is never left half-replaced by a shorter one.
  */
-function secretForms(secret: string): string[] {
+export function secretForms(secret: string): string[] {
   let once: string;
   try {
     once = percentEncode(secret);
@@ -40,18 +40,30 @@ function secretForms(secret: string): string[] {
   return [...new Set([percentEncode(once), once, encodeURIComponent(secret), secret])];
 }
 
-/** Replaces `auth_key` values, signatures and registered secret values inside free text. */
-export function redactText(text: string): string {
-  let result = text
-    .replace(AUTH_KEY_IN_URL, `$1${REDACTED}`)
-    .replace(AUTH_KEY_IN_ENCODED_URL, `$1${REDACTED}`)
-    .replace(SIGNATURE_IN_TEXT, `$1${REDACTED}`);
-  for (const forms of knownSecrets.values()) {
+/** True for a key whose value is secret whatever it holds (AccessKeySecret, SecurityToken, Signature...). */
+export function isSecretKey(name: string): boolean {
+  return SECRET_KEY.test(name);
+}
+
+/** Replaces `auth_key` values in URLs, plain or percent-encoded once or twice, inside free text. */
+export function redactAuthKeys(text: string): string {
+  return text.replace(AUTH_KEY_IN_URL, `$1${REDACTED}`).replace(AUTH_KEY_IN_ENCODED_URL, `$1${REDACTED}`);
+}
+
+/** Replaces every wire form (see secretForms) of the given secrets inside free text. */
+export function redactSecretForms(text: string, formsPerSecret: Iterable<readonly string[]>): string {
+  let result = text;
+  for (const forms of formsPerSecret) {
     for (const form of forms) {
       if (result.includes(form)) result = result.split(form).join(REDACTED);
     }
   }
   return result;
+}
+
+/** Replaces `auth_key` values, signatures and registered secret values inside free text. */
+export function redactText(text: string): string {
+  return redactSecretForms(redactAuthKeys(text).replace(SIGNATURE_IN_TEXT, `$1${REDACTED}`), knownSecrets.values());
 }
 
 /** A deep copy of a value with secret keys, `auth_key` values and registered secrets redacted. */
