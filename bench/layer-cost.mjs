@@ -109,25 +109,10 @@ const PLAN = {
 };
 const CREDENTIALS = { accessKeyId: 'LTAI5tBenchKeyId', accessKeySecret: 'bench-access-key-secret', securityToken: 'CAIS-bench-sts-token+/=' };
 
-/** AddCasterEpisodeGroup's form parameters, items numbered from 1 (what operations.episodeGroupParams builds). */
-function episodeGroupParams(plan) {
-  const params = {
-    CallbackUrl: plan.CallbackUrl,
-    ClientToken: plan.ClientToken,
-    DomainName: plan.DomainName,
-    RepeatNum: String(plan.RepeatNum),
-    SideOutputUrl: plan.SideOutputUrl,
-    StartTime: plan.StartTime,
-  };
-  plan.Items.forEach((item, index) => {
-    params[`Item.${index + 1}.ItemName`] = item.ItemName;
-    params[`Item.${index + 1}.VodUrl`] = item.VodUrl;
-  });
-  return params;
-}
-
 // Ours: the built layer, as a function loads it.
 const layer = requireFromRoot(paths.layer);
+// The layer's own parameter builder, so both stacks sign exactly what a function sends.
+const { episodeGroupParams } = layer;
 const client = layer.createLiveClient({ credentials: CREDENTIALS, regionId: 'cn-shanghai' });
 function validateWithLayer(plan) {
   const result = layer.validatePlan(plan);

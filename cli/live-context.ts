@@ -1,7 +1,8 @@
 import { readEnvironment, type Environment } from '../shared/src/config/environment';
 import { ConfigurationError } from '../shared/src/errors';
 import { createCasterConfigCache } from '../shared/src/live/caster-config-cache';
-import { createLiveClient, type LiveClient } from '../shared/src/live/live-client';
+import { createLiveClientFromEnvironment } from '../shared/src/config/live-client-from-environment';
+import type { LiveClient } from '../shared/src/live/live-client';
 import { createLogger, type Logger } from '../shared/src/logging/logger';
 import { createPacerFromEnvironment } from '../shared/src/pacing/pacer-from-environment';
 import type { ScheduleDependencies } from '../shared/src/schedule/schedule-carousel';
@@ -25,15 +26,9 @@ export function createLiveContext(io: CliIo, options: { requireCredentials: bool
   // CLI logs go to stderr so stdout stays the JSON result; quiet unless LOG_LEVEL asks for more.
   const logger = createLogger({ level: io.env['LOG_LEVEL'] ? environment.logLevel : 'warn', write: (line) => io.stderr(`${line}\n`) });
   const pacer = createPacerFromEnvironment(environment, logger);
-  const client = createLiveClient({
-    endpoint: environment.endpoint,
-    regionId: environment.regionId,
-    credentials: environment.credentials ?? { accessKeyId: '<ALIBABA_CLOUD_ACCESS_KEY_ID>', accessKeySecret: 'unset-secret' },
-    signatureAlgorithm: environment.signatureAlgorithm,
-    timeoutMs: environment.timeoutMs,
-    pacer,
-    logger,
-  });
+  // Without credentials only --dry-run gets here; it shows placeholders and sends nothing.
+  const credentials = environment.credentials ?? { accessKeyId: '<ALIBABA_CLOUD_ACCESS_KEY_ID>', accessKeySecret: 'unset-secret' };
+  const client = createLiveClientFromEnvironment(environment, { credentials, pacer, logger });
   const dependencies: ScheduleDependencies = {
     client,
     configCache: createCasterConfigCache(),

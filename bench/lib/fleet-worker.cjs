@@ -19,14 +19,7 @@ const logger = shared.createLogger({
 });
 const environment = shared.readEnvironment(process.env);
 const pacer = shared.createPacerFromEnvironment(environment, logger);
-const client = shared.createLiveClient({
-  endpoint: environment.endpoint,
-  regionId: environment.regionId,
-  credentials: environment.credentials,
-  timeoutMs: environment.timeoutMs,
-  pacer,
-  logger,
-});
+const client = shared.createLiveClientFromEnvironment(environment, { credentials: environment.credentials, pacer, logger });
 const configCache = shared.createCasterConfigCache();
 const TIMEOUT_MS = Number(process.env.BENCH_DEADLINE_MS || 120000);
 
@@ -37,7 +30,7 @@ process.on('message', async (message) => {
     message.plans.map(async (plan) => {
       const startedAtMs = Date.now();
       try {
-        const result = await shared.scheduleCarousel({ plan, idempotencyIdentity: shared.planIdentity(plan), deadlineAtMs }, { client, configCache, logger });
+        const result = await shared.scheduleCarousel({ plan, deadlineAtMs }, { client, configCache, logger });
         return { ok: true, startedAtMs, answeredAtMs: Date.now(), clientToken: result.ClientToken };
       } catch (error) {
         return { ok: false, startedAtMs, answeredAtMs: Date.now(), code: error.code || error.name };

@@ -3,7 +3,7 @@ import { PlanValidationError } from '../../shared/src/errors';
 import { episodeGroupParams } from '../../shared/src/live/operations';
 import type { Plan } from '../../shared/src/plan/plan';
 import { validatePlan } from '../../shared/src/plan/validate-plan';
-import { chooseClientToken, planIdentity, scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
+import { chooseClientToken, scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
 import { EXIT_OK, printJson, type CliIo } from '../cli-io';
 import { createLiveContext } from '../live-context';
 
@@ -21,7 +21,7 @@ export async function submitCommand(args: readonly string[], io: CliIo): Promise
       printJson(io, describeDryRun(plan, context.dependencies.defaultCasterId, context.client.prepare));
       return EXIT_OK;
     }
-    const result = await scheduleCarousel({ plan, idempotencyIdentity: planIdentity(plan) }, context.dependencies);
+    const result = await scheduleCarousel({ plan }, context.dependencies);
     printJson(io, { ProgramId: result.ProgramId, ItemIds: result.ItemIds, RequestId: result.RequestId, ClientToken: result.ClientToken });
     return EXIT_OK;
   } finally {
@@ -69,7 +69,7 @@ function describeDryRun(plan: Plan, defaultCasterId: string | undefined, prepare
     StartTime: plan.StartTime,
     RepeatNum: plan.RepeatNum,
     Items: plan.Items,
-    ClientToken: chooseClientToken({ plan, idempotencyIdentity: planIdentity(plan) }),
+    ClientToken: chooseClientToken({ plan }),
   });
   const request = prepare('AddCasterEpisodeGroup', params, 'POST');
   return {

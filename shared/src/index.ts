@@ -12,7 +12,7 @@ export { acs3Authorization, acs3CanonicalRequest, acs3StringToSign, acs3Signatur
 export { percentEncode, canonicalQueryString } from './signing/percent-encode';
 export { createLiveClient, DEFAULT_LIVE_ENDPOINT, DEFAULT_REGION_ID } from './live/live-client';
 export type { LiveClient, LiveClientOptions, CallOptions, CredentialsSource } from './live/live-client';
-export { describeCasterConfig, addCasterEpisodeGroup, deleteCasterEpisodeGroup, parseItemIds } from './live/operations';
+export { describeCasterConfig, addCasterEpisodeGroup, deleteCasterEpisodeGroup, episodeGroupParams, parseItemIds } from './live/operations';
 export type { CasterConfig, EpisodeGroupRequest, EpisodeGroupResult } from './live/operations';
 export { createCasterConfigCache } from './live/caster-config-cache';
 export type { CasterConfigCache } from './live/caster-config-cache';
@@ -24,8 +24,9 @@ export { createLogger, silentLogger, parseLogLevel } from './logging/logger';
 export type { Logger, LogLevel, LogFields } from './logging/logger';
 export { redact, redactText, registerSecret, REDACTED } from './logging/redact';
 export { readEnvironment, credentialsFromEnvironment } from './config/environment';
+export { createLiveClientFromEnvironment } from './config/live-client-from-environment';
 export type { Environment } from './config/environment';
-export { scheduleCarousel, resolveEpisodeGroup, planIdentity, chooseClientToken } from './schedule/schedule-carousel';
+export { scheduleCarousel, resolveEpisodeGroup, lookUpStudio, planIdentity, chooseClientToken } from './schedule/schedule-carousel';
 export type { ScheduleDependencies, ScheduleRequest, ScheduleResult } from './schedule/schedule-carousel';
 // The Function Compute adapters, and middy itself: bundled into the layer once, so each function stays tiny.
 export { default as middy } from '@middy/core';

@@ -23,10 +23,10 @@ export interface FcDeadlineOptions {
 }
 
 /**
- * Middleware: gives the context `startedAtMs`, `deadlineAtMs` and `getRemainingTimeInMillis()`, since FC's
- * context has no clock of its own. Register it first so the clock starts as early as possible. (middy reads
- * getRemainingTimeInMillis before any middleware runs, so its own early-timeout race stays off: our
- * deadline bounds every Live API attempt instead.)
+ * Middleware: gives the context `startedAtMs` and `deadlineAtMs`, since FC's context has no clock of its own.
+ * Register it first so the clock starts as early as possible. (No `getRemainingTimeInMillis` for middy's
+ * early-timeout race: middy reads it before any middleware runs, so our deadline bounds every Live API
+ * attempt instead.)
  */
 export function fcDeadline(options: FcDeadlineOptions = {}): MiddlewareObj {
   const now = options.now ?? Date.now;
@@ -37,7 +37,6 @@ export function fcDeadline(options: FcDeadlineOptions = {}): MiddlewareObj {
       const deadlineAtMs = deadlineAtMsFor(startedAtMs, context.function?.timeout, options.safetyMarginMs);
       context.startedAtMs = startedAtMs;
       context.deadlineAtMs = deadlineAtMs;
-      context.getRemainingTimeInMillis = () => Math.max(0, deadlineAtMs - now());
     },
   };
 }

@@ -1,5 +1,5 @@
-import { createLiveClient } from '../live/live-client';
-import { describeCasterConfig } from '../live/operations';
+import { createLiveClientFromEnvironment } from '../config/live-client-from-environment';
+import { lookUpStudio } from '../schedule/schedule-carousel';
 import { credentialsFromContext } from './fc-credentials';
 import { getFcInstance } from './fc-instance';
 import type { FcContext } from './fc-types';
@@ -24,20 +24,9 @@ export async function initializeFcInstance(context: FcContext): Promise<void> {
   if (casterId && credentials) {
     const timeoutMs = (context.function?.initializationTimeout ?? 3) * 1000;
     const deadlineAtMs = startedAtMs + Math.min(WARM_UP_BUDGET_MS, timeoutMs / 2);
-    const client = createLiveClient({
-      endpoint: instance.environment.endpoint,
-      regionId: instance.environment.regionId,
-      credentials,
-      signatureAlgorithm: instance.environment.signatureAlgorithm,
-      timeoutMs: instance.environment.timeoutMs,
-      pacer: instance.pacer,
-      logger,
-      retry: { maxAttempts: 1 },
-    });
+    const client = createLiveClientFromEnvironment(instance.environment, { credentials, pacer: instance.pacer, logger, retry: { maxAttempts: 1 } });
     try {
-      await instance.configCache.get(client.regionId, casterId, () =>
-        describeCasterConfig(client, casterId, { deadlineAtMs, logFields: { caster: casterId } }),
-      );
+      await lookUpStudio(casterId, { client, configCache: instance.configCache }, deadlineAtMs);
     } catch (error) {
       logger.warn('could not warm the studio configuration; the first invocation fetches it', { caster: casterId, error });
     }

@@ -41,8 +41,6 @@ export interface InvocationContext extends FcContext {
   startedAtMs: number;
   /** Epoch ms past which no Live API attempt starts: FC's timeout minus a safety margin. */
   deadlineAtMs: number;
-  /** Milliseconds left until `deadlineAtMs`, for code written against the AWS Lambda context. */
-  getRemainingTimeInMillis: () => number;
   /** This invocation's credentials: `context.credentials`, else the ALIBABA_CLOUD_* variables. */
   liveCredentials: Credentials | undefined;
   /** The instance logger with this invocation's requestId and function name. */

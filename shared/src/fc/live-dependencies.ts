@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors';
-import { createLiveClient } from '../live/live-client';
+import { createLiveClientFromEnvironment } from '../config/live-client-from-environment';
 import type { ScheduleDependencies } from '../schedule/schedule-carousel';
 import { getFcInstance } from './fc-instance';
 import type { InvocationContext } from './fc-types';
@@ -14,14 +14,6 @@ export function scheduleDependenciesFor(context: InvocationContext): ScheduleDep
   if (!credentials) {
     throw new ConfigurationError('No credentials: give the function a role (FC then passes context.credentials) or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   }
-  const client = createLiveClient({
-    endpoint: environment.endpoint,
-    regionId: environment.regionId,
-    credentials,
-    signatureAlgorithm: environment.signatureAlgorithm,
-    timeoutMs: environment.timeoutMs,
-    pacer,
-    logger: context.invocationLogger,
-  });
+  const client = createLiveClientFromEnvironment(environment, { credentials, pacer, logger: context.invocationLogger });
   return { client, configCache, defaultCasterId: environment.defaultCasterId, logger: context.invocationLogger };
 }

@@ -1,7 +1,7 @@
 import { ConfigurationError, PlanValidationError } from '../errors';
 import { canonicalJson, deriveClientToken } from '../idempotency/client-token';
 import { silentLogger, type Logger } from '../logging/logger';
-import type { CasterConfigCache } from '../live/caster-config-cache';
+import type { CasterConfigCache, CasterConfigLookup } from '../live/caster-config-cache';
 import type { LiveClient } from '../live/live-client';
 import { addCasterEpisodeGroup, describeCasterConfig, type EpisodeGroupRequest, type EpisodeGroupResult } from '../live/operations';
 import type { Plan } from '../plan/plan';
@@ -18,8 +18,11 @@ export interface ScheduleDependencies {
 export interface ScheduleRequest {
   /** A plan that already passed validatePlan. */
   readonly plan: Plan;
-  /** What makes this trigger unique (a canonical plan, a timer tick, an event id); the ClientToken derives from it. */
-  readonly idempotencyIdentity: string;
+  /**
+   * What makes this trigger unique, when not the plan itself; the ClientToken derives from it. Only read when
+   * neither `clientToken` nor the plan's own ClientToken is given, so the plan's canonical form is computed lazily.
+   */
+  readonly idempotencyIdentity?: string | undefined;
   /** A ClientToken fixed by the caller, e.g. from an Idempotency-Key header; beats the plan's own. */
   readonly clientToken?: string | undefined;
   /** Epoch ms past which nothing more is attempted. */
@@ -39,7 +42,7 @@ export function planIdentity(plan: Plan): string {
 
 /** Chooses the ClientToken: the caller's, else the plan's, else one derived from the trigger's identity. */
 export function chooseClientToken(request: Pick<ScheduleRequest, 'plan' | 'idempotencyIdentity' | 'clientToken'>): string {
-  return request.clientToken ?? request.plan.ClientToken ?? deriveClientToken(request.idempotencyIdentity);
+  return request.clientToken ?? request.plan.ClientToken ?? deriveClientToken(request.idempotencyIdentity ?? planIdentity(request.plan));
 }
 
 /**
@@ -62,11 +65,8 @@ export async function resolveEpisodeGroup(
       CasterId: ['is required when CallbackUrl and DomainName are not both given (or set CASTER_ID)'],
     });
   }
-  const { client, configCache } = dependencies;
   const logger = dependencies.logger ?? silentLogger;
-  const lookup = await configCache.get(client.regionId, casterId, () =>
-    describeCasterConfig(client, casterId, { deadlineAtMs: request.deadlineAtMs, logFields: { caster: casterId } }),
-  );
+  const lookup = await lookUpStudio(casterId, dependencies, request.deadlineAtMs);
   if (lookup.source === 'stale') {
     logger.warn('serving a stale studio configuration after a failed refresh', { caster: casterId, error: lookup.refreshError });
   }
@@ -76,6 +76,16 @@ export async function resolveEpisodeGroup(
     throw new ConfigurationError(`Studio ${casterId} has no ${callbackUrl ? 'DomainName' : 'CallbackUrl'} in DescribeCasterConfig; give it in the plan`);
   }
   return { ...base, CallbackUrl: callbackUrl, DomainName: domainName, SideOutputUrl: plan.SideOutputUrl ?? lookup.config.SideOutputUrl };
+}
+
+/** A studio's DescribeCasterConfig, through the cache: the one way scheduling and warm-ups read it. */
+export function lookUpStudio(
+  casterId: string,
+  dependencies: Pick<ScheduleDependencies, 'client' | 'configCache'>,
+  deadlineAtMs: number | undefined,
+): Promise<CasterConfigLookup> {
+  const { client, configCache } = dependencies;
+  return configCache.get(client.regionId, casterId, () => describeCasterConfig(client, casterId, { deadlineAtMs, logFields: { caster: casterId } }));
 }
 
 /** Schedules one validated plan: studio configuration, then one paced, retried, idempotent AddCasterEpisodeGroup. */

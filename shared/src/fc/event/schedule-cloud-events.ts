@@ -37,7 +37,7 @@ async function scheduleEntry(entry: CloudEventEntry, context: InvocationContext,
   try {
     const base = dependencies();
     const result = await scheduleCarousel(
-      { plan: entry.plan, idempotencyIdentity: entry.clientToken, clientToken: entry.clientToken, deadlineAtMs: context.deadlineAtMs },
+      { plan: entry.plan, clientToken: entry.clientToken, deadlineAtMs: context.deadlineAtMs },
       { ...base, logger: context.invocationLogger.child({ eventId: entry.id, eventSource: entry.source }) },
     );
     return { id: entry.id, source: entry.source, status: 'scheduled', ...result };

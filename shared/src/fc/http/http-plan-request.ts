@@ -2,7 +2,6 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { PlanValidationError } from '../../errors';
 import { deriveClientToken } from '../../idempotency/client-token';
 import type { Plan } from '../../plan/plan';
-import { planIdentity } from '../../schedule/schedule-carousel';
 import { HttpError } from '../fc-errors';
 import type { FcHttpEvent } from '../fc-types';
 import { requireValidPlan } from '../require-valid-plan';
@@ -20,7 +19,6 @@ export interface HttpPlanEvent extends FcHttpEvent {
   readonly plan: Plan;
   /** From the Idempotency-Key header, when given; beats the plan's own ClientToken. */
   readonly clientToken: string | undefined;
-  readonly idempotencyIdentity: string;
 }
 
 export interface HttpPlanRequestOptions {
@@ -64,7 +62,6 @@ export function httpPlanRequest(options: HttpPlanRequestOptions = {}): Middlewar
         ...event,
         plan,
         clientToken: idempotencyKey ? clientTokenForIdempotencyKey(idempotencyKey) : undefined,
-        idempotencyIdentity: planIdentity(plan),
       };
       request.event = planEvent;
     },

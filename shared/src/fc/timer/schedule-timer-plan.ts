@@ -13,7 +13,7 @@ export interface TimerResult extends ScheduleResult {
 /** Timer handler core: schedules the tick's plan with the tick's ClientToken. */
 export async function scheduleTimerPlan(event: TimerPlanEvent, context: InvocationContext): Promise<TimerResult> {
   const result = await scheduleCarousel(
-    { plan: event.plan, idempotencyIdentity: event.idempotencyIdentity, clientToken: event.clientToken, deadlineAtMs: context.deadlineAtMs },
+    { plan: event.plan, clientToken: event.clientToken, deadlineAtMs: context.deadlineAtMs },
     scheduleDependenciesFor(context),
   );
   return { ...result, triggerName: event.triggerName, triggerTime: event.triggerTime, StartTime: event.plan.StartTime };

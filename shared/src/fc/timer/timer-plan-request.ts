@@ -14,7 +14,6 @@ export interface TimerPlanEvent extends FcTimerEvent {
   readonly plan: Plan;
   /** Derived from the tick and the plan, so a redelivered tick never schedules twice. */
   readonly clientToken: string;
-  readonly idempotencyIdentity: string;
 }
 
 /** Names a tick in logs and errors: `triggerName@triggerTime`. */
@@ -50,7 +49,6 @@ export function timerPlanRequest(): MiddlewareObj {
         triggerTime: event.triggerTime,
         payload: event.payload,
         plan,
-        idempotencyIdentity: identity,
         // Beats a ClientToken inside the payload: a recurring timer repeating one token would make every tick after
         // the first an IdempotentParameterMismatch.
         clientToken: deriveClientToken(identity),
