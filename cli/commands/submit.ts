@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { PlanValidationError } from '../../shared/src/errors';
 import { episodeGroupParams } from '../../shared/src/live/operations';
 import type { Plan } from '../../shared/src/plan/plan';
-import { validatePlan } from '../../shared/src/plan/validate-plan';
+import { parsePlanJson, requireValidPlan } from '../../shared/src/plan/require-valid-plan';
 import { chooseClientToken, scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
 import { EXIT_OK, printJson, type CliIo } from '../cli-io';
 import { createLiveContext } from '../live-context';
@@ -39,16 +39,8 @@ async function readPlanText(source: string, io: CliIo): Promise<string> {
 }
 
 function parsePlan(text: string, source: string): Plan {
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch {
-    // The parser's message quotes the input, which may hold auth_key values: say only that it is not JSON.
-    throw new PlanValidationError({ '(root)': [`${source === '-' ? 'standard input' : source} is not valid JSON`] });
-  }
-  const validation = validatePlan(input);
-  if (!validation.ok) throw new PlanValidationError(validation.fieldErrors);
-  return validation.plan;
+  const where = source === '-' ? 'standard input' : source;
+  return requireValidPlan(parsePlanJson(text, where, `${where} is not valid JSON`));
 }
 
 type Prepare = (action: string, params: Readonly<Record<string, string>>, httpMethod?: 'GET' | 'POST') => {

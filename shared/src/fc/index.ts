@@ -23,7 +23,6 @@ export type { ErrorClassification } from './error-classification';
 export { AsyncInvocationError, describeTriggerFailure } from './async-invocation-error';
 export type { TriggerFailure } from './async-invocation-error';
 export { asyncInvocationFailure } from './async-invocation-failure';
-export { requireValidPlan } from './require-valid-plan';
 export { httpPlanRequest, clientTokenForIdempotencyKey, MAX_BODY_BYTES } from './http/http-plan-request';
 export type { HttpPlanEvent } from './http/http-plan-request';
 export { httpErrorResponse, errorResponse } from './http/http-error-response';

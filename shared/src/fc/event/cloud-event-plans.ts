@@ -2,7 +2,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { PlanValidationError } from '../../errors';
 import { canonicalJson, deriveClientToken } from '../../idempotency/client-token';
 import type { Plan } from '../../plan/plan';
-import { validatePlan } from '../../plan/validate-plan';
+import { parsePlanJson, requireValidPlan } from '../../plan/require-valid-plan';
 import { describeTriggerFailure, type TriggerFailure } from '../async-invocation-error';
 import { InvalidEventError } from '../fc-errors';
 import type { CloudEvent } from '../fc-types';
@@ -41,19 +41,16 @@ export function readCloudEvent(event: unknown, index: number): CloudEventEntry {
   if (typeof record.id !== 'string' || record.id === '' || !source) {
     return fail(new InvalidEventError({ ...(source ? {} : { source: ['is required'] }), ...(typeof record.id === 'string' && record.id !== '' ? {} : { id: ['is required'] }) }, 'the CloudEvent needs an id and a source'));
   }
-  let input = record.data;
-  if (input === undefined || input === null) return fail(new PlanValidationError({ data: ['is required: the plan'] }, 'the CloudEvent has no data'));
-  if (typeof input === 'string') {
-    try {
-      input = JSON.parse(input);
-    } catch {
-      return fail(new PlanValidationError({ data: ['is not valid JSON'] }, 'the CloudEvent data is not valid JSON'));
-    }
+  const data = record.data;
+  if (data === undefined || data === null) return fail(new PlanValidationError({ data: ['is required: the plan'] }, 'the CloudEvent has no data'));
+  let plan: Plan;
+  try {
+    plan = requireValidPlan(typeof data === 'string' ? parsePlanJson(data, 'data', 'the CloudEvent data is not valid JSON') : data);
+  } catch (error) {
+    return fail(error as PlanValidationError);
   }
-  const validation = validatePlan(input);
-  if (!validation.ok) return fail(new PlanValidationError(validation.fieldErrors));
   // The token uses the raw id; logs and outcomes show the printable label.
-  return { ok: true, index, id, source, plan: validation.plan, clientToken: cloudEventClientToken(source, record.id) };
+  return { ok: true, index, id, source, plan, clientToken: cloudEventClientToken(source, record.id) };
 }
 
 /**

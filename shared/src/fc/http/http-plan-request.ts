@@ -1,10 +1,9 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { PlanValidationError } from '../../errors';
 import { deriveClientToken } from '../../idempotency/client-token';
 import type { Plan } from '../../plan/plan';
 import { HttpError } from '../fc-errors';
+import { parsePlanJson, requireValidPlan } from '../../plan/require-valid-plan';
 import type { FcHttpEvent } from '../fc-types';
-import { requireValidPlan } from '../require-valid-plan';
 import { bodyByteLength, bodyText, headerValue, httpMethod, isJsonContentType } from './http-event';
 
 /**
@@ -49,14 +48,7 @@ export function httpPlanRequest(options: HttpPlanRequestOptions = {}): Middlewar
       if (!isJsonContentType(headerValue(event, 'content-type'))) {
         throw new HttpError(415, 'UnsupportedMediaType', 'Send the plan as JSON with Content-Type: application/json');
       }
-      let input: unknown;
-      try {
-        input = JSON.parse(bodyText(event));
-      } catch {
-        // The parser's message quotes the body, which may hold auth_key values.
-        throw new PlanValidationError({ '(body)': ['is not valid JSON'] }, 'The body is not valid JSON');
-      }
-      const plan = requireValidPlan(input);
+      const plan = requireValidPlan(parsePlanJson(bodyText(event), '(body)', 'The body is not valid JSON'));
       const idempotencyKey = headerValue(event, 'idempotency-key')?.trim();
       const planEvent: HttpPlanEvent = {
         ...event,

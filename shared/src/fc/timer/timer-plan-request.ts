@@ -2,6 +2,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { PlanValidationError } from '../../errors';
 import { canonicalJson, deriveClientToken } from '../../idempotency/client-token';
 import type { FieldErrors, Plan } from '../../plan/plan';
+import { parsePlanJson } from '../../plan/require-valid-plan';
 import { validatePlan } from '../../plan/validate-plan';
 import { planIdentity } from '../../schedule/schedule-carousel';
 import { InvalidEventError } from '../fc-errors';
@@ -62,11 +63,7 @@ function readPayloadPlan(payload: unknown, triggerTimeMs: number): Plan {
   let input: unknown = payload;
   // FC always sends the payload as the configured string; an object (a hand-made test event) is taken as is.
   if (typeof payload === 'string' && payload.trim() !== '') {
-    try {
-      input = JSON.parse(payload);
-    } catch {
-      throw new PlanValidationError({ payload: ['is not valid JSON'] }, 'The timer payload is not valid JSON');
-    }
+    input = parsePlanJson(payload, 'payload', 'The timer payload is not valid JSON');
   } else if (payload === null || typeof payload !== 'object') {
     throw new PlanValidationError({ payload: ['is required: the timer trigger payload must hold the plan as JSON'] }, 'The timer payload is empty');
   }
