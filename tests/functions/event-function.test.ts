@@ -1,39 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cloudEventClientToken, type AsyncInvocationError, type CloudEventsResult } from 'caster-carousel-shared';
 import { cloudEvent, cloudEventBuffer, fcContext } from '../support/fc-events';
-import {
-  captureLogLines,
-  samplePlan,
-  secretsOfTheTests,
-  startFcTestbed,
-  startFunctionInstance,
-  type FcFunctionModule,
-  type FcTestbed,
-} from '../support/fc-testbed';
+import { captureLogLines, samplePlan, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
 
 // Each test file loads fresh function instances (vi.resetModules), so errors are checked by name, not class.
 const logs = captureLogLines();
 afterAll(() => logs.restore());
 
 describe('event function', () => {
-  let testbed: FcTestbed;
-  let fn: FcFunctionModule;
-  beforeAll(async () => {
-    testbed = await startFcTestbed();
-    fn = await startFunctionInstance('event', testbed.env);
-  });
-  afterAll(() => testbed.close());
+  const subject = useFunction('event');
 
   it('schedules the plan of a single CloudEvent under a ClientToken derived from source and id', async () => {
     // Prepare
     const event = cloudEvent({ id: 'evt-single-1', source: 'acs.test.single', data: samplePlan() });
 
     // Act
-    const result = (await fn.handler(cloudEventBuffer(event), fcContext())) as CloudEventsResult;
+    const result = (await subject.fn.handler(cloudEventBuffer(event), fcContext())) as CloudEventsResult;
 
     // Assess
     expect(result.outcomes).toEqual([expect.objectContaining({ id: 'evt-single-1', status: 'scheduled', ClientToken: cloudEventClientToken('acs.test.single', 'evt-single-1') })]);
-    const groups = await testbed.episodeGroups();
+    const groups = await subject.testbed.episodeGroups();
     expect(groups.some((group) => group.ClientToken === cloudEventClientToken('acs.test.single', 'evt-single-1'))).toBe(true);
   });
 
@@ -42,7 +28,7 @@ describe('event function', () => {
     const event = cloudEvent({ id: 'evt-string-data', data: JSON.stringify(samplePlan()), aliyunpublishtime: '2031-04-30T22:00:01.179PRC' });
 
     // Act
-    const result = (await fn.handler(cloudEventBuffer(event), fcContext())) as CloudEventsResult;
+    const result = (await subject.fn.handler(cloudEventBuffer(event), fcContext())) as CloudEventsResult;
 
     // Assess
     expect(result.outcomes[0]).toMatchObject({ id: 'evt-string-data', status: 'scheduled' });
@@ -58,25 +44,25 @@ describe('event function', () => {
     ];
 
     // Act
-    const failure = await fn.handler(cloudEventBuffer(batch), fcContext()).catch((error: unknown) => error);
+    const failure = await subject.fn.handler(cloudEventBuffer(batch), fcContext()).catch((error: unknown) => error);
 
     // Assess
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
     const error = failure as AsyncInvocationError;
     expect(error.message).toBe('1 of 3 triggers failed: batch-bad-2: InvalidPlan (Items: is required)');
     expect(error.failures).toEqual([expect.objectContaining({ id: 'batch-bad-2', source: 'acs.test.batch', reason: 'InvalidPlan', fieldErrors: { Items: ['is required'] } })]);
-    const tokens = (await testbed.episodeGroups()).map((group) => group.ClientToken);
+    const tokens = (await subject.testbed.episodeGroups()).map((group) => group.ClientToken);
     expect(tokens).toContain(cloudEventClientToken('acs.test.batch', 'batch-good-1'));
     expect(tokens).toContain(cloudEventClientToken('acs.test.batch', 'batch-good-3'));
     expect(tokens).not.toContain(cloudEventClientToken('acs.test.batch', 'batch-bad-2'));
 
     // Act again: FC redelivers the failed batch.
-    const groupCount = (await testbed.episodeGroups()).length;
-    const retry = await fn.handler(cloudEventBuffer(batch), fcContext()).catch((retryError: unknown) => retryError);
+    const groupCount = (await subject.testbed.episodeGroups()).length;
+    const retry = await subject.fn.handler(cloudEventBuffer(batch), fcContext()).catch((retryError: unknown) => retryError);
 
     // Assess: still failing for the bad event, and no duplicate group for the good ones.
     expect(retry).toHaveProperty('name', 'AsyncInvocationError');
-    expect(await testbed.episodeGroups()).toHaveLength(groupCount);
+    expect(await subject.testbed.episodeGroups()).toHaveLength(groupCount);
   });
 
   it('schedules nothing twice when a whole batch is redelivered', async () => {
@@ -84,14 +70,14 @@ describe('event function', () => {
     const batch = [1, 2, 3].map((n) => cloudEvent({ id: `redelivered-${n}`, source: 'acs.test.redelivery', data: samplePlan() }));
 
     // Act
-    const first = (await fn.handler(cloudEventBuffer(batch), fcContext())) as CloudEventsResult;
-    const again = (await fn.handler(cloudEventBuffer(batch), fcContext())) as CloudEventsResult;
+    const first = (await subject.fn.handler(cloudEventBuffer(batch), fcContext())) as CloudEventsResult;
+    const again = (await subject.fn.handler(cloudEventBuffer(batch), fcContext())) as CloudEventsResult;
 
     // Assess
     const programIds = (result: CloudEventsResult) => result.outcomes.map((outcome) => (outcome.status === 'scheduled' ? outcome.ProgramId : undefined));
     expect(programIds(again)).toEqual(programIds(first));
     const tokens = batch.map((event) => cloudEventClientToken('acs.test.redelivery', String(event['id'])));
-    expect((await testbed.episodeGroups()).filter((group) => tokens.includes(group.ClientToken ?? ''))).toHaveLength(3);
+    expect((await subject.testbed.episodeGroups()).filter((group) => tokens.includes(group.ClientToken ?? ''))).toHaveLength(3);
   });
 
   it('fails an event without an id or source on its own, naming it by position', async () => {
@@ -99,7 +85,7 @@ describe('event function', () => {
     const batch = [cloudEvent({ id: 'fine-1', data: samplePlan() }), { specversion: '1.0', data: samplePlan() }];
 
     // Act
-    const failure = await fn.handler(cloudEventBuffer(batch), fcContext()).catch((error: unknown) => error as AsyncInvocationError);
+    const failure = await subject.fn.handler(cloudEventBuffer(batch), fcContext()).catch((error: unknown) => error as AsyncInvocationError);
 
     // Assess
     expect((failure as AsyncInvocationError).failures).toEqual([expect.objectContaining({ id: '#1', reason: 'InvalidEvent' })]);
@@ -108,7 +94,7 @@ describe('event function', () => {
 
   it('throws for a delivery that is not JSON at all', async () => {
     // Act
-    const failure = await fn.handler(Buffer.from('not json'), fcContext()).catch((error: unknown) => error);
+    const failure = await subject.fn.handler(Buffer.from('not json'), fcContext()).catch((error: unknown) => error);
 
     // Assess
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
@@ -117,20 +103,18 @@ describe('event function', () => {
 });
 
 describe('event function when the Live API fails', () => {
-  it('throws, naming every event that could not be scheduled', async () => {
-    // Prepare
-    const testbed = await startFcTestbed({ faults: { error503: 1 } });
-    const fn = await startFunctionInstance('event', testbed.env);
-    const batch = [cloudEvent({ id: 'down-1', data: samplePlan() }), cloudEvent({ id: 'down-2', data: samplePlan() })];
+  it('throws, naming every event that could not be scheduled', () =>
+    withFunction('event', { faults: { error503: 1 } }, async ({ fn }) => {
+      // Prepare
+      const batch = [cloudEvent({ id: 'down-1', data: samplePlan() }), cloudEvent({ id: 'down-2', data: samplePlan() })];
 
-    // Act
-    const failure = await fn.handler(cloudEventBuffer(batch), fcContext({ timeoutSeconds: 4 })).catch((error: unknown) => error);
+      // Act
+      const failure = await fn.handler(cloudEventBuffer(batch), fcContext({ timeoutSeconds: 4 })).catch((error: unknown) => error);
 
-    // Assess
-    expect(failure).toHaveProperty('name', 'AsyncInvocationError');
-    expect((failure as Error).message).toMatch(/^2 of 2 triggers failed: down-1: LiveApiUnavailable .*; down-2: LiveApiUnavailable /);
-    await testbed.close();
-  });
+      // Assess
+      expect(failure).toHaveProperty('name', 'AsyncInvocationError');
+      expect((failure as Error).message).toMatch(/^2 of 2 triggers failed: down-1: LiveApiUnavailable .*; down-2: LiveApiUnavailable /);
+    }));
 });
 
 describe('event function logs', () => {
@@ -138,6 +122,6 @@ describe('event function logs', () => {
     // Assess
     const text = logs.lines.join('\n');
     expect(logs.lines.length).toBeGreaterThan(0);
-    for (const secret of secretsOfTheTests()) expect(text).not.toContain(secret);
+    expect(secretLeaksIn(text)).toEqual([]);
   });
 });

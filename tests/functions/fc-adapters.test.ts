@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   classifyError,
   ConfigurationError,
@@ -14,7 +14,7 @@ import {
   ThrottledError,
 } from 'caster-carousel-shared';
 import { fcContext, httpEvent } from '../support/fc-events';
-import { captureLogLines, startFcTestbed, startFunctionInstance, type FcFunctionModule, type FcTestbed } from '../support/fc-testbed';
+import { captureLogLines, useFunction } from '../support/fc-testbed';
 
 describe('parseIsoDurationSeconds', () => {
   it.each([
@@ -148,17 +148,9 @@ describe('classifyError', () => {
 });
 
 describe('HTTP handler on arbitrary input', () => {
-  let testbed: FcTestbed;
-  let fn: FcFunctionModule;
   const logs = captureLogLines();
-  beforeAll(async () => {
-    testbed = await startFcTestbed();
-    fn = await startFunctionInstance('http', testbed.env);
-  });
-  afterAll(async () => {
-    logs.restore();
-    await testbed.close();
-  });
+  const subject = useFunction('http');
+  afterAll(() => logs.restore());
 
   it('always answers with a JSON response and never throws', async () => {
     await fc.assert(
@@ -172,7 +164,7 @@ describe('HTTP handler on arbitrary input', () => {
         ),
         async (eventText) => {
           // Act
-          const result = (await fn.handler(Buffer.from(eventText), fcContext())) as { statusCode: number; body: string };
+          const result = (await subject.fn.handler(Buffer.from(eventText), fcContext())) as { statusCode: number; body: string };
 
           // Assess
           expect(result.statusCode).toBeGreaterThanOrEqual(400);
@@ -181,6 +173,6 @@ describe('HTTP handler on arbitrary input', () => {
       ),
       { numRuns: 150 },
     );
-    expect(await testbed.addRequests()).toEqual([]);
+    expect(await subject.testbed.addRequests()).toEqual([]);
   });
 });

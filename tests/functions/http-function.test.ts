@@ -1,16 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { deriveClientToken, MAX_BODY_BYTES, planIdentity, type Plan } from 'caster-carousel-shared';
 import { fcContext, httpEventBuffer, ROTATED_STS_CREDENTIALS, type HttpEventOptions } from '../support/fc-events';
-import {
-  captureLogLines,
-  parseLogLines,
-  samplePlan,
-  secretsOfTheTests,
-  startFcTestbed,
-  startFunctionInstance,
-  type FcFunctionModule,
-  type FcTestbed,
-} from '../support/fc-testbed';
+import { captureLogLines, parseLogLines, samplePlan, secretLeaksIn, startFunctionInstance, useFunction, withFunction, type FcFunctionModule } from '../support/fc-testbed';
 
 interface HttpResult {
   readonly statusCode: number;
@@ -29,27 +20,21 @@ const logs = captureLogLines();
 afterAll(() => logs.restore());
 
 describe('HTTP function against a healthy Live API', () => {
-  let testbed: FcTestbed;
-  let fn: FcFunctionModule;
-  beforeAll(async () => {
-    testbed = await startFcTestbed();
-    fn = await startFunctionInstance('http', testbed.env);
-  });
-  afterAll(() => testbed.close());
+  const subject = useFunction('http');
 
   it('answers 201 with the episode group and schedules it with the STS keys from the context', async () => {
     // Prepare
     const plan = samplePlan();
 
     // Act
-    const response = await call(fn, { body: plan });
+    const response = await call(subject.fn, { body: plan });
 
     // Assess
     expect(response.statusCode).toBe(201);
     expect(response.isBase64Encoded).toBe(false);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.json).toEqual({ ProgramId: expect.any(String), ItemIds: [expect.any(String), expect.any(String)], RequestId: expect.any(String), ClientToken: deriveClientToken(planIdentity(plan as unknown as Plan)) });
-    const group = (await testbed.episodeGroups()).find((candidate) => candidate.ProgramId === response.json['ProgramId']);
+    const group = (await subject.testbed.episodeGroups()).find((candidate) => candidate.ProgramId === response.json['ProgramId']);
     expect(group?.ClientToken).toBe(response.json['ClientToken']);
     expect(group?.StartTime).toBe(plan['StartTime']);
   });
@@ -59,14 +44,14 @@ describe('HTTP function against a healthy Live API', () => {
     const plan = samplePlan();
 
     // Act
-    const first = await call(fn, { body: plan });
-    const second = await call(fn, { body: plan });
+    const first = await call(subject.fn, { body: plan });
+    const second = await call(subject.fn, { body: plan });
 
     // Assess
     expect(second.statusCode).toBe(201);
     expect(second.json['ProgramId']).toBe(first.json['ProgramId']);
     expect(second.json['ClientToken']).toBe(first.json['ClientToken']);
-    const groups = (await testbed.episodeGroups()).filter((group) => group.ClientToken === first.json['ClientToken']);
+    const groups = (await subject.testbed.episodeGroups()).filter((group) => group.ClientToken === first.json['ClientToken']);
     expect(groups).toHaveLength(1);
   });
 
@@ -76,8 +61,8 @@ describe('HTTP function against a healthy Live API', () => {
     const plan = samplePlan();
 
     // Act
-    const first = await call(fn, { body: plan, headers: { 'IDEMPOTENCY-KEY': key } });
-    const retry = await call(fn, { body: plan, headers: { 'idempotency-key': key } });
+    const first = await call(subject.fn, { body: plan, headers: { 'IDEMPOTENCY-KEY': key } });
+    const retry = await call(subject.fn, { body: plan, headers: { 'idempotency-key': key } });
 
     // Assess
     expect(first.statusCode).toBe(201);
@@ -90,7 +75,7 @@ describe('HTTP function against a healthy Live API', () => {
     const plan = samplePlan({ ClientToken: 'client-chosen-token-0001' });
 
     // Act
-    const response = await call(fn, { body: plan });
+    const response = await call(subject.fn, { body: plan });
 
     // Assess
     expect(response.statusCode).toBe(201);
@@ -99,7 +84,7 @@ describe('HTTP function against a healthy Live API', () => {
 
   it('accepts a Base64-encoded body and a JSON content type with parameters', async () => {
     // Act
-    const response = await call(fn, { body: samplePlan(), base64: true, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    const response = await call(subject.fn, { body: samplePlan(), base64: true, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
 
     // Assess
     expect(response.statusCode).toBe(201);
@@ -108,10 +93,10 @@ describe('HTTP function against a healthy Live API', () => {
   it('answers 409 when an Idempotency-Key is reused with another plan', async () => {
     // Prepare
     const headers = { 'Idempotency-Key': 'reused-key-409' };
-    await call(fn, { body: samplePlan(), headers });
+    await call(subject.fn, { body: samplePlan(), headers });
 
     // Act
-    const response = await call(fn, { body: samplePlan(), headers });
+    const response = await call(subject.fn, { body: samplePlan(), headers });
 
     // Assess
     expect(response.statusCode).toBe(409);
@@ -120,7 +105,7 @@ describe('HTTP function against a healthy Live API', () => {
 
   it('answers 502 with the API’s Code and RequestId for a studio that does not exist', async () => {
     // Act
-    const response = await call(fn, { body: samplePlan({ CasterId: 'LIVEPRODUCER_POST-cn-nosuchstudio' }) });
+    const response = await call(subject.fn, { body: samplePlan({ CasterId: 'LIVEPRODUCER_POST-cn-nosuchstudio' }) });
 
     // Assess
     expect(response.statusCode).toBe(502);
@@ -129,11 +114,11 @@ describe('HTTP function against a healthy Live API', () => {
 
   it('signs each invocation with that invocation’s credentials, so rotated STS keys are used at once', async () => {
     // Act
-    const response = await call(fn, { body: samplePlan() }, { credentials: ROTATED_STS_CREDENTIALS });
+    const response = await call(subject.fn, { body: samplePlan() }, { credentials: ROTATED_STS_CREDENTIALS });
 
     // Assess
     expect(response.statusCode).toBe(201);
-    const request = (await testbed.addRequests()).find((entry) => entry.ClientToken === response.json['ClientToken']);
+    const request = (await subject.testbed.addRequests()).find((entry) => entry.ClientToken === response.json['ClientToken']);
     expect(request?.AccessKeyId).toBe(ROTATED_STS_CREDENTIALS.accessKeyId);
   });
 
@@ -146,7 +131,7 @@ describe('HTTP function against a healthy Live API', () => {
     });
 
     // Act
-    const response = await call(fn, { body: samplePlan() }, { credentials: null }).finally(() => {
+    const response = await call(subject.fn, { body: samplePlan() }, { credentials: null }).finally(() => {
       delete process.env['ALIBABA_CLOUD_ACCESS_KEY_ID'];
       delete process.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'];
       delete process.env['ALIBABA_CLOUD_SECURITY_TOKEN'];
@@ -158,7 +143,7 @@ describe('HTTP function against a healthy Live API', () => {
 
   it('answers 500 InvalidConfiguration when there are no credentials at all', async () => {
     // Act
-    const response = await call(fn, { body: samplePlan() }, { credentials: null });
+    const response = await call(subject.fn, { body: samplePlan() }, { credentials: null });
 
     // Assess
     expect(response.statusCode).toBe(500);
@@ -167,7 +152,7 @@ describe('HTTP function against a healthy Live API', () => {
 
   it('fails the initializer loudly and answers 500 InvalidConfiguration when the environment is wrong', async () => {
     // Prepare
-    const misconfigured = await startFunctionInstance('http', { ...testbed.env, LIVE_SIGNATURE_ALGORITHM: 'md5' }, { initialize: false });
+    const misconfigured = await startFunctionInstance('http', { ...subject.testbed.env, LIVE_SIGNATURE_ALGORITHM: 'md5' }, { initialize: false });
 
     // Act
     const initialization = misconfigured.initialize(fcContext());
@@ -189,7 +174,7 @@ describe('HTTP function against a healthy Live API', () => {
     });
 
     // Act
-    const result = (await fn.handler(httpEventBuffer({ body: samplePlan() }), context)) as HttpResult;
+    const result = (await subject.fn.handler(httpEventBuffer({ body: samplePlan() }), context)) as HttpResult;
 
     // Assess
     expect(result.statusCode).toBe(500);
@@ -199,17 +184,11 @@ describe('HTTP function against a healthy Live API', () => {
 });
 
 describe('HTTP function refusing bad requests', () => {
-  let testbed: FcTestbed;
-  let fn: FcFunctionModule;
-  beforeAll(async () => {
-    testbed = await startFcTestbed();
-    fn = await startFunctionInstance('http', testbed.env);
-  });
-  afterAll(() => testbed.close());
+  const subject = useFunction('http');
 
   it('answers 405 with Allow: POST for another method', async () => {
     // Act
-    const response = await call(fn, { method: 'GET' });
+    const response = await call(subject.fn, { method: 'GET' });
 
     // Assess
     expect(response.statusCode).toBe(405);
@@ -222,7 +201,7 @@ describe('HTTP function refusing bad requests', () => {
     const body = 'x'.repeat(MAX_BODY_BYTES + 1);
 
     // Act
-    const response = await call(fn, { body });
+    const response = await call(subject.fn, { body });
 
     // Assess
     expect(response.statusCode).toBe(413);
@@ -234,7 +213,7 @@ describe('HTTP function refusing bad requests', () => {
     const body = JSON.stringify({ ...samplePlan(), padding: 'p'.repeat(900 * 1024) });
 
     // Act
-    const response = await call(fn, { body, base64: true });
+    const response = await call(subject.fn, { body, base64: true });
 
     // Assess: refused for the unknown property, not for its size.
     expect(response.statusCode).toBe(400);
@@ -242,7 +221,7 @@ describe('HTTP function refusing bad requests', () => {
 
   it('answers 415 for a content type that is not JSON', async () => {
     // Act
-    const response = await call(fn, { body: samplePlan(), headers: { 'Content-Type': 'text/plain' } });
+    const response = await call(subject.fn, { body: samplePlan(), headers: { 'Content-Type': 'text/plain' } });
 
     // Assess
     expect(response.statusCode).toBe(415);
@@ -251,7 +230,7 @@ describe('HTTP function refusing bad requests', () => {
 
   it('answers 400 for a body that is not JSON, without quoting it', async () => {
     // Act
-    const response = await call(fn, { body: '{"StartTime": "2031-03-06T19:00:00Z", auth_key=secret' });
+    const response = await call(subject.fn, { body: '{"StartTime": "2031-03-06T19:00:00Z", auth_key=secret' });
 
     // Assess
     expect(response.statusCode).toBe(400);
@@ -260,7 +239,7 @@ describe('HTTP function refusing bad requests', () => {
 
   it('answers 400 with field errors for an invalid plan', async () => {
     // Act
-    const response = await call(fn, { body: { RepeatNum: 'forever', Items: [] } });
+    const response = await call(subject.fn, { body: { RepeatNum: 'forever', Items: [] } });
 
     // Assess
     expect(response.statusCode).toBe(400);
@@ -270,78 +249,66 @@ describe('HTTP function refusing bad requests', () => {
 
   it('never sends invalid input to the Live API', async () => {
     // Assess: every test of this group was refused before any AddCasterEpisodeGroup.
-    expect(await testbed.addRequests()).toEqual([]);
+    expect(await subject.testbed.addRequests()).toEqual([]);
   });
 });
 
 describe('HTTP function when the Live API is in trouble', () => {
-  it('answers 429 with Retry-After when the pacer cannot admit a request before the deadline', async () => {
+  it('answers 429 with Retry-After when the pacer cannot admit a request before the deadline', () =>
     // Prepare: a 1 s function leaves 750 ms; the pacer admits AddCasterEpisodeGroup every ~278 ms.
-    const testbed = await startFcTestbed();
-    const fn = await startFunctionInstance('http', testbed.env);
+    withFunction('http', {}, async ({ fn, testbed }) => {
+      // Act
+      const responses = await Promise.all(Array.from({ length: 6 }, () => call(fn, { body: samplePlan() }, { timeoutSeconds: 1 })));
 
-    // Act
-    const responses = await Promise.all(Array.from({ length: 6 }, () => call(fn, { body: samplePlan() }, { timeoutSeconds: 1 })));
+      // Assess
+      const throttled = responses.filter((response) => response.statusCode === 429);
+      const created = responses.filter((response) => response.statusCode === 201);
+      expect(throttled.length).toBeGreaterThan(0);
+      expect(created.length + throttled.length).toBe(6);
+      for (const response of throttled) {
+        expect(response.json['error']).toBe('Throttled');
+        expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
+      // The throttled ones were refused here, not by the API.
+      expect(await testbed.addRequests()).toHaveLength(created.length);
+    }));
 
-    // Assess
-    const throttled = responses.filter((response) => response.statusCode === 429);
-    const created = responses.filter((response) => response.statusCode === 201);
-    expect(throttled.length).toBeGreaterThan(0);
-    expect(created.length + throttled.length).toBe(6);
-    for (const response of throttled) {
-      expect(response.json['error']).toBe('Throttled');
+  it('answers 429 with Retry-After when the API keeps throttling', () =>
+    // Prepare
+    withFunction('http', { faults: { throttle: 1 } }, async ({ fn }) => {
+      // Act
+      const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 3 });
+
+      // Assess
+      expect(response.statusCode).toBe(429);
+      expect(response.json).toMatchObject({ error: 'Throttled', code: 'Throttling.User' });
       expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    }
-    // The throttled ones were refused here, not by the API.
-    expect(await testbed.addRequests()).toHaveLength(created.length);
-    await testbed.close();
-  });
+    }));
 
-  it('answers 429 with Retry-After when the API keeps throttling', async () => {
+  it('answers 503 when the API stays unavailable after retries', () =>
     // Prepare
-    const testbed = await startFcTestbed({ faults: { throttle: 1 } });
-    const fn = await startFunctionInstance('http', testbed.env);
+    withFunction('http', { faults: { error503: 1 } }, async ({ fn, testbed }) => {
+      // Act
+      const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 5 });
 
-    // Act
-    const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 3 });
+      // Assess
+      expect(response.statusCode).toBe(503);
+      expect(response.json).toMatchObject({ error: 'LiveApiUnavailable', code: 'ServiceUnavailable' });
+      expect((await testbed.requests()).length).toBeGreaterThan(1);
+    }));
 
-    // Assess
-    expect(response.statusCode).toBe(429);
-    expect(response.json).toMatchObject({ error: 'Throttled', code: 'Throttling.User' });
-    expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    await testbed.close();
-  });
-
-  it('answers 503 when the API stays unavailable after retries', async () => {
-    // Prepare
-    const testbed = await startFcTestbed({ faults: { error503: 1 } });
-    const fn = await startFunctionInstance('http', testbed.env);
-
-    // Act
-    const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 5 });
-
-    // Assess
-    expect(response.statusCode).toBe(503);
-    expect(response.json).toMatchObject({ error: 'LiveApiUnavailable', code: 'ServiceUnavailable' });
-    expect((await testbed.requests()).length).toBeGreaterThan(1);
-    await testbed.close();
-  });
-
-  it('answers 504 when the API answers later than the function can wait', async () => {
+  it('answers 504 when the API answers later than the function can wait', () =>
     // Prepare: 2.5 s of latency against a 2 s function (1.5 s once the margin is kept back).
-    const testbed = await startFcTestbed({ faults: { latency: { minMs: 2_500, maxMs: 2_500, probability: 1 } } });
-    const fn = await startFunctionInstance('http', testbed.env);
+    withFunction('http', { faults: { latency: { minMs: 2_500, maxMs: 2_500, probability: 1 } } }, async ({ fn }) => {
+      // Act
+      const startedAtMs = Date.now();
+      const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 2 });
 
-    // Act
-    const startedAtMs = Date.now();
-    const response = await call(fn, { body: samplePlan() }, { timeoutSeconds: 2 });
-
-    // Assess: answered within the function's own timeout.
-    expect(response.statusCode).toBe(504);
-    expect(response.json['error']).toBe('LiveApiTimeout');
-    expect(Date.now() - startedAtMs).toBeLessThan(2_000);
-    await testbed.close();
-  });
+      // Assess: answered within the function's own timeout.
+      expect(response.statusCode).toBe(504);
+      expect(response.json['error']).toBe('LiveApiTimeout');
+      expect(Date.now() - startedAtMs).toBeLessThan(2_000);
+    }));
 });
 
 describe('HTTP function logs', () => {
@@ -353,6 +320,6 @@ describe('HTTP function logs', () => {
     const scheduled = entries.find((entry) => entry['message'] === 'live call succeeded' && entry['action'] === 'AddCasterEpisodeGroup');
     expect(scheduled).toMatchObject({ requestId: expect.any(String), caster: expect.any(String), ClientToken: expect.any(String), attempt: 1, latencyMs: expect.any(Number) });
     const text = logs.lines.join('\n');
-    for (const secret of secretsOfTheTests()) expect(text).not.toContain(secret);
+    expect(secretLeaksIn(text)).toEqual([]);
   });
 });

@@ -1,16 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { deriveClientToken, type AsyncInvocationError } from 'caster-carousel-shared';
 import { fcContext, timerEventBuffer } from '../support/fc-events';
-import {
-  captureLogLines,
-  parseLogLines,
-  samplePlan,
-  secretsOfTheTests,
-  startFcTestbed,
-  startFunctionInstance,
-  type FcFunctionModule,
-  type FcTestbed,
-} from '../support/fc-testbed';
+import { captureLogLines, parseLogLines, samplePlan, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
 
 interface TimerResult {
   readonly ProgramId: string;
@@ -29,23 +20,17 @@ function offsetPlan(startOffset: unknown): Record<string, unknown> {
 }
 
 describe('timer function against a healthy Live API', () => {
-  let testbed: FcTestbed;
-  let fn: FcFunctionModule;
-  beforeAll(async () => {
-    testbed = await startFcTestbed();
-    fn = await startFunctionInstance('timer', testbed.env);
-  });
-  afterAll(() => testbed.close());
+  const subject = useFunction('timer');
 
   it('schedules the plan in the payload string with its absolute StartTime', async () => {
     // Prepare
     const plan = samplePlan({ StartTime: '2031-05-01T06:00:00Z' });
 
     // Act
-    const result = (await fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: plan }), fcContext())) as TimerResult;
+    const result = (await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: plan }), fcContext())) as TimerResult;
 
     // Assess
-    const group = (await testbed.episodeGroups()).find((candidate) => candidate.ProgramId === result.ProgramId);
+    const group = (await subject.testbed.episodeGroups()).find((candidate) => candidate.ProgramId === result.ProgramId);
     expect(group).toMatchObject({ StartTime: '2031-05-01T06:00:00Z', ClientToken: result.ClientToken });
   });
 
@@ -54,11 +39,11 @@ describe('timer function against a healthy Live API', () => {
     const event = timerEventBuffer({ triggerTime: '2031-04-30T23:59:59.600Z', payload: offsetPlan('P1DT2H30M') });
 
     // Act
-    const result = (await fn.handler(event, fcContext())) as TimerResult;
+    const result = (await subject.fn.handler(event, fcContext())) as TimerResult;
 
     // Assess
     expect(result.StartTime).toBe('2031-05-02T02:30:00Z');
-    const group = (await testbed.episodeGroups()).find((candidate) => candidate.ProgramId === result.ProgramId);
+    const group = (await subject.testbed.episodeGroups()).find((candidate) => candidate.ProgramId === result.ProgramId);
     expect(group?.StartTime).toBe('2031-05-02T02:30:00Z');
   });
 
@@ -67,13 +52,13 @@ describe('timer function against a healthy Live API', () => {
     const event = timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'nightly', payload: offsetPlan('PT30M') });
 
     // Act
-    const first = (await fn.handler(event, fcContext())) as TimerResult;
-    const redelivered = (await fn.handler(event, fcContext())) as TimerResult;
+    const first = (await subject.fn.handler(event, fcContext())) as TimerResult;
+    const redelivered = (await subject.fn.handler(event, fcContext())) as TimerResult;
 
     // Assess
     expect(redelivered.ClientToken).toBe(first.ClientToken);
     expect(redelivered.ProgramId).toBe(first.ProgramId);
-    expect((await testbed.episodeGroups()).filter((group) => group.ClientToken === first.ClientToken)).toHaveLength(1);
+    expect((await subject.testbed.episodeGroups()).filter((group) => group.ClientToken === first.ClientToken)).toHaveLength(1);
   });
 
   it('gives the next tick of the same trigger a ClientToken of its own, even when the payload names one', async () => {
@@ -81,8 +66,8 @@ describe('timer function against a healthy Live API', () => {
     const payload = { ...offsetPlan('PT30M'), ClientToken: 'repeated-in-every-tick' };
 
     // Act
-    const monday = (await fn.handler(timerEventBuffer({ triggerTime: '2031-05-05T22:00:00Z', triggerName: 'weekday', payload }), fcContext())) as TimerResult;
-    const tuesday = (await fn.handler(timerEventBuffer({ triggerTime: '2031-05-06T22:00:00Z', triggerName: 'weekday', payload }), fcContext())) as TimerResult;
+    const monday = (await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-05-05T22:00:00Z', triggerName: 'weekday', payload }), fcContext())) as TimerResult;
+    const tuesday = (await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-05-06T22:00:00Z', triggerName: 'weekday', payload }), fcContext())) as TimerResult;
 
     // Assess
     expect(tuesday.ClientToken).not.toBe(monday.ClientToken);
@@ -97,10 +82,10 @@ describe('timer function against a healthy Live API', () => {
     ['not a duration', '30 minutes', /ISO 8601 duration/],
   ])('throws for a StartOffset with %s, naming the field, and sends nothing', async (_label, offset, reason) => {
     // Prepare
-    const requestsBefore = (await testbed.addRequests()).length;
+    const requestsBefore = (await subject.testbed.addRequests()).length;
 
     // Act
-    const failure = await fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: offsetPlan(offset) }), fcContext()).catch((error: unknown) => error);
+    const failure = await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: offsetPlan(offset) }), fcContext()).catch((error: unknown) => error);
 
     // Assess
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
@@ -108,12 +93,12 @@ describe('timer function against a healthy Live API', () => {
     expect(error.failures[0]).toMatchObject({ reason: 'InvalidPlan', retryable: false });
     expect(error.failures[0]?.fieldErrors?.['StartOffset']?.[0]).toMatch(reason);
     expect(error.message).toMatch(/every-morning@2031-04-30T22:00:00Z: InvalidPlan \(StartOffset: /);
-    expect(await testbed.addRequests()).toHaveLength(requestsBefore);
+    expect(await subject.testbed.addRequests()).toHaveLength(requestsBefore);
   });
 
   it('throws when the payload gives both StartTime and StartOffset', async () => {
     // Act
-    const failure = await fn
+    const failure = await subject.fn
       .handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: { ...samplePlan(), StartOffset: 'PT5M' } }), fcContext())
       .catch((error: unknown) => error as AsyncInvocationError);
 
@@ -124,7 +109,7 @@ describe('timer function against a healthy Live API', () => {
 
   it('throws for a payload that is not JSON, and logs the reason', async () => {
     // Act
-    const failure = await fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: 'not json' }), fcContext()).catch((error: unknown) => error);
+    const failure = await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: 'not json' }), fcContext()).catch((error: unknown) => error);
 
     // Assess
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
@@ -138,7 +123,7 @@ describe('timer function against a healthy Live API', () => {
     const plan = samplePlan();
 
     // Act
-    const result = (await fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'derived', payload: plan }), fcContext())) as TimerResult;
+    const result = (await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'derived', payload: plan }), fcContext())) as TimerResult;
 
     // Assess
     expect(result.ClientToken).toMatch(/^cc1-/);
@@ -147,22 +132,19 @@ describe('timer function against a healthy Live API', () => {
 });
 
 describe('timer function when the Live API fails', () => {
-  it('throws a typed error naming the tick and the reason, so FC retries it', async () => {
+  it('throws a typed error naming the tick and the reason, so FC retries it', () =>
     // Prepare
-    const testbed = await startFcTestbed({ faults: { error503: 1 } });
-    const fn = await startFunctionInstance('timer', testbed.env);
+    withFunction('timer', { faults: { error503: 1 } }, async ({ fn }) => {
+      // Act
+      const failure = await fn
+        .handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'nightly', payload: offsetPlan('PT1H') }), fcContext({ timeoutSeconds: 4 }))
+        .catch((error: unknown) => error);
 
-    // Act
-    const failure = await fn
-      .handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'nightly', payload: offsetPlan('PT1H') }), fcContext({ timeoutSeconds: 4 }))
-      .catch((error: unknown) => error);
-
-    // Assess
-    expect(failure).toHaveProperty('name', 'AsyncInvocationError');
-    expect((failure as AsyncInvocationError).failures[0]).toMatchObject({ id: 'nightly@2031-04-30T22:00:00Z', reason: 'LiveApiUnavailable', retryable: true });
-    expect((failure as Error).message).toMatch(/^1 of 1 trigger failed: nightly@2031-04-30T22:00:00Z: LiveApiUnavailable ServiceUnavailable/);
-    await testbed.close();
-  });
+      // Assess
+      expect(failure).toHaveProperty('name', 'AsyncInvocationError');
+      expect((failure as AsyncInvocationError).failures[0]).toMatchObject({ id: 'nightly@2031-04-30T22:00:00Z', reason: 'LiveApiUnavailable', retryable: true });
+      expect((failure as Error).message).toMatch(/^1 of 1 trigger failed: nightly@2031-04-30T22:00:00Z: LiveApiUnavailable ServiceUnavailable/);
+    }));
 });
 
 describe('timer function logs', () => {
@@ -170,6 +152,6 @@ describe('timer function logs', () => {
     // Assess
     const text = logs.lines.join('\n');
     expect(logs.lines.length).toBeGreaterThan(0);
-    for (const secret of secretsOfTheTests()) expect(text).not.toContain(secret);
+    expect(secretLeaksIn(text)).toEqual([]);
   });
 });

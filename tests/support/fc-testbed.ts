@@ -2,9 +2,10 @@
  * A Live API emulator that accepts the test STS keys, plus fresh function instances pointed at it: what the
  * function tests need to invoke handlers over real HTTP and look at what the studio received.
  */
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator, type FaultSpec, type RequestLogEntry, type RunningEmulator } from '../../emulator/index';
 import { fcContext, ROTATED_STS_CREDENTIALS, TEST_STS_CREDENTIALS } from './fc-events';
+import { describeFindings, findSecrets, findUnredactedSecrets } from './secret-scan';
 
 /** An episode group as `/_emulator/episode-groups` shows it. */
 export interface EmulatedEpisodeGroup {
@@ -26,8 +27,14 @@ export interface FcTestbed {
   close(): Promise<void>;
 }
 
+/** Faults to inject into the emulator (and the seed that picks which requests get them). */
+export interface FcTestbedOptions {
+  readonly faults?: FaultSpec | string;
+  readonly seed?: number;
+}
+
 /** Starts an emulator accepting the demo pair and the test STS keys, with optional injected faults. */
-export async function startFcTestbed(options: { faults?: FaultSpec | string; seed?: number } = {}): Promise<FcTestbed> {
+export async function startFcTestbed(options: FcTestbedOptions = {}): Promise<FcTestbed> {
   const emulator = await startEmulator({
     host: '127.0.0.1',
     port: 0,
@@ -54,6 +61,9 @@ export interface FcFunctionModule {
   initialize(context: Record<string, unknown>): Promise<void>;
 }
 
+/** The functions of the project. */
+export type FcFunctionName = 'http' | 'timer' | 'event';
+
 const FUNCTION_VARIABLES = ['LIVE_ENDPOINT', 'CASTER_ID', 'LOG_LEVEL', 'REDIS_URL', 'PACING_ACCOUNT', 'LIVE_TIMEOUT_MS', 'LIVE_REGION_ID', 'LIVE_SIGNATURE_ALGORITHM'];
 
 /**
@@ -61,7 +71,7 @@ const FUNCTION_VARIABLES = ['LIVE_ENDPOINT', 'CASTER_ID', 'LOG_LEVEL', 'REDIS_UR
  * and runs its initializer, as FC does before the first invocation.
  */
 export async function startFunctionInstance(
-  name: 'http' | 'timer' | 'event',
+  name: FcFunctionName,
   env: Readonly<Record<string, string>>,
   options: { initialize?: boolean } = {},
 ): Promise<FcFunctionModule> {
@@ -73,7 +83,53 @@ export async function startFunctionInstance(
   return module;
 }
 
-function importFunction(name: 'http' | 'timer' | 'event'): Promise<unknown> {
+/** A function instance and the emulator it calls. */
+export interface RunningFunction {
+  readonly fn: FcFunctionModule;
+  readonly testbed: FcTestbed;
+}
+
+/**
+ * For a `describe` block: starts a testbed and a fresh instance of the function before its tests (beforeAll) and
+ * closes the testbed after them (afterAll). Read `.fn` and `.testbed` inside the tests, not while collecting.
+ */
+export function useFunction(name: FcFunctionName, options: FcTestbedOptions = {}): RunningFunction {
+  let testbed: FcTestbed | undefined;
+  let fn: FcFunctionModule | undefined;
+  beforeAll(async () => {
+    testbed = await startFcTestbed(options);
+    fn = await startFunctionInstance(name, testbed.env);
+  });
+  afterAll(async () => {
+    await testbed?.close();
+    testbed = undefined;
+    fn = undefined;
+  });
+  const notStarted = (what: string): never => {
+    throw new Error(`useFunction('${name}').${what} read outside a test: the ${name} function is not running`);
+  };
+  return {
+    get testbed() {
+      return testbed ?? notStarted('testbed');
+    },
+    get fn() {
+      return fn ?? notStarted('fn');
+    },
+  };
+}
+
+/** For one test: runs `body` against a fresh function instance and its own testbed, closed whatever `body` does. */
+export async function withFunction<T>(name: FcFunctionName, options: FcTestbedOptions, body: (running: RunningFunction) => Promise<T>): Promise<T> {
+  const testbed = await startFcTestbed(options);
+  try {
+    const fn = await startFunctionInstance(name, testbed.env);
+    return await body({ fn, testbed });
+  } finally {
+    await testbed.close();
+  }
+}
+
+function importFunction(name: FcFunctionName): Promise<unknown> {
   if (name === 'http') return import('../../functions/http/index');
   if (name === 'timer') return import('../../functions/timer/index');
   return import('../../functions/event/index');
@@ -117,18 +173,29 @@ export function samplePlan(overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
-/** Every form a secret of the tests could take in a log line. */
-export function secretsOfTheTests(): string[] {
-  const raw = [
-    TEST_STS_CREDENTIALS.accessKeySecret,
-    TEST_STS_CREDENTIALS.securityToken,
-    ROTATED_STS_CREDENTIALS.accessKeySecret,
-    ROTATED_STS_CREDENTIALS.securityToken,
-    SAMPLE_AUTH_KEY,
-    DEMO_CREDENTIALS.accessKeySecret,
-  ];
+/**
+ * The secrets of the tests, labelled. findSecrets looks for every form each can take (raw, JSON-escaped,
+ * percent-encoded once and twice, form-encoded).
+ */
+export function secretsOfTheTests(): { label: string; value: string }[] {
   const studioAuthKeys = [DEMO_STUDIO.CallbackUrl, DEMO_STUDIO.SideOutputUrl]
     .map((url) => /auth_key=([^&]+)/.exec(url ?? '')?.[1])
     .filter((key): key is string => Boolean(key));
-  return [...raw, ...raw.map((secret) => encodeURIComponent(secret)), ...studioAuthKeys];
+  return [
+    { label: 'test STS AccessKey secret', value: TEST_STS_CREDENTIALS.accessKeySecret },
+    { label: 'test STS token', value: TEST_STS_CREDENTIALS.securityToken },
+    { label: 'rotated STS AccessKey secret', value: ROTATED_STS_CREDENTIALS.accessKeySecret },
+    { label: 'rotated STS token', value: ROTATED_STS_CREDENTIALS.securityToken },
+    { label: 'sample plan auth_key', value: SAMPLE_AUTH_KEY },
+    { label: 'demo AccessKey secret', value: DEMO_CREDENTIALS.accessKeySecret },
+    ...studioAuthKeys.map((value, index) => ({ label: `studio auth_key #${index + 1}`, value })),
+  ];
+}
+
+/**
+ * The leaks in `text` (the project's own output: log lines, responses), described: every secret of the tests in any
+ * encoding, and every auth_key / Signature / secret field the redaction should have replaced. [] when clean.
+ */
+export function secretLeaksIn(text: string): string[] {
+  return describeFindings([...findSecrets(text, secretsOfTheTests()), ...findUnredactedSecrets(text)]);
 }

@@ -9,6 +9,8 @@
  * expect(describeFindings(findings)).toEqual([]);
  */
 
+import { percentEncode } from '../../shared/src/signing/percent-encode';
+
 /** A secret to look for: a bare value, or a value with a name to report it by. */
 export type SecretInput = string | { readonly label: string; readonly value: string };
 
@@ -31,11 +33,6 @@ export interface SecretFinding {
 
 /** Secrets shorter than this are refused: they would match ordinary text and prove nothing. */
 export const MIN_SECRET_CHARS = 6;
-
-/** RFC 3986 percent-encoding as Alibaba Cloud signs (only A-Z a-z 0-9 - _ . ~ stay literal). */
-function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 /** Every form a secret can take in logs, responses and URLs, labelled; duplicates removed, longest first. */
 export function secretForms(secret: string): { readonly form: string; readonly text: string }[] {
