@@ -14,16 +14,20 @@
 //
 // Usage: npm run build && node bench/burst-memory.mjs [--runs 3] [--bursts 50,200]
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { BENCH_CREDENTIALS, startBenchEmulator } from './lib/emulator.mjs';
-import { benchPlan, fcContext, httpTriggerEvent } from './lib/fc-events.mjs';
-import { startFcInstance } from './lib/fc-process.mjs';
-import { conventionalCodeDir, functionCodeDir, requireBuild } from './lib/layout.mjs';
+import { BENCH_MEMORY_MB, benchPlan, httpTriggerEvent } from './lib/fc-events.mjs';
+import { missingCodeDir } from './lib/fc-process.mjs';
+import { conventionalCodeDir, devKit, functionCodeDir, layerNodeModulesDir, requireBuild } from './lib/layout.mjs';
 import { fixed, listArgument, numberArgument, printHeader, printTable, sleep, summarize } from './lib/report.mjs';
 
 const RUNS = numberArgument('--runs', 3);
 const BURSTS = listArgument('--bursts', [50, 200]);
 const TIMEOUT_SECONDS = 120;
 const PAUSE_BETWEEN_RUNS_MS = 1_500;
+// The instance's memory bookkeeping, installed as the runner extension of the dev kit's local FC host.
+const MEMORY_HOOKS = fileURLToPath(new URL('./lib/fc-memory-hooks.cjs', import.meta.url));
 
 requireBuild();
 printHeader('burst-memory: one HTTP function instance under a burst of concurrent requests vs the conventional handler', import.meta.url);
@@ -36,7 +40,7 @@ const VARIANTS = [
     name: 'ours: dist/functions/http + layer',
     codeDir: functionCodeDir('http'),
     functionName: 'caster-carousel-http',
-    initializer: 'initialize',
+    initializer: 'index.initialize',
   },
   {
     name: 'conventional: pop-core + ajv',
@@ -46,37 +50,49 @@ const VARIANTS = [
   },
 ];
 
+/** Asks the instance for its memory figures (starting and initializing it first if needed). */
+async function memoryOf(instance, stderr) {
+  const outcome = await instance.request('memory');
+  if (!outcome.ok) throw new Error(`${instance.name} failed: ${outcome.error.errorType}: ${outcome.error.errorMessage} ${stderr()}`);
+  return outcome.result;
+}
+
 async function runBurst(variant, burst) {
-  const instance = startFcInstance({
+  if (!existsSync(variant.codeDir)) throw missingCodeDir(variant.codeDir);
+  let stderr = '';
+  const instance = devKit().startFcFunction({
     name: variant.functionName,
     codeDir: variant.codeDir,
+    layerNodeModulesDir,
     env,
-    job: {
-      handlerFile: 'index.js',
-      handlerExport: 'handler',
-      initializer: variant.initializer,
-      initContext: fcContext({ name: variant.functionName, credentials: BENCH_CREDENTIALS, timeoutSeconds: TIMEOUT_SECONDS }),
+    initializer: variant.initializer,
+    timeoutSeconds: TIMEOUT_SECONDS,
+    memoryMb: BENCH_MEMORY_MB,
+    credentials: BENCH_CREDENTIALS,
+    // The function's logs (stdout) are dropped, as FC ships them away; stderr is kept for error messages.
+    onOutput: (text, stream) => {
+      if (stream === 'stderr') stderr += text;
     },
+    runnerExtension: `require(${JSON.stringify(MEMORY_HOOKS)})(runnerHooks);`,
   });
   try {
-    const idle = await instance.ready;
+    const idle = await memoryOf(instance, () => stderr);
     const logBefore = (await api.requests()).length;
     const tag = randomUUID().slice(0, 8);
     const started = process.hrtime.bigint();
     const replies = await Promise.all(
       Array.from({ length: burst }, (_, index) => {
         const event = httpTriggerEvent({ plan: benchPlan({ casterId: api.casterId, tag: `${tag}-${index}` }), idempotencyKey: `burst-${tag}-${index}` });
-        const context = fcContext({ name: variant.functionName, credentials: BENCH_CREDENTIALS, timeoutSeconds: TIMEOUT_SECONDS, initializer: variant.initializer });
-        return instance.invoke(JSON.stringify(event), context);
+        return instance.invoke(JSON.stringify(event));
       }),
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const peak = await instance.memory();
+    const peak = await memoryOf(instance, () => stderr);
     const log = (await api.requests()).slice(logBefore);
     const answers = {};
     for (const reply of replies) {
       let key;
-      if (!reply.ok) key = `error ${reply.error?.name}`;
+      if (!reply.ok) key = `error ${reply.error.errorType}`;
       else {
         const body = (() => {
           try {

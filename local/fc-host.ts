@@ -11,7 +11,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { FC_RUNNER_SOURCE } from './fc-runner-source';
+import { FC_RUNNER_SOURCE, fcRunnerSource } from './fc-runner-source';
+import { fcContext, fcProcessEnv } from './fc-shapes';
 
 /** STS-style keys handed to the function in `context.credentials`, as FC does for a function with a role. */
 export interface HostCredentials {
@@ -42,6 +43,11 @@ export interface FcFunctionSpec {
   readonly accountId?: string;
   /** Receives the instance's stdout and stderr (its logs); default: this process's stdout/stderr. */
   readonly onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Extra CommonJS source for the instance's runner (see fcRunnerSource): hooks around each invocation and
+   * answers to the messages `request` sends, e.g. a bench's memory bookkeeping.
+   */
+  readonly runnerExtension?: string;
 }
 
 /** What one invocation gave: the handler's return value, or the error FC would report. */
@@ -54,6 +60,11 @@ export interface FcFunctionHost {
   readonly name: string;
   /** Invokes the handler with `event` (sent as a Buffer), starting and initializing an instance if needed. */
   invoke(event: Buffer | string, options?: { requestId?: string }): Promise<InvocationOutcome>;
+  /**
+   * Sends a message of another `type` to the instance (starting and initializing it if needed), answered by
+   * the runner extension's `handleMessage`.
+   */
+  request(type: string, payload?: Record<string, unknown>): Promise<InvocationOutcome>;
   /** Stops the instance (kills the child process). */
   close(): Promise<void>;
 }
@@ -74,20 +85,19 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
   let currentChild: ChildProcess | undefined;
   const pending = new Map<string, Pending>();
 
-  const contextFor = (requestId: string) => ({
-    requestId,
-    ...(spec.credentials ? { credentials: { ...spec.credentials } } : {}),
-    function: {
-      name: spec.name,
+  const contextFor = (requestId: string) =>
+    fcContext({
+      requestId,
+      credentials: spec.credentials,
+      functionName: spec.name,
       handler,
-      memory: spec.memoryMb ?? 256,
-      timeout: timeoutSeconds,
-      ...(initializer ? { initializer, initializationTimeout: initializationTimeoutSeconds } : {}),
-    },
-    service: { logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' },
-    region: spec.region ?? 'cn-shanghai',
-    accountId: spec.accountId ?? '1000000000000001',
-  });
+      memoryMb: spec.memoryMb,
+      timeoutSeconds,
+      initializer,
+      initializationTimeoutSeconds,
+      region: spec.region,
+      accountId: spec.accountId,
+    });
 
   function send(child: ChildProcess, message: Record<string, unknown>, timeoutMs: number): Promise<InvocationOutcome> {
     const id = randomUUID();
@@ -121,20 +131,19 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
   }
 
   function spawnInstance(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['-e', FC_RUNNER_SOURCE], {
+    const runner = spec.runnerExtension ? fcRunnerSource(spec.runnerExtension) : FC_RUNNER_SOURCE;
+    const child = spawn(process.execPath, ['-e', runner], {
       cwd: spec.codeDir,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        NODE_PATH: spec.layerNodeModulesDir,
-        FC_FUNC_CODE_PATH: spec.codeDir,
-        FC_FUNCTION_NAME: spec.name,
-        FC_FUNCTION_HANDLER: handler,
-        FC_FUNCTION_MEMORY_SIZE: String(spec.memoryMb ?? 256),
-        FC_REGION: spec.region ?? 'cn-shanghai',
-        FC_ACCOUNT_ID: spec.accountId ?? '1000000000000001',
-        FC_INSTANCE_ID: `local-${randomUUID()}`,
-        ...spec.env,
-      },
+      env: fcProcessEnv({
+        functionName: spec.name,
+        codeDir: spec.codeDir,
+        layerNodeModulesDir: spec.layerNodeModulesDir,
+        handler,
+        memoryMb: spec.memoryMb,
+        region: spec.region,
+        accountId: spec.accountId,
+        env: spec.env,
+      }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
@@ -191,18 +200,24 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
     }
   }
 
+  async function sendToInstance(message: Record<string, unknown>): Promise<InvocationOutcome> {
+    let child: ChildProcess;
+    try {
+      child = await ensureInstance();
+    } catch (error) {
+      return { ok: false, error: { errorType: 'InitializationError', errorMessage: (error as Error).message } };
+    }
+    return send(child, message, timeoutSeconds * 1000);
+  }
+
   return {
     name: spec.name,
-    async invoke(event, options = {}) {
-      let child: ChildProcess;
-      try {
-        child = await ensureInstance();
-      } catch (error) {
-        return { ok: false, error: { errorType: 'InitializationError', errorMessage: (error as Error).message } };
-      }
-      const requestId = options.requestId ?? randomUUID();
+    invoke(event, options = {}) {
       const bytes = typeof event === 'string' ? Buffer.from(event, 'utf8') : event;
-      return send(child, { type: 'invoke', event: bytes, context: contextFor(requestId) }, timeoutSeconds * 1000);
+      return sendToInstance({ type: 'invoke', event: bytes, context: contextFor(options.requestId ?? randomUUID()) });
+    },
+    request(type, payload = {}) {
+      return sendToInstance({ ...payload, type });
     },
     async close() {
       const current = instance;

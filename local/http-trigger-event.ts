@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { httpTriggerEvent } from './fc-shapes';
 
 // Content types FC passes as text; any other body arrives Base64-encoded with isBase64Encoded: true.
 const TEXT_TYPES = /^(?:text\/|application\/(?:json|[a-z0-9.+-]+\+json|xml|x-www-form-urlencoded|javascript)(?:$|;))/i;
 
 /** Builds the FC 3.0 HTTP trigger event for a real HTTP request: original header casing, comma-joined repeats. */
-export function httpTriggerEvent(request: IncomingMessage, body: Buffer, options: { accountId: string; now?: Date }): Record<string, unknown> {
+export function httpTriggerEventFromRequest(request: IncomingMessage, body: Buffer, options: { accountId: string; now?: Date }): Record<string, unknown> {
   const url = new URL(request.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
   for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
@@ -17,31 +17,21 @@ export function httpTriggerEvent(request: IncomingMessage, body: Buffer, options
   for (const [name, value] of url.searchParams) queryParameters[name] = name in queryParameters ? `${queryParameters[name]},${value}` : value;
   const contentType = request.headers['content-type'] ?? '';
   const isText = body.length === 0 || TEXT_TYPES.test(contentType);
-  const now = options.now ?? new Date();
-  const host = request.headers.host ?? '127.0.0.1';
-  return {
-    version: 'v1',
+  return httpTriggerEvent({
+    method: request.method ?? 'GET',
     rawPath: url.pathname,
+    path: decodeURIComponent(url.pathname),
     body: isText ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: !isText,
     headers,
     queryParameters,
-    requestContext: {
-      accountId: options.accountId,
-      domainName: host,
-      domainPrefix: host.split('.')[0],
-      http: {
-        method: request.method ?? 'GET',
-        path: decodeURIComponent(url.pathname),
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '',
-        userAgent: request.headers['user-agent'] ?? '',
-      },
-      requestId: `1-${randomUUID()}`,
-      time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      timeEpoch: String(now.getTime()),
-    },
-  };
+    domainName: request.headers.host ?? '127.0.0.1',
+    protocol: `HTTP/${request.httpVersion}`,
+    sourceIp: request.socket.remoteAddress ?? '',
+    userAgent: request.headers['user-agent'] ?? '',
+    accountId: options.accountId,
+    now: options.now,
+  });
 }
 
 /** Writes an HTTP function's `{statusCode, headers, isBase64Encoded, body}` as the HTTP response. */

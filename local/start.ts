@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
 import { startFcFunction, type FcFunctionHost, type InvocationOutcome } from './fc-host';
-import { httpTriggerEvent, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+import { timerEvent } from './fc-shapes';
+import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
 
 const REGION = 'cn-shanghai';
 // Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
@@ -88,7 +89,7 @@ async function route(request: IncomingMessage, response: ServerResponse, functio
     return url.pathname === '/_local/timer' ? fireTimer(response, functions.timer, body, url) : fireEvent(response, functions.event, body);
   }
   if (url.pathname.startsWith('/_local/')) return sendJson(response, 404, { error: 'NotFound', message: 'Local endpoints: POST /_local/timer, POST /_local/event' });
-  const event = httpTriggerEvent(request, body, { accountId: DEFAULT_ACCOUNT_ID });
+  const event = httpTriggerEventFromRequest(request, body, { accountId: DEFAULT_ACCOUNT_ID });
   const outcome = await functions.http.invoke(Buffer.from(JSON.stringify(event)));
   if (outcome.ok) return writeHttpTriggerResponse(response, outcome.result);
   // An unhandled function error: FC answers with its error type in a header and the error as JSON.
@@ -96,11 +97,7 @@ async function route(request: IncomingMessage, response: ServerResponse, functio
 }
 
 async function fireTimer(response: ServerResponse, timer: FcFunctionHost, body: Buffer, url: URL): Promise<void> {
-  const event = {
-    triggerTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    triggerName: url.searchParams.get('name') ?? 'local-timer',
-    payload: body.toString('utf8'),
-  };
+  const event = timerEvent({ triggerName: url.searchParams.get('name') ?? 'local-timer', payload: body.toString('utf8') });
   sendOutcome(response, await timer.invoke(Buffer.from(JSON.stringify(event))), { triggerName: event.triggerName, triggerTime: event.triggerTime });
 }
 

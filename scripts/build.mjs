@@ -74,4 +74,9 @@ if (existsSync(join(root, 'local/start.ts'))) {
     external: [LAYER_PACKAGE],
   });
 }
+
+// The emulator, the local FC host and the FC shapes in one CommonJS file for the bench scripts (plain Node).
+if (existsSync(join(root, 'local/dev-kit.ts'))) {
+  await build({ ...common, entryPoints: [join(root, 'local/dev-kit.ts')], outfile: join(dist, 'local/dev-kit.js'), external: [LAYER_PACKAGE] });
+}
 await mkdir(dist, { recursive: true });

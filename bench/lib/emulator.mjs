@@ -1,11 +1,6 @@
-// The local Live API emulator (emulator/index.ts) for the bench scripts. Node 20 cannot load TypeScript, so the
-// emulator is bundled with esbuild into a temporary folder first (a fraction of a second), then started in
-// this process on a free loopback port with a bench-only STS credential.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repoRoot, requireFromRoot } from './layout.mjs';
+// The local Live API emulator (emulator/index.ts, built into dist/local/dev-kit.js by `npm run build`) for the
+// bench scripts, started in this process on a free loopback port with a bench-only STS credential.
+import { devKit } from './layout.mjs';
 
 /** STS-style keys the emulator accepts and the bench hands to functions in context.credentials. */
 export const BENCH_CREDENTIALS = Object.freeze({
@@ -14,30 +9,13 @@ export const BENCH_CREDENTIALS = Object.freeze({
   securityToken: 'bench-only-sts-token',
 });
 
-let emulatorModule;
-
-/** Bundles emulator/index.ts once per process and returns its exports. */
-export async function loadEmulatorModule() {
-  if (emulatorModule) return emulatorModule;
-  const { build } = requireFromRoot('esbuild');
-  const dir = mkdtempSync(join(tmpdir(), 'bench-emulator-'));
-  const outfile = join(dir, 'emulator.cjs');
-  try {
-    await build({ entryPoints: [join(repoRoot, 'emulator/index.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
-    emulatorModule = createRequire(outfile)(outfile);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return emulatorModule;
-}
-
 /**
  * Starts the emulator on 127.0.0.1 with its real per-account limits (4/s AddCasterEpisodeGroup, 15/s
  * DescribeCasterConfig) unless `qps` overrides them. Returns the running emulator plus helpers to read its
  * request log and the demo studio's CasterId.
  */
 export async function startBenchEmulator(options = {}) {
-  const { startEmulator, DEMO_STUDIO } = await loadEmulatorModule();
+  const { startEmulator, DEMO_STUDIO } = devKit();
   const emulator = await startEmulator({
     host: '127.0.0.1',
     port: 0,

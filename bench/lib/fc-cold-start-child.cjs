@@ -4,7 +4,8 @@
 // a base64 JSON argument. The clock (process.hrtime.bigint) starts just before `require(handler file)` and stops
 // when `initialize(context)` (if any) and the first `handler(Buffer event, context)` have finished. The result is
 // one marker line on stdout; the function's own log lines go to stdout too and are ignored by the parent.
-// With `{ "empty": true }` it only reports, so its wall time is Node's own boot and exit.
+// With `{ "empty": true }` it only reports, so its wall time is Node's own boot and exit. FC's logger is the local
+// host's (local/fc-runner-source.ts), passed as source in the job.
 const job = JSON.parse(Buffer.from(process.argv[2] || 'e30=', 'base64').toString('utf8'));
 const MARKER = '@@bench-result@@';
 
@@ -12,14 +13,10 @@ function report(result) {
   process.stdout.write(`\n${MARKER}${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
-function fcLogger(requestId) {
-  const write = (level) => (...args) => process.stdout.write(`${new Date().toISOString()} ${requestId} [${level}] ${args.join(' ')}\n`);
-  return { debug: write('DEBUG'), info: write('INFO'), warn: write('WARN'), error: write('ERROR'), log: write('INFO') };
-}
-
 async function main() {
   if (job.empty) return report({ ok: true, bootToMainMs: performance.now() });
   const bootToMainMs = performance.now();
+  const fcLogger = new Function(`${job.loggerSource}\nreturn fcLogger;`)();
   const handlerPath = require('node:path').join(process.env.FC_FUNC_CODE_PATH, job.handlerFile);
   const started = process.hrtime.bigint();
   const mod = require(handlerPath);

@@ -1,20 +1,19 @@
-// Function processes laid out like Function Compute: the handler file required from its code folder (cwd and
-// FC_FUNC_CODE_PATH), the layer reachable only through NODE_PATH, FC_* variables, nothing of the host's
-// environment but PATH. Two kinds: one-shot cold starts (fc-cold-start-child.cjs) and long-lived instances
-// driven over IPC (fc-instance-child.cjs).
+// One-shot cold starts for bench/cold-start.mjs, in processes laid out like Function Compute: the handler file
+// required from its code folder (cwd and FC_FUNC_CODE_PATH), the layer reachable only through NODE_PATH, FC_*
+// variables, nothing of the host's environment but PATH. The timing harness is fc-cold-start-child.cjs; the
+// environment and FC's logger come from dist/local/dev-kit.js. Long-lived instances are the dev kit's
+// startFcFunction (local/fc-host.ts).
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fcEnvironment } from './fc-events.mjs';
-import { layerNodeModulesDir, shown } from './layout.mjs';
+import { BENCH_MEMORY_MB } from './fc-events.mjs';
+import { devKit, layerNodeModulesDir, shown } from './layout.mjs';
 
 const COLD_CHILD = fileURLToPath(new URL('./fc-cold-start-child.cjs', import.meta.url));
-const INSTANCE_CHILD = fileURLToPath(new URL('./fc-instance-child.cjs', import.meta.url));
 const MARKER = '@@bench-result@@';
 
 /** spawn() reports a missing cwd as ENOENT of the node binary; say what really happened. */
-const missingCodeDir = (codeDir) => new Error(`code folder ${shown(codeDir)} is gone (was dist/ rebuilt during the run?): run \`npm run build\` and start again`);
+export const missingCodeDir = (codeDir) => new Error(`code folder ${shown(codeDir)} is gone (was dist/ rebuilt during the run?): run \`npm run build\` and start again`);
 
 const encodeJob = (job) => Buffer.from(JSON.stringify(job), 'utf8').toString('base64');
 
@@ -24,11 +23,12 @@ const encodeJob = (job) => Buffer.from(JSON.stringify(job), 'utf8').toString('ba
  * (spawn to exit, seen from here).
  */
 export function runColdStart({ name, codeDir, env, job }) {
+  const { FC_LOGGER_SOURCE, fcProcessEnv } = devKit();
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [COLD_CHILD, encodeJob(job)], {
+    const child = spawn(process.execPath, [COLD_CHILD, encodeJob(job.empty ? job : { ...job, loggerSource: FC_LOGGER_SOURCE })], {
       cwd: codeDir,
-      env: fcEnvironment({ name, codeDir, layerNodeModulesDir, env }),
+      env: fcProcessEnv({ functionName: name, codeDir, layerNodeModulesDir, memoryMb: BENCH_MEMORY_MB, instanceIdPrefix: 'bench', env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -46,62 +46,4 @@ export function runColdStart({ name, codeDir, env, job }) {
       resolve({ ...JSON.parse(line.slice(MARKER.length)), wallMs, logLines: stdout.split('\n').filter((text) => text.trim() && !text.startsWith(MARKER)).length });
     });
   });
-}
-
-/**
- * Starts a long-lived instance: loads the handler and runs the initializer, then accepts concurrent
- * invocations. Resolves once ready, with the memory it reports at that point.
- */
-export function startFcInstance({ name, codeDir, env, job }) {
-  if (!existsSync(codeDir)) throw missingCodeDir(codeDir);
-  const child = spawn(process.execPath, [INSTANCE_CHILD, encodeJob(job)], {
-    cwd: codeDir,
-    env: fcEnvironment({ name, codeDir, layerNodeModulesDir, env }),
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stdout.resume(); // the function's logs: drained, as FC ships them away
-  child.stderr.setEncoding('utf8').on('data', (text) => (stderr += text));
-  const pending = new Map();
-  let exited = false;
-  child.on('exit', (code, signal) => {
-    exited = true;
-    for (const { reject } of pending.values()) reject(new Error(`${name} instance exited (${signal ?? code}) ${stderr}`));
-    pending.clear();
-  });
-  const request = (message) =>
-    new Promise((resolve, reject) => {
-      if (exited) return reject(new Error(`${name} instance has exited`));
-      const id = randomUUID();
-      pending.set(id, { resolve, reject });
-      child.send({ ...message, id });
-    });
-  child.on('message', (message) => {
-    const entry = message.id ? pending.get(message.id) : undefined;
-    if (!entry) return;
-    pending.delete(message.id);
-    entry.resolve(message);
-  });
-  const ready = new Promise((resolve, reject) => {
-    const onMessage = (message) => {
-      if (!('ready' in message)) return;
-      child.off('message', onMessage);
-      if (message.ready) resolve(message.memory);
-      else reject(new Error(`${name} failed to start: ${message.error?.message} ${stderr}`));
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`${name} exited before it was ready (code ${code}) ${stderr}`)));
-  });
-  return {
-    ready,
-    /** Invokes the handler with `event` (a string, sent on as a Buffer). */
-    invoke: (event, context) => request({ type: 'invoke', event, context }),
-    memory: async () => (await request({ type: 'memory' })).memory,
-    async close() {
-      if (exited) return;
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
 }

@@ -1,5 +1,6 @@
-// Where the bench scripts find what they measure: the built functions and layer (dist/, from `npm run build`)
-// and the conventional handler beside them. All paths derive from this file's location, never from the machine.
+// Where the bench scripts find what they measure: the built functions and layer (dist/, from `npm run build`),
+// the dev kit (emulator, local FC host, FC shapes) and the conventional handler beside them. All paths derive
+// from this file's location, never from the machine.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -18,13 +19,18 @@ export const FUNCTION_NAMES = ['http', 'timer', 'event'];
 /** The conventional handler's code folder (its node_modules resolve from the repository root). */
 export const conventionalCodeDir = join(repoRoot, 'bench/conventional');
 export const planSchemaPath = join(repoRoot, 'shared/src/plan/plan.schema.json');
+/** The emulator, the local FC host (startFcFunction) and the FC shapes, built from emulator/ and local/ as CommonJS. */
+export const devKitPath = join(repoRoot, 'dist/local/dev-kit.js');
+
+/** Loads dist/local/dev-kit.js (call requireBuild() first). */
+export const devKit = () => requireFromRoot(devKitPath);
 
 /** A repository-relative path for printing. */
 export const shown = (path) => relative(repoRoot, path) || '.';
 
 /** Exits with a clear message unless `npm run build` produced the layer and every function bundle. */
 export function requireBuild() {
-  const needed = [layerEntry, join(layerDir, 'redis-connection.js'), ...FUNCTION_NAMES.map((name) => join(functionCodeDir(name), 'index.js'))];
+  const needed = [devKitPath, layerEntry, join(layerDir, 'redis-connection.js'), ...FUNCTION_NAMES.map((name) => join(functionCodeDir(name), 'index.js'))];
   const missing = needed.filter((path) => !existsSync(path));
   if (missing.length > 0) {
     console.error(`missing build output: ${missing.map(shown).join(', ')}. Run \`npm run build\` first.`);
