@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
 /** The HostId every error body carries, as live.aliyuncs.com's gateway answers. */
-export const HOST_ID = 'live.aliyuncs.com';
+const HOST_ID = 'live.aliyuncs.com';
 
 /**
  * Every error code the emulator answers, with its HTTP status. Statuses follow the documented common error
  * table (live-api.md 1.7); where the docs disagree or are silent the choice is noted.
  */
-export const ERROR_HTTP_STATUS = {
+const ERROR_HTTP_STATUS = {
   // 400 here; the CDN appendix says 403. Clients must classify by Code, not status.
   SignatureDoesNotMatch: 400,
   // ECS documents 400, CDN and KMS 404; 404 chosen.
@@ -37,7 +37,7 @@ export const ERROR_HTTP_STATUS = {
 } as const;
 
 /** A code the emulator can answer with. */
-export type ApiErrorCode = keyof typeof ERROR_HTTP_STATUS;
+type ApiErrorCode = keyof typeof ERROR_HTTP_STATUS;
 
 const DEFAULT_MESSAGES: Partial<Record<ApiErrorCode, string>> = {
   'InvalidAccessKeyId.NotFound': 'Specified access key is not found.',
@@ -76,7 +76,7 @@ export function invalidParameter(name: string, reason: string): ApiError {
 }
 
 /** The JSON error body as the gateway sends it. */
-export interface ApiErrorBody {
+interface ApiErrorBody {
   readonly RequestId: string;
   readonly HostId: string;
   readonly Code: string;

@@ -1,5 +1,5 @@
 import { ApiError, apiErrorBody, invalidParameter, missingParameter, newRequestId } from './api-error';
-import { authenticate, headerValue, signatureAlgorithmOf, type AuthSettings, type Caller, type SignedRequest } from './authenticate';
+import { authenticate, headerValue, type AuthSettings, type Caller, type SignedRequest } from './authenticate';
 import type { CasterDirectory } from './casters';
 import type { FaultKind } from './faults';
 import { findOperation, type ApiAction, type ItemIdsShape } from './operations';
@@ -23,28 +23,21 @@ export interface ApiHandlerDeps {
   readonly onInternalError: (error: unknown) => void;
 }
 
-/**
- * The answer to one API request: a JSON body; a dropped connection before anything ran (injected `reset`);
- * or a dropped connection after the request was fully handled (injected `lost`), which keeps the status,
- * RequestId and verdict of the answer that was never sent.
- */
-export type ApiOutcome =
-  | { readonly kind: 'answer'; readonly status: number; readonly body: Record<string, unknown>; readonly requestId: string; readonly verdict: string }
-  | { readonly kind: 'reset'; readonly verdict: 'reset' }
-  | { readonly kind: 'lost'; readonly status: number; readonly requestId: string; readonly verdict: string };
+/** A JSON answer. The body always carries its RequestId; an error body (any status but 200) also its Code. */
+interface ApiAnswer {
+  readonly status: number;
+  readonly body: Readonly<Record<string, unknown>> & { readonly RequestId: string };
+}
 
-/** The result with what the request log wants to know about the caller. */
-export interface HandledApiRequest {
-  readonly outcome: ApiOutcome;
+/** The result, with what the request log wants to know about the request. */
+interface HandledApiRequest {
+  /** Undefined when an injected `reset` dropped the connection before the request was handled. */
+  readonly answer: ApiAnswer | undefined;
+  /** An injected `lost`: the connection is dropped instead of sending `answer`. */
+  readonly lost: boolean;
   readonly action: string | undefined;
   readonly caller: Caller | undefined;
 }
-
-const FAULT_ERRORS: Record<Exclude<FaultKind, 'reset' | 'lost'>, () => ApiError> = {
-  throttle: () => new ApiError('Throttling.User'),
-  error500: () => new ApiError('InternalError'),
-  error503: () => new ApiError('ServiceUnavailable'),
-};
 
 /**
  * Runs one API request through the gateway's checks, in the real order: the action must exist, then the
@@ -60,17 +53,11 @@ const FAULT_ERRORS: Record<Exclude<FaultKind, 'reset' | 'lost'>, () => ApiError>
  * the group exists and its ClientToken is recorded although the client never heard so.
  */
 export function handleApiRequest(request: SignedRequest, fault: FaultKind | undefined, deps: ApiHandlerDeps): HandledApiRequest {
-  const handled = answerApiRequest(request, fault, deps);
-  if (fault !== 'lost' || handled.caller === undefined || handled.outcome.kind !== 'answer') return handled;
-  const { status, requestId, verdict } = handled.outcome;
-  return { ...handled, outcome: { kind: 'lost', status, requestId, verdict } };
-}
-
-function answerApiRequest(request: SignedRequest, fault: FaultKind | undefined, deps: ApiHandlerDeps): HandledApiRequest {
   const requestId = newRequestId();
-  const algorithm = signatureAlgorithmOf(request.headers);
-  const action = algorithm === 'acs3' ? headerValue(request.headers, 'x-acs-action') : request.params.all['Action'];
+  const acs3 = request.algorithm === 'acs3';
+  const action = acs3 ? headerValue(request.headers, 'x-acs-action') : request.params.all['Action'];
   let caller: Caller | undefined;
+  let lost = false;
   try {
     if (request.method !== 'GET' && request.method !== 'POST') throw new ApiError('UnsupportedHTTPMethod');
     const operation = request.rawPath === '/' ? findOperation(action) : undefined;
@@ -78,16 +65,27 @@ function answerApiRequest(request: SignedRequest, fault: FaultKind | undefined, 
     // A repeated name has no defined place in the canonical string, so it cannot be signed unambiguously.
     const duplicate = request.params.duplicates[0];
     if (duplicate !== undefined) throw invalidParameter(duplicate, 'It is given more than once.');
-    const versionName = algorithm === 'acs3' ? 'x-acs-version' : 'Version';
-    const version = algorithm === 'acs3' ? headerValue(request.headers, 'x-acs-version') : request.params.all['Version'];
+    const versionName = acs3 ? 'x-acs-version' : 'Version';
+    const version = acs3 ? headerValue(request.headers, 'x-acs-version') : request.params.all['Version'];
     if (!version) throw missingParameter(versionName);
     if (version !== API_VERSION) throw new ApiError('InvalidVersion', `Specified parameter ${versionName} is not valid: this endpoint serves ${API_VERSION}, not "${version}".`);
 
     const nowMs = deps.now();
     caller = authenticate(request, deps.auth, nowMs);
 
-    if (fault === 'reset') return { outcome: { kind: 'reset', verdict: 'reset' }, action, caller };
-    if (fault !== undefined && fault !== 'lost') throw FAULT_ERRORS[fault]();
+    switch (fault) {
+      case 'reset':
+        return { answer: undefined, lost: false, action, caller };
+      case 'lost':
+        lost = true; // Handled as usual; the answer, whatever it is, is then dropped.
+        break;
+      case 'throttle':
+        throw new ApiError('Throttling.User');
+      case 'error500':
+        throw new ApiError('InternalError');
+      case 'error503':
+        throw new ApiError('ServiceUnavailable');
+    }
 
     // Per account, not per key: the documented limit is per user/account, so an account's STS and
     // long-term keys share it.
@@ -108,7 +106,7 @@ function answerApiRequest(request: SignedRequest, fault: FaultKind | undefined, 
       itemIdsShape: deps.itemIdsShape,
     });
     const { RequestId: _ignored, ...rest } = fields;
-    return { outcome: { kind: 'answer', status: 200, body: { RequestId: requestId, ...rest }, requestId, verdict: 'ok' }, action, caller };
+    return { answer: { status: 200, body: { RequestId: requestId, ...rest } }, lost, action, caller };
   } catch (thrown) {
     let error: ApiError;
     if (thrown instanceof ApiError) {
@@ -117,7 +115,6 @@ function answerApiRequest(request: SignedRequest, fault: FaultKind | undefined, 
       deps.onInternalError(thrown);
       error = new ApiError('InternalError');
     }
-    const body = apiErrorBody(error, requestId) as unknown as Record<string, unknown>;
-    return { outcome: { kind: 'answer', status: error.httpStatus, body, requestId, verdict: error.code }, action, caller };
+    return { answer: { status: error.httpStatus, body: { ...apiErrorBody(error, requestId) } }, lost, action, caller };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { utcSecondTimestamp } from '../shared/src/live/request-signing';
 import {
   acs3CanonicalRequest,
   acs3Signature,
@@ -14,7 +15,7 @@ import { ApiError, missingParameter } from './api-error';
 import type { AccountCredential, CredentialStore } from './credential-store';
 import type { NonceCache } from './nonce-cache';
 import type { RequestParams } from './request-params';
-import { formatUtcSeconds, parseUtcSeconds } from './timestamp';
+import { parseUtcSeconds } from './timestamp';
 
 /** The parts of an HTTP request that authentication looks at. */
 export interface SignedRequest {
@@ -25,6 +26,8 @@ export interface SignedRequest {
   readonly headers: IncomingHttpHeaders;
   readonly params: RequestParams;
   readonly body: Buffer;
+  /** The signature it uses, from signatureAlgorithmOf(headers). */
+  readonly algorithm: SignatureAlgorithm;
 }
 
 /** What authentication needs besides the request. */
@@ -39,7 +42,6 @@ export interface AuthSettings {
 export interface Caller {
   readonly accessKeyId: string;
   readonly accountId: string;
-  readonly algorithm: SignatureAlgorithm;
 }
 
 /** One header as a string (repeated headers joined as Node joins them), or undefined when absent. */
@@ -58,7 +60,7 @@ export function signatureAlgorithmOf(headers: IncomingHttpHeaders): SignatureAlg
 
 /** The AccessKeyId a request claims (before any check), for the request log. */
 export function claimedAccessKeyId(request: SignedRequest): string | undefined {
-  if (signatureAlgorithmOf(request.headers) === 'v1') return request.params.all['AccessKeyId'] || undefined;
+  if (request.algorithm === 'v1') return request.params.all['AccessKeyId'] || undefined;
   return parseAcs3Authorization(headerValue(request.headers, 'authorization') ?? '')?.accessKeyId;
 }
 
@@ -106,7 +108,7 @@ function checkTimestamp(value: string, name: string, nowMs: number, settings: Au
     const limitMinutes = Math.round(settings.clockSkewLimitMs / 60_000);
     throw new ApiError(
       'InvalidTimeStamp.Expired',
-      `Specified time stamp or date value is expired. ${name} ${value} is more than ${limitMinutes} minutes from the server time ${formatUtcSeconds(nowMs)}.`,
+      `Specified time stamp or date value is expired. ${name} ${value} is more than ${limitMinutes} minutes from the server time ${utcSecondTimestamp(nowMs)}.`,
     );
   }
 }
@@ -144,7 +146,7 @@ function authenticateV1(request: SignedRequest, settings: AuthSettings, nowMs: n
   }
   checkTimestamp(timestamp, 'Timestamp', nowMs, settings);
   claimNonce(settings, accessKeyId, nonce, nowMs);
-  return { accessKeyId, accountId: credential.accountId, algorithm: 'v1' };
+  return { accessKeyId, accountId: credential.accountId };
 }
 
 const ACS3_REQUIRED_HEADERS = ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'] as const;
@@ -208,7 +210,7 @@ function authenticateAcs3(request: SignedRequest, settings: AuthSettings, nowMs:
   }
   checkTimestamp(headerValue(request.headers, 'x-acs-date')!, 'x-acs-date', nowMs, settings);
   claimNonce(settings, parsed.accessKeyId, headerValue(request.headers, 'x-acs-signature-nonce')!, nowMs);
-  return { accessKeyId: parsed.accessKeyId, accountId: credential.accountId, algorithm: 'acs3' };
+  return { accessKeyId: parsed.accessKeyId, accountId: credential.accountId };
 }
 
 /**
@@ -217,7 +219,7 @@ function authenticateAcs3(request: SignedRequest, settings: AuthSettings, nowMs:
  * API error to answer.
  */
 export function authenticate(request: SignedRequest, settings: AuthSettings, nowMs: number): Caller {
-  return signatureAlgorithmOf(request.headers) === 'acs3'
+  return request.algorithm === 'acs3'
     ? authenticateAcs3(request, settings, nowMs)
     : authenticateV1(request, settings, nowMs);
 }

@@ -76,7 +76,7 @@ export function loadCastersFile(path: string): CasterConfig[] {
 }
 
 /** Why a CallbackUrl/DomainName pair did not match a studio, or the studio it matched. */
-export type StudioMatch = { readonly studio: CasterConfig } | { readonly mismatch: 'CallbackUrl' | 'DomainName' };
+type StudioMatch = { readonly studio: CasterConfig } | { readonly mismatch: 'CallbackUrl' | 'DomainName' };
 
 /** The known studios, looked up the two ways the API needs. */
 export class CasterDirectory {

@@ -7,10 +7,10 @@ import { redactText } from './redact';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './start';
 
 /** A place to write text: a stream-like object or a plain function. */
-export type TextSink = { write(text: string): unknown } | ((text: string) => unknown);
+type TextSink = { write(text: string): unknown } | ((text: string) => unknown);
 
 /** Where the command writes and what it reads; defaults to the process's. */
-export interface EmulatorCommandIo {
+interface EmulatorCommandIo {
   readonly stdout?: TextSink;
   readonly stderr?: TextSink;
   /** Environment for the default credentials; default `process.env`. */

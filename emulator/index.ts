@@ -11,13 +11,11 @@
  * await emulator.close();
  */
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './start';
-export { runEmulatorCommand, type EmulatorCommandIo, type TextSink } from './cli';
+export { runEmulatorCommand } from './cli';
 export { DEMO_CREDENTIALS, DEMO_STUDIO } from './demo';
-export { EmulatorConfigError } from './config-error';
 export { DEFAULT_ACCOUNT_ID, type AccountCredential, type EmulatorCredential, type CredentialEnv } from './credential-store';
 export type { CasterConfig } from './casters';
 export { parseFaultSpec, type FaultSpec, type FaultKind, type LatencyFault } from './faults';
 export type { ApiAction, ItemIdsShape } from './operations';
-export type { ApiErrorBody, ApiErrorCode } from './api-error';
 export type { RequestLogEntry } from './request-log';
 export { API_VERSION } from './api-handler';

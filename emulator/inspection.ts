@@ -9,7 +9,7 @@ export interface InspectionDeps {
 }
 
 /** A JSON answer from an inspection endpoint. */
-export interface InspectionAnswer {
+interface InspectionAnswer {
   readonly status: number;
   readonly body: unknown;
 }

@@ -30,17 +30,26 @@ export interface RequestLogEntry {
 /** A fixed-size ring buffer of the most recent requests: bounded memory however long the emulator runs. */
 export class RequestLog {
   private readonly entries: RequestLogEntry[] = [];
+  private readonly capacity: number;
+  /** Once full, the slot of the oldest entry: the next one overwritten. */
+  private oldest = 0;
 
-  constructor(private readonly capacity = 500) {}
+  constructor(capacity = 500) {
+    this.capacity = Math.max(0, Math.ceil(capacity));
+  }
 
-  /** Appends an entry, dropping the oldest beyond capacity. */
+  /** Appends an entry, overwriting the oldest beyond capacity. */
   record(entry: RequestLogEntry): void {
-    this.entries.push(entry);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    if (this.entries.length < this.capacity) {
+      this.entries.push(entry);
+    } else if (this.capacity > 0) {
+      this.entries[this.oldest] = entry;
+      this.oldest = (this.oldest + 1) % this.capacity;
+    }
   }
 
   /** The kept entries, oldest first. */
   list(): readonly RequestLogEntry[] {
-    return [...this.entries];
+    return this.entries.slice(this.oldest).concat(this.entries.slice(0, this.oldest));
   }
 }

@@ -19,7 +19,7 @@ function emptyRecord(): Record<string, string> {
 }
 
 /** True when a Content-Type header announces a form-encoded body (parameters may follow, e.g. `; charset=utf-8`). */
-export function isFormContentType(contentType: string | undefined): boolean {
+function isFormContentType(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, apiErrorBody, newRequestId } from './api-error';
-import { handleApiRequest, type ApiHandlerDeps, type HandledApiRequest } from './api-handler';
+import { handleApiRequest, type ApiHandlerDeps } from './api-handler';
 import { claimedAccessKeyId, signatureAlgorithmOf, type SignedRequest } from './authenticate';
 import type { FaultDecision, FaultInjector } from './faults';
 import { answerInspection, INSPECTION_PREFIX, type InspectionDeps } from './inspection';
@@ -12,7 +12,7 @@ import type { RequestLog } from './request-log';
 import { readRequestParams } from './request-params';
 
 /** What the HTTP layer needs. */
-export interface ServerDeps {
+interface ServerDeps {
   readonly api: ApiHandlerDeps;
   readonly inspection: InspectionDeps;
   readonly requestLog: RequestLog;
@@ -88,9 +88,10 @@ async function handleApi(request: IncomingMessage, response: ServerResponse, dep
     headers: request.headers,
     params: readRequestParams(rawQuery, request.headers['content-type'], body),
     body,
+    algorithm: signatureAlgorithmOf(request.headers),
   };
-  const handled: HandledApiRequest = handleApiRequest(signed, fault.kind, deps.api);
-  const { outcome } = handled;
+  const { answer, lost, action, caller } = handleApiRequest(signed, fault.kind, deps.api);
+  const sent = lost ? undefined : answer;
 
   // Redact before truncating: a secret cut in half would no longer match.
   const shown = (value: string | undefined): string | null => (value === undefined ? null : redactText(value, deps.knownSecrets).slice(0, 200));
@@ -98,26 +99,27 @@ async function handleApi(request: IncomingMessage, response: ServerResponse, dep
     Time: new Date(arrivalMs).toISOString(),
     Method: signed.method,
     Path: redactText(rawPath, deps.knownSecrets),
-    Action: shown(handled.action),
-    AccessKeyId: shown(handled.caller?.accessKeyId ?? claimedAccessKeyId(signed)),
-    SignatureAlgorithm: signatureAlgorithmOf(request.headers),
+    Action: shown(action),
+    AccessKeyId: shown(caller?.accessKeyId ?? claimedAccessKeyId(signed)),
+    SignatureAlgorithm: signed.algorithm,
     ClientToken: shown(signed.params.all['ClientToken']),
-    Verdict: outcome.verdict,
-    HttpStatus: outcome.kind === 'answer' ? outcome.status : null,
+    // Judged by status: errors are never 200, and a success body may hold any field, even a Code (studios are free-form).
+    Verdict: answer === undefined ? 'reset' : answer.status === 200 ? 'ok' : String(answer.body['Code']),
+    HttpStatus: sent?.status ?? null,
     LatencyMs: roundMs(performance.now() - startedMs),
-    RequestId: outcome.kind === 'reset' ? null : outcome.requestId,
+    RequestId: answer?.body.RequestId ?? null,
     Fault: fault.kind ?? null,
     InjectedLatencyMs: fault.latencyMs,
     Params: redactParams(signed.params.all, deps.knownSecrets),
   });
 
-  if (outcome.kind !== 'answer') {
+  if (!sent) {
     // An injected reset or lost answer: no status line, no body, like a connection dropped on the way. For a
     // lost answer the operation has already run and its changes are stored (synchronously, data file included).
     request.socket.destroy();
     return;
   }
-  sendJson(response, outcome.status, outcome.body, { 'x-acs-request-id': outcome.requestId });
+  sendJson(response, sent.status, sent.body, { 'x-acs-request-id': sent.body.RequestId });
 }
 
 /**

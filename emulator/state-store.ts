@@ -3,7 +3,7 @@ import { writeFileAtomically } from './atomic-file';
 import { EmulatorConfigError } from './config-error';
 
 /** One episode of a stored group. */
-export interface EpisodeItemRecord {
+interface EpisodeItemRecord {
   readonly ItemId: string;
   readonly ItemName: string;
   readonly VodUrl: string;
@@ -29,7 +29,7 @@ export interface EpisodeGroupRecord {
 }
 
 /** What a ClientToken was first used for, so a retry gets the same answer and a reuse with other data is refused. */
-export interface IdempotencyRecord {
+interface IdempotencyRecord {
   readonly AccountId: string;
   readonly ClientToken: string;
   /** SHA-256 of the normalised business parameters of the first request. */
@@ -113,14 +113,17 @@ function idempotencyKey(accountId: string, clientToken: string): string {
 }
 
 /**
- * Episode groups and ClientToken records, in memory and, with a data file, on disk. Every change is written
- * (atomically) before it is applied in memory and before the client is answered, so an answered request is
- * never lost by a restart. Writes are synchronous on purpose: they serialise themselves, and an emulator's
+ * Episode groups and ClientToken records, in memory and, with a data file, on disk. Every change is made in
+ * memory, written (atomically) and only then answered; a failed write undoes it in memory, so nothing the file
+ * does not hold is ever served, and an answered request is never lost by a restart. Writes are synchronous on
+ * purpose: they serialise themselves, no other request sees a change before it is written, and an emulator's
  * request rate makes the blocking irrelevant.
  */
 export class StateStore {
-  private groups: EpisodeGroupRecord[];
-  private idempotency: Map<string, IdempotencyRecord>;
+  private readonly groups: EpisodeGroupRecord[];
+  // Records are never deleted, so the list (what is written) only grows; the map indexes it.
+  private readonly records: IdempotencyRecord[];
+  private readonly idempotency: Map<string, IdempotencyRecord>;
 
   private constructor(
     private readonly dataFile: string | undefined,
@@ -129,6 +132,7 @@ export class StateStore {
   ) {
     this.groups = [...initial.EpisodeGroups];
     this.idempotency = new Map(initial.IdempotencyRecords.map((record) => [idempotencyKey(record.AccountId, record.ClientToken), record]));
+    this.records = [...this.idempotency.values()];
   }
 
   /**
@@ -140,7 +144,7 @@ export class StateStore {
     if (!existsSync(dataFile)) {
       const store = new StateStore(dataFile, { EpisodeGroups: [], IdempotencyRecords: [] }, now);
       try {
-        store.write(store.groups, [...store.idempotency.values()]);
+        store.write();
       } catch (error) {
         throw new EmulatorConfigError(`Cannot create data file ${dataFile}: ${(error as Error).message}`, { cause: error });
       }
@@ -167,13 +171,17 @@ export class StateStore {
     return this.idempotency.get(idempotencyKey(accountId, clientToken));
   }
 
-  /** Stores a new group together with its ClientToken record (persisted first). */
+  /** Stores a new group together with its ClientToken record (a token not used before by the account). */
   addGroup(group: EpisodeGroupRecord, record: IdempotencyRecord): void {
-    const groups = [...this.groups, group];
-    const records = new Map(this.idempotency).set(idempotencyKey(record.AccountId, record.ClientToken), record);
-    this.write(groups, [...records.values()]);
-    this.groups = groups;
-    this.idempotency = records;
+    const key = idempotencyKey(record.AccountId, record.ClientToken);
+    this.groups.push(group);
+    this.records.push(record);
+    this.idempotency.set(key, record);
+    this.writeOrUndo(() => {
+      this.groups.pop();
+      this.records.pop();
+      this.idempotency.delete(key);
+    });
   }
 
   /**
@@ -182,10 +190,10 @@ export class StateStore {
    * (UNCONFIRMED how long the service keeps tokens; the emulator keeps them for ever).
    */
   deleteGroup(accountId: string, programId: string): boolean {
-    const groups = this.groups.filter((group) => !(group.AccountId === accountId && group.ProgramId === programId));
-    if (groups.length === this.groups.length) return false;
-    this.write(groups, [...this.idempotency.values()]);
-    this.groups = groups;
+    const index = this.groups.findIndex((group) => group.AccountId === accountId && group.ProgramId === programId);
+    if (index === -1) return false;
+    const [deleted] = this.groups.splice(index, 1);
+    this.writeOrUndo(() => this.groups.splice(index, 0, deleted!));
     return true;
   }
 
@@ -194,15 +202,25 @@ export class StateStore {
     return this.groups;
   }
 
-  private write(groups: readonly EpisodeGroupRecord[], records: readonly IdempotencyRecord[]): void {
+  private writeOrUndo(undo: () => void): void {
+    try {
+      this.write();
+    } catch (error) {
+      undo();
+      throw error;
+    }
+  }
+
+  private write(): void {
     if (this.dataFile === undefined) return;
     const state: StateFile = {
       Kind: STATE_KIND,
       Version: STATE_VERSION,
       SavedAt: new Date(this.now()).toISOString(),
-      EpisodeGroups: groups,
-      IdempotencyRecords: records,
+      EpisodeGroups: this.groups,
+      IdempotencyRecords: this.records,
     };
-    writeFileAtomically(this.dataFile, `${JSON.stringify(state, null, 2)}\n`);
+    // Compact: the file is rewritten on every change, and is for the emulator to read back, not for people.
+    writeFileAtomically(this.dataFile, `${JSON.stringify(state)}\n`);
   }
 }

@@ -19,8 +19,3 @@ export function parseUtcSeconds(text: string): number | undefined {
     back.getUTCSeconds() === second;
   return sameParts ? epochMs : undefined;
 }
-
-/** Formats epoch milliseconds as `yyyy-MM-ddTHH:mm:ssZ` (milliseconds dropped, as the API and pop-core do). */
-export function formatUtcSeconds(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}

@@ -1,5 +1,5 @@
 import { invalidParameter, missingParameter } from '../api-error';
-import { checkClientToken, checkEpisodeGroupInput, createEpisodeGroup, parseRepeatNum, type InputNames } from './episode-group';
+import { addEpisodeGroup, type InputNames } from './episode-group';
 import { requiredParam } from './parameters';
 import type { Operation } from './types';
 
@@ -11,13 +11,6 @@ const NAMES: InputNames = {
   vodUrl: (index) => `Content.Items[${index}].VodUrl`,
 };
 
-function requiredString(content: Record<string, unknown>, field: string, name: string): string {
-  const value = content[field];
-  if (value === undefined || value === null || value === '') throw missingParameter(name);
-  if (typeof value !== 'string') throw invalidParameter(name, 'It must be a string.');
-  return value;
-}
-
 function readItems(value: unknown): { ItemName: string; VodUrl: string }[] {
   if (value === undefined || value === null) throw missingParameter('Content.Items');
   if (!Array.isArray(value)) throw invalidParameter('Content.Items', 'It must be an array of {"ItemName", "VodUrl"} objects.');
@@ -26,8 +19,8 @@ function readItems(value: unknown): { ItemName: string; VodUrl: string }[] {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidParameter(`Content.Items[${index}]`, 'It must be an object with ItemName and VodUrl.');
     const record = item as Record<string, unknown>;
     return {
-      ItemName: requiredString(record, 'ItemName', `Content.Items[${index}].ItemName`),
-      VodUrl: requiredString(record, 'VodUrl', `Content.Items[${index}].VodUrl`),
+      ItemName: requiredParam(record, 'ItemName', `Content.Items[${index}].ItemName`),
+      VodUrl: requiredParam(record, 'VodUrl', `Content.Items[${index}].VodUrl`),
     };
   });
 }
@@ -52,20 +45,14 @@ export const addCasterEpisodeGroupContent: Operation = {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidParameter('Content', 'It must be a JSON object.');
     const content = parsed as Record<string, unknown>;
 
-    const CallbackUrl = requiredString(content, 'CallbackUrl', 'Content.CallbackUrl');
-    const DomainName = requiredString(content, 'DomainName', 'Content.DomainName');
-    const repeatNumValue = content['RepeatNum'];
-    if (repeatNumValue === undefined || repeatNumValue === null || repeatNumValue === '') throw missingParameter('Content.RepeatNum');
-    if (typeof repeatNumValue !== 'number' && typeof repeatNumValue !== 'string') throw invalidParameter('Content.RepeatNum', 'It must be an integer.');
-    const StartTime = requiredString(content, 'StartTime', 'Content.StartTime');
+    const CallbackUrl = requiredParam(content, 'CallbackUrl', NAMES.CallbackUrl);
+    const DomainName = requiredParam(content, 'DomainName', NAMES.DomainName);
+    const StartTime = requiredParam(content, 'StartTime', NAMES.StartTime);
     const Items = readItems(content['Items']);
     const sideOutput = content['SideOutputUrl'];
     if (sideOutput !== undefined && sideOutput !== null && typeof sideOutput !== 'string') throw invalidParameter('Content.SideOutputUrl', 'It must be a string.');
     const SideOutputUrl = typeof sideOutput === 'string' ? sideOutput : '';
-
-    checkClientToken(clientToken);
-    const input = { CallbackUrl, DomainName, SideOutputUrl, StartTime, RepeatNum: parseRepeatNum(repeatNumValue, 'Content.RepeatNum'), Items };
-    checkEpisodeGroupInput(input, NAMES);
-    return createEpisodeGroup(context, clientToken, input, NAMES);
+    // RepeatNum is checked (presence, type, value) with the other values.
+    return addEpisodeGroup(context, clientToken, { CallbackUrl, DomainName, SideOutputUrl, StartTime, RepeatNum: content['RepeatNum'], Items }, NAMES);
   },
 };

@@ -1,5 +1,5 @@
 import { invalidParameter, missingParameter } from '../api-error';
-import { checkClientToken, checkEpisodeGroupInput, createEpisodeGroup, parseRepeatNum, type InputNames } from './episode-group';
+import { addEpisodeGroup, type InputNames } from './episode-group';
 import { requiredParam } from './parameters';
 import type { Operation } from './types';
 
@@ -43,15 +43,11 @@ export const addCasterEpisodeGroup: Operation = {
     const CallbackUrl = requiredParam(params, 'CallbackUrl');
     const clientToken = requiredParam(params, 'ClientToken');
     const DomainName = requiredParam(params, 'DomainName');
-    const repeatNumText = requiredParam(params, 'RepeatNum');
+    const RepeatNum = requiredParam(params, 'RepeatNum');
     const StartTime = requiredParam(params, 'StartTime');
     const Items = readItems(params);
     // Documented as required yet "if empty, the default is used": optional here, empty meaning the studio's default.
     const SideOutputUrl = params['SideOutputUrl'] ?? '';
-
-    checkClientToken(clientToken);
-    const input = { CallbackUrl, DomainName, SideOutputUrl, StartTime, RepeatNum: parseRepeatNum(repeatNumText, 'RepeatNum'), Items };
-    checkEpisodeGroupInput(input, NAMES);
-    return createEpisodeGroup(context, clientToken, input, NAMES);
+    return addEpisodeGroup(context, clientToken, { CallbackUrl, DomainName, SideOutputUrl, StartTime, RepeatNum, Items }, NAMES);
   },
 };

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ApiError, invalidParameter } from '../api-error';
+import { ApiError, invalidParameter, missingParameter } from '../api-error';
 import type { EpisodeGroupRecord } from '../state-store';
 import { parseUtcSeconds } from '../timestamp';
 import type { OperationContext } from './types';
 
 /** An episode group's business data, after the checks common to AddCasterEpisodeGroup and its Content variant. */
-export interface EpisodeGroupInput {
+interface EpisodeGroupInput {
   readonly CallbackUrl: string;
   readonly DomainName: string;
   /** As given; empty means "the studio's default" (resolved when the group is stored). */
@@ -14,6 +14,9 @@ export interface EpisodeGroupInput {
   readonly RepeatNum: number;
   readonly Items: readonly { readonly ItemName: string; readonly VodUrl: string }[];
 }
+
+/** The business data as read from either form: every field present but RepeatNum, whose value is not checked yet. */
+type EpisodeGroupFields = Omit<EpisodeGroupInput, 'RepeatNum'> & { readonly RepeatNum: unknown };
 
 /** How each field is called in error messages: `Item.1.VodUrl` for the flat form, `Content.Items[0].VodUrl` for JSON. */
 export interface InputNames {
@@ -29,13 +32,18 @@ const MAX_INT32 = 2_147_483_647;
 const VOD_EXTENSIONS = ['.mp4', '.flv', '.ts'];
 
 /** Checks a ClientToken: printable ASCII, at most 64 characters (the documented rule). */
-export function checkClientToken(token: string, name = 'ClientToken'): void {
-  if (!/^[\x20-\x7e]+$/.test(token)) throw invalidParameter(name, 'The token can contain only ASCII characters.');
-  if (token.length > 64) throw invalidParameter(name, `The token cannot exceed 64 characters; it has ${token.length}.`);
+function checkClientToken(token: string): void {
+  if (!/^[\x20-\x7e]+$/.test(token)) throw invalidParameter('ClientToken', 'The token can contain only ASCII characters.');
+  if (token.length > 64) throw invalidParameter('ClientToken', `The token cannot exceed 64 characters; it has ${token.length}.`);
 }
 
-/** Parses RepeatNum from a parameter (digits) or a JSON number: an integer >= -1 (0 plays once, -1 loops). */
-export function parseRepeatNum(value: string | number, name: string): number {
+/**
+ * Parses RepeatNum from a parameter (digits) or JSON (a number or a string of digits): an integer >= -1 (0 plays
+ * once, -1 loops). Absent, null or empty is MissingParameter.
+ */
+function parseRepeatNum(value: unknown, name: string): number {
+  if (value === undefined || value === null || value === '') throw missingParameter(name);
+  if (typeof value !== 'number' && typeof value !== 'string') throw invalidParameter(name, 'It must be an integer.');
   const repeatNum = typeof value === 'number' ? value : /^-?\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(repeatNum) || repeatNum < -1 || repeatNum > MAX_INT32) {
     throw invalidParameter(name, `It must be an integer of at least -1 (0: play once, -1: loop); got ${JSON.stringify(value)}.`);
@@ -43,14 +51,19 @@ export function parseRepeatNum(value: string | number, name: string): number {
   return repeatNum;
 }
 
-/** Checks every field's value (presence is the caller's job, since the two forms name fields differently). */
-export function checkEpisodeGroupInput(input: EpisodeGroupInput, names: InputNames): void {
+/**
+ * Checks the values (presence is the caller's job, since the two forms name fields differently; RepeatNum's
+ * presence is checked here) in the order ClientToken, RepeatNum, StartTime, VodUrls, then creates the group.
+ */
+export function addEpisodeGroup(context: OperationContext, clientToken: string, fields: EpisodeGroupFields, names: InputNames): Record<string, unknown> {
+  checkClientToken(clientToken);
+  const input: EpisodeGroupInput = { ...fields, RepeatNum: parseRepeatNum(fields.RepeatNum, names.RepeatNum) };
   if (parseUtcSeconds(input.StartTime) === undefined) {
     throw invalidParameter(names.StartTime, `It must be a UTC time in the yyyy-MM-ddTHH:mm:ssZ format, e.g. 2018-03-06T19:00:00Z; got "${input.StartTime}".`);
   }
   // StartTime in the past is accepted: whether the service refuses it is UNCONFIRMED.
-  parseRepeatNum(input.RepeatNum, names.RepeatNum);
   input.Items.forEach((item, index) => checkVodUrl(item.VodUrl, names.vodUrl(index)));
+  return createEpisodeGroup(context, clientToken, input, names);
 }
 
 // The docs say only "MP4, FLV, or TS"; judged by the path's extension. Restricting the scheme to http(s)
@@ -91,7 +104,7 @@ function shapeItemIds(itemIds: readonly string[], context: OperationContext): un
  * Tokens are per account and shared by AddCasterEpisodeGroup and AddCasterEpisodeGroupContent (both create
  * the same resource; UNCONFIRMED whether the service scopes them per operation).
  */
-export function createEpisodeGroup(context: OperationContext, clientToken: string, input: EpisodeGroupInput, names: InputNames): Record<string, unknown> {
+function createEpisodeGroup(context: OperationContext, clientToken: string, input: EpisodeGroupInput, names: InputNames): Record<string, unknown> {
   const match = context.casters.matchCallback(input.CallbackUrl, input.DomainName);
   if ('mismatch' in match) {
     throw match.mismatch === 'CallbackUrl'

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, DEMO_STUDIO, type RunningEmulator } from '../../emulator/index';
+import { API_VERSION, DEMO_CREDENTIALS, DEMO_STUDIO, type RunningEmulator } from '../../emulator/index';
+import { utcSecondTimestamp } from '../../shared/src/live/request-signing';
 import { acs3Authorization, sha256Hex } from '../../shared/src/signing/acs3-signature';
 import type { Credentials } from '../../shared/src/signing/credentials';
 import { canonicalQueryString } from '../../shared/src/signing/percent-encode';
-import { API_VERSION, listEpisodeGroups, rawRequest, useEmulators, utcSeconds, type RawAnswer } from './support';
+import { listEpisodeGroups, rawRequest, useEmulators, type RawAnswer } from './support';
 
 const start = useEmulators();
 
@@ -30,7 +31,7 @@ function acs3Call(emulator: RunningEmulator, request: Acs3Call): Promise<RawAnsw
     host: new URL(emulator.url).host,
     'x-acs-action': request.action,
     'x-acs-version': API_VERSION,
-    'x-acs-date': utcSeconds(Date.now()),
+    'x-acs-date': utcSecondTimestamp(Date.now()),
     'x-acs-signature-nonce': randomUUID(),
     'x-acs-content-sha256': sha256Hex(body),
   };
@@ -110,7 +111,10 @@ describe('ACS3-HMAC-SHA256 authentication', () => {
     expect(await listEpisodeGroups(emulator)).toEqual([]);
   });
 
-  it('answers a malformed Authorization header with IncompleteSignature', async () => {
+  it.each([
+    ['a malformed Authorization header', { authorization: 'ACS3-HMAC-SHA256 Credential=LTAI5tCasterCarouselDemo' }, 'Authorization header is malformed'],
+    ['an unsigned x-acs-* header', { 'x-acs-extra': 'smuggled' }, 'x-acs-extra'],
+  ])('answers %s with IncompleteSignature', async (_case, changedHeaders, named) => {
     // Prepare
     const emulator = await start();
     // Act
@@ -118,28 +122,10 @@ describe('ACS3-HMAC-SHA256 authentication', () => {
       action: 'DescribeCasterConfig',
       method: 'GET',
       params: { CasterId: DEMO_STUDIO.CasterId },
-      tamper: (headers) => {
-        headers['authorization'] = 'ACS3-HMAC-SHA256 Credential=LTAI5tCasterCarouselDemo';
-      },
+      tamper: (headers) => Object.assign(headers, changedHeaders),
     });
     // Assess
-    expect(answer.json['Code']).toBe('IncompleteSignature');
-  });
-
-  it('answers an unsigned x-acs-* header with IncompleteSignature', async () => {
-    // Prepare
-    const emulator = await start();
-    // Act
-    const answer = await acs3Call(emulator, {
-      action: 'DescribeCasterConfig',
-      method: 'GET',
-      params: { CasterId: DEMO_STUDIO.CasterId },
-      tamper: (headers) => {
-        headers['x-acs-extra'] = 'smuggled';
-      },
-    });
-    // Assess
-    expect(answer.json).toMatchObject({ Code: 'IncompleteSignature', Message: expect.stringContaining('x-acs-extra') });
+    expect(answer.json).toMatchObject({ Code: 'IncompleteSignature', Message: expect.stringContaining(named) });
   });
 
   it('accepts an STS key with its x-acs-security-token and refuses it without', async () => {

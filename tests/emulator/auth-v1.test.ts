@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, DEMO_STUDIO } from '../../emulator/index';
+import { API_VERSION, DEMO_CREDENTIALS, DEMO_STUDIO } from '../../emulator/index';
+import { utcSecondTimestamp } from '../../shared/src/live/request-signing';
 import { rpcV1StringToSign } from '../../shared/src/signing/rpc-v1-signature';
-import { API_VERSION, call, callError, popClient, rawRequest, useEmulators, utcSeconds } from './support';
+import { call, callError, popClient, rawRequest, useEmulators } from './support';
 
 const start = useEmulators();
 const DESCRIBE = { CasterId: DEMO_STUDIO.CasterId };
@@ -12,7 +13,7 @@ describe('V1 (HMAC-SHA1) authentication, seen through pop-core', () => {
     // Prepare
     const emulator = await start();
     const client = popClient(emulator, { accessKeyId: DEMO_CREDENTIALS.accessKeyId, accessKeySecret: 'not-the-secret' });
-    const fixed = { Timestamp: utcSeconds(Date.now()), SignatureNonce: 'fixed-nonce-for-sts' };
+    const fixed = { Timestamp: utcSecondTimestamp(Date.now()), SignatureNonce: 'fixed-nonce-for-sts' };
     // Act
     const error = await callError(call(client, 'DescribeCasterConfig', { ...DESCRIBE, ...fixed }));
     // Assess
@@ -67,7 +68,7 @@ describe('V1 (HMAC-SHA1) authentication, seen through pop-core', () => {
       SignatureMethod: 'HMAC-SHA1',
       SignatureVersion: '1.0',
       SignatureNonce: 'n-1',
-      Timestamp: utcSeconds(Date.now()),
+      Timestamp: utcSecondTimestamp(Date.now()),
       ...DESCRIBE,
     });
     // Act
@@ -94,10 +95,10 @@ describe('V1 (HMAC-SHA1) authentication, seen through pop-core', () => {
     let nowMs = Date.now();
     const emulator = await start({ now: () => nowMs });
     const client = popClient(emulator);
-    await call(client, 'DescribeCasterConfig', { ...DESCRIBE, SignatureNonce: 'old-nonce', Timestamp: utcSeconds(nowMs) });
+    await call(client, 'DescribeCasterConfig', { ...DESCRIBE, SignatureNonce: 'old-nonce', Timestamp: utcSecondTimestamp(nowMs) });
     nowMs += 15 * 60 * 1000 + 1000;
     // Act
-    const body = await call(client, 'DescribeCasterConfig', { ...DESCRIBE, SignatureNonce: 'old-nonce', Timestamp: utcSeconds(nowMs) });
+    const body = await call(client, 'DescribeCasterConfig', { ...DESCRIBE, SignatureNonce: 'old-nonce', Timestamp: utcSecondTimestamp(nowMs) });
     // Assess
     expect(body['CasterId']).toBe(DEMO_STUDIO.CasterId);
   });
@@ -106,7 +107,7 @@ describe('V1 (HMAC-SHA1) authentication, seen through pop-core', () => {
     // Prepare
     const emulator = await start();
     // Act
-    const error = await callError(call(popClient(emulator), 'DescribeCasterConfig', { ...DESCRIBE, Timestamp: utcSeconds(Date.now() - 16 * 60 * 1000) }));
+    const error = await callError(call(popClient(emulator), 'DescribeCasterConfig', { ...DESCRIBE, Timestamp: utcSecondTimestamp(Date.now() - 16 * 60 * 1000) }));
     // Assess
     expect(error.code).toBe('InvalidTimeStamp.Expired');
     expect(error.entry.response.statusCode).toBe(400);

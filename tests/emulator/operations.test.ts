@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, DEMO_STUDIO, type CasterConfig } from '../../emulator/index';
+import { API_VERSION, DEMO_CREDENTIALS, DEMO_STUDIO, type CasterConfig } from '../../emulator/index';
+import { utcSecondTimestamp } from '../../shared/src/live/request-signing';
 import { canonicalQueryString } from '../../shared/src/signing/percent-encode';
 import { signRpcV1 } from '../../shared/src/signing/rpc-v1-signature';
 import {
-  API_VERSION,
   call,
   callError,
   episodeGroupContent,
@@ -12,7 +12,6 @@ import {
   popClient,
   rawRequest,
   useEmulators,
-  utcSeconds,
 } from './support';
 
 const start = useEmulators();
@@ -154,7 +153,7 @@ describe('operation answers', () => {
         SignatureMethod: 'HMAC-SHA1',
         SignatureVersion: '1.0',
         SignatureNonce: 'split-nonce-1',
-        Timestamp: utcSeconds(Date.now()),
+        Timestamp: utcSecondTimestamp(Date.now()),
         CasterId: DEMO_STUDIO.CasterId,
       },
       DEMO_CREDENTIALS.accessKeySecret,

@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import RPCClient from '@alicloud/pop-core';
 import { afterEach } from 'vitest';
-import { DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index';
+import { API_VERSION, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index';
 import type { Credentials } from '../../shared/src/signing/credentials';
-
-export const API_VERSION = '2016-11-01';
 
 /** The error pop-core throws for a body with a Code: `code`, the full body in `data`, the HTTP exchange in `entry`. */
 export interface PopCoreError extends Error {
@@ -133,9 +131,4 @@ export async function listEpisodeGroups(emulator: RunningEmulator): Promise<Arra
 export async function listRequests(emulator: RunningEmulator): Promise<Array<Record<string, unknown>>> {
   const answer = await rawRequest(`${emulator.url}/_emulator/requests`);
   return answer.json['Requests'] as Array<Record<string, unknown>>;
-}
-
-/** `yyyy-MM-ddTHH:mm:ssZ` for an epoch ms. */
-export function utcSeconds(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

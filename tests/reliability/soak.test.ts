@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STUDIO, startEmulator, type RequestLogEntry, type RunningEmulator } from '../../emulator/index';
+import { mulberry32 } from '../../emulator/prng';
 import { Redis } from '../../shared/src/pacing/redis-connection';
 import {
   clientTokenForIdempotencyKey,
@@ -99,17 +100,6 @@ interface DeliveryRecord {
   readonly redelivery: boolean;
   readonly instance: string;
   readonly outcomes: ReadonlyMap<PlanUnit, UnitOutcome>;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const random = mulberry32(SEED);
