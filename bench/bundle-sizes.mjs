@@ -12,7 +12,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { conventionalCodeDir, functionCodeDir, FUNCTION_NAMES, layerDir, layerEntry, layerNodeModulesDir, repoRoot, requireBuild, requireFromRoot, shown } from './lib/layout.mjs';
+import {
+  conventionalCodeDir,
+  FUNCTION_NAMES,
+  functionCodeDir,
+  layerDir,
+  layerEntry,
+  layerNodeModulesDir,
+  repoRoot,
+  requireBuild,
+  requireFromRoot,
+  shown,
+} from './lib/layout.mjs';
 import { kib, printHeader, printTable } from './lib/report.mjs';
 
 requireBuild();
@@ -38,7 +49,18 @@ const bundleDir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
 let conventionalBundle;
 try {
   const outfile = join(bundleDir, 'index.js');
-  await build({ entryPoints: [join(conventionalCodeDir, 'index.js')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, keepNames: true, legalComments: 'none', logLevel: 'error' });
+  await build({
+    entryPoints: [join(conventionalCodeDir, 'index.js')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'error',
+  });
   conventionalBundle = fileRow('conventional: esbuild bundle of bench/conventional/index.js (minified, deps + schema inlined)', outfile);
 } finally {
   rmSync(bundleDir, { recursive: true, force: true });
@@ -128,7 +150,12 @@ printTable(
     ['ours: http index.js + layer index.js (what an HTTP cold start reads)', kib(httpTotal.raw), kib(httpTotal.gzip), '2'],
     [conventionalBundle.label, kib(conventionalBundle.raw), kib(conventionalBundle.gzip), '1'],
     [conventionalSource.label, kib(conventionalSource.raw), kib(conventionalSource.gzip), '1'],
-    [`conventional: installed pop-core + ajv + ajv-formats with transitive deps (${closure.size} packages, all files)`, kib(installedBytes), '-', String(installedFiles)],
+    [
+      `conventional: installed pop-core + ajv + ajv-formats with transitive deps (${closure.size} packages, all files)`,
+      kib(installedBytes),
+      '-',
+      String(installedFiles),
+    ],
   ],
 );
 console.log('');
@@ -144,7 +171,9 @@ printTable(
   ],
 );
 console.log('');
-console.log(`ratio, esbuild-bundled conventional / ours (http + layer): raw ${(conventionalBundle.raw / httpTotal.raw).toFixed(2)}x, gzip ${(conventionalBundle.gzip / httpTotal.gzip).toFixed(2)}x`);
+console.log(
+  `ratio, esbuild-bundled conventional / ours (http + layer): raw ${(conventionalBundle.raw / httpTotal.raw).toFixed(2)}x, gzip ${(conventionalBundle.gzip / httpTotal.gzip).toFixed(2)}x`,
+);
 console.log('');
 console.log('## Conventional dependency closure (installed, per package; nested node_modules counted as their own packages)');
 console.log('');

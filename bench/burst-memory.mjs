@@ -82,7 +82,10 @@ async function runBurst(variant, burst) {
     const started = process.hrtime.bigint();
     const replies = await Promise.all(
       Array.from({ length: burst }, (_, index) => {
-        const event = httpTriggerEvent({ plan: benchPlan({ casterId: api.casterId, tag: `${tag}-${index}` }), idempotencyKey: `burst-${tag}-${index}` });
+        const event = httpTriggerEvent({
+          plan: benchPlan({ casterId: api.casterId, tag: `${tag}-${index}` }),
+          idempotencyKey: `burst-${tag}-${index}`,
+        });
         return instance.invoke(JSON.stringify(event));
       }),
     );
@@ -140,7 +143,9 @@ try {
   };
   console.log(`## Peak memory of one instance, ${RUNS} runs per row (fresh instance each run, interleaved): median [min-max]`);
   console.log('idle = after load + initialize, before the burst; peak = after the burst has been answered. MiB.');
-  console.log(`emulator ${api.url} at its real limits (4/s AddCasterEpisodeGroup, 15/s DescribeCasterConfig); function timeout ${TIMEOUT_SECONDS} s.`);
+  console.log(
+    `emulator ${api.url} at its real limits (4/s AddCasterEpisodeGroup, 15/s DescribeCasterConfig); function timeout ${TIMEOUT_SECONDS} s.`,
+  );
   console.log('');
   printTable(
     ['handler', 'burst', 'maxRSS idle', 'maxRSS peak', 'peak - idle', 'heapUsed peak', 'created', 'throttled calls', 'burst s'],
@@ -154,9 +159,18 @@ try {
           cell(rows.map((row) => row.peak.maxRssKiB / 1024)),
           cell(rows.map((row) => (row.peak.maxRssKiB - row.idle.maxRssKiB) / 1024)),
           cell(rows.map((row) => mib(row.peak.heapUsedPeakBytes))),
-          cell(rows.map((row) => row.created), 0),
-          cell(rows.map((row) => row.throttled), 0),
-          cell(rows.map((row) => row.seconds), 2),
+          cell(
+            rows.map((row) => row.created),
+            0,
+          ),
+          cell(
+            rows.map((row) => row.throttled),
+            0,
+          ),
+          cell(
+            rows.map((row) => row.seconds),
+            2,
+          ),
         ];
       }),
     ),
@@ -166,9 +180,14 @@ try {
   for (const burst of BURSTS) {
     for (const variant of VARIANTS) {
       const totals = {};
-      for (const row of results.get(key(variant, burst))) for (const [answer, count] of Object.entries(row.answers)) totals[answer] = (totals[answer] ?? 0) + count;
+      for (const row of results.get(key(variant, burst)))
+        for (const [answer, count] of Object.entries(row.answers)) totals[answer] = (totals[answer] ?? 0) + count;
       const peakConcurrency = Math.max(...results.get(key(variant, burst)).map((row) => row.peak.inFlightPeak));
-      console.log(`${variant.name}, burst ${burst} x ${RUNS}: ${Object.entries(totals).map(([answer, count]) => `${answer}: ${count}`).join(', ')}; at most ${peakConcurrency} invocations in flight`);
+      console.log(
+        `${variant.name}, burst ${burst} x ${RUNS}: ${Object.entries(totals)
+          .map(([answer, count]) => `${answer}: ${count}`)
+          .join(', ')}; at most ${peakConcurrency} invocations in flight`,
+      );
     }
   }
 } finally {

@@ -11,7 +11,7 @@
 //
 // Usage: npm run build && node bench/cold-start.mjs [--runs 21]
 import { randomUUID } from 'node:crypto';
-import { startBenchEmulator, BENCH_CREDENTIALS, verdictCounts } from './lib/emulator.mjs';
+import { BENCH_CREDENTIALS, startBenchEmulator, verdictCounts } from './lib/emulator.mjs';
 import { benchPlan, cloudEvent, fcContext, httpTriggerEvent, timerEvent } from './lib/fc-events.mjs';
 import { runColdStart } from './lib/fc-process.mjs';
 import { conventionalCodeDir, functionCodeDir, requireBuild, shown } from './lib/layout.mjs';
@@ -116,18 +116,46 @@ try {
   const conventionalWall = summarize(conventional.map((sample) => sample.wallMs)).median;
   const emptyWall = summarize(samples.get(VARIANTS[0].name).map((sample) => sample.wallMs)).median;
 
-  console.log(`## Cold start: load + initialize + first invocation (${RUNS} fresh processes per row, interleaved, after 1 discarded round)`);
+  console.log(
+    `## Cold start: load + initialize + first invocation (${RUNS} fresh processes per row, interleaved, after 1 discarded round)`,
+  );
   console.log('in-child ms = process.hrtime.bigint() from just before require(handler file) to the first answer (initialize included);');
   console.log('wall ms = spawn to exit seen by the parent (Node boot + the above + exit). ratio = median / conventional median.');
-  console.log(`emulator: ${api.url} at its real limits (4/s AddCasterEpisodeGroup, 15/s DescribeCasterConfig); runs >= ${MIN_SPACING_MS} ms apart; LOG_LEVEL unset (info, the default).`);
+  console.log(
+    `emulator: ${api.url} at its real limits (4/s AddCasterEpisodeGroup, 15/s DescribeCasterConfig); runs >= ${MIN_SPACING_MS} ms apart; LOG_LEVEL unset (info, the default).`,
+  );
   console.log('');
   printTable(
-    ['function', 'median ms', 'min', 'max', 'ratio', 'load ms', 'initialize ms', '1st invoke ms', 'wall median ms', 'wall ratio', 'modules'],
+    [
+      'function',
+      'median ms',
+      'min',
+      'max',
+      'ratio',
+      'load ms',
+      'initialize ms',
+      '1st invoke ms',
+      'wall median ms',
+      'wall ratio',
+      'modules',
+    ],
     VARIANTS.map((variant) => {
       const rows = samples.get(variant.name);
       if (variant.callsApi === false) {
         const wall = summarize(rows.map((sample) => sample.wallMs));
-        return [variant.name, '-', '-', '-', '-', '-', '-', '-', `${fixed(wall.median)} (min ${fixed(wall.min)}, max ${fixed(wall.max)})`, fixed(wall.median / conventionalWall, 2), '-'];
+        return [
+          variant.name,
+          '-',
+          '-',
+          '-',
+          '-',
+          '-',
+          '-',
+          '-',
+          `${fixed(wall.median)} (min ${fixed(wall.min)}, max ${fixed(wall.max)})`,
+          fixed(wall.median / conventionalWall, 2),
+          '-',
+        ];
       }
       const total = summarize(rows.map((sample) => sample.totalMs));
       return [
@@ -146,8 +174,14 @@ try {
     }),
   );
   console.log('');
-  console.log(`emulator saw: ${Object.entries(counts).map(([key, count]) => `${key} x${count}`).join(', ')}; throttled: ${throttled}`);
-  console.log(`episode groups the emulator holds: ${groups} (expected ${(RUNS + 1) * 4}: a distinct one per run of the 4 API-calling rows, warm-up round included)`);
+  console.log(
+    `emulator saw: ${Object.entries(counts)
+      .map(([key, count]) => `${key} x${count}`)
+      .join(', ')}; throttled: ${throttled}`,
+  );
+  console.log(
+    `episode groups the emulator holds: ${groups} (expected ${(RUNS + 1) * 4}: a distinct one per run of the 4 API-calling rows, warm-up round included)`,
+  );
   if (failures.length > 0) {
     console.log(`FAILED RUNS (${failures.length}):`);
     for (const failure of failures.slice(0, 10)) console.log(`  ${failure}`);
@@ -155,7 +189,7 @@ try {
   }
 
   console.log('');
-  console.log('## Goal: a quarter of the conventional handler\'s time or less');
+  console.log("## Goal: a quarter of the conventional handler's time or less");
   for (const variant of VARIANTS.filter((candidate) => candidate.callsApi && !candidate.conventional)) {
     const rows = samples.get(variant.name);
     const ratio = summarize(rows.map((sample) => sample.totalMs)).median / conventionalMedian;
@@ -166,7 +200,11 @@ try {
         `wall ${fixed(wallRatio * 100, 1)}% (${fixed(wallNetRatio * 100, 1)}% once the empty child's ${fixed(emptyWall)} ms is subtracted from both)`,
     );
   }
-  console.log(`(code folders: ${VARIANTS.slice(1).map((variant) => shown(variant.codeDir)).join(', ')}; layer on NODE_PATH: dist/layer/nodejs/node_modules)`);
+  console.log(
+    `(code folders: ${VARIANTS.slice(1)
+      .map((variant) => shown(variant.codeDir))
+      .join(', ')}; layer on NODE_PATH: dist/layer/nodejs/node_modules)`,
+  );
 } finally {
   await api.close();
 }

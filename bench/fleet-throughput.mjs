@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { BENCH_CREDENTIALS, startBenchEmulator } from './lib/emulator.mjs';
 import { benchPlan } from './lib/fc-events.mjs';
 import { layerNodeModulesDir, repoRoot, requireBuild } from './lib/layout.mjs';
-import { fixed, listArgument, numberArgument, printHeader, printTable, sleep, summarize } from './lib/report.mjs';
 import { startRedisServer } from './lib/redis.mjs';
+import { fixed, listArgument, numberArgument, printHeader, printTable, sleep, summarize } from './lib/report.mjs';
 
 const RUNS = numberArgument('--runs', 3);
 const BATCH = numberArgument('--batch', 40);
@@ -113,33 +113,87 @@ try {
     }
   }
 
-  const label = ({ processes, withRedis }) => `${processes} process${processes > 1 ? 'es' : ''}, ${withRedis ? 'Redis pacing' : 'each paces alone'}`;
+  const label = ({ processes, withRedis }) =>
+    `${processes} process${processes > 1 ? 'es' : ''}, ${withRedis ? 'Redis pacing' : 'each paces alone'}`;
   const cell = (values, digits = 1, suffix = '') => {
     const { median, min, max } = summarize(values);
     return `${fixed(median, digits)}${suffix} [${fixed(min, digits)}-${fixed(max, digits)}]`;
   };
   console.log(`## ${BATCH} AddCasterEpisodeGroup per run, ${RUNS} runs per configuration (interleaved): median [min-max]`);
-  console.log(`emulator ${api.url} at its real limit (${CEILING_PER_SECOND}/s AddCasterEpisodeGroup per account, sliding 1 s window); redis-server ${redis.version} on ${redis.url}.`);
-  console.log('achieved = successful groups / (last answer - first send), "first send" being the first scheduleCarousel call (the goal is judged on this);');
-  console.log('to 1st request = first send -> first request at the emulator (pacer set-up: with REDIS_URL, loading ioredis and connecting);');
-  console.log('% from 1st request = the same rate counted from the first request the emulator received; steady = (admitted - 1) / (last - first admission).');
+  console.log(
+    `emulator ${api.url} at its real limit (${CEILING_PER_SECOND}/s AddCasterEpisodeGroup per account, sliding 1 s window); redis-server ${redis.version} on ${redis.url}.`,
+  );
+  console.log(
+    'achieved = successful groups / (last answer - first send), "first send" being the first scheduleCarousel call (the goal is judged on this);',
+  );
+  console.log(
+    'to 1st request = first send -> first request at the emulator (pacer set-up: with REDIS_URL, loading ioredis and connecting);',
+  );
+  console.log(
+    '% from 1st request = the same rate counted from the first request the emulator received; steady = (admitted - 1) / (last - first admission).',
+  );
   console.log('');
   printTable(
-    ['configuration', 'succeeded', 'achieved /s', '% of 4/s', 'to 1st request s', '% from 1st request', 'steady /s', 'throttled', 'retries', 'extra attempts (emulator)', 'batch s'],
+    [
+      'configuration',
+      'succeeded',
+      'achieved /s',
+      '% of 4/s',
+      'to 1st request s',
+      '% from 1st request',
+      'steady /s',
+      'throttled',
+      'retries',
+      'extra attempts (emulator)',
+      'batch s',
+    ],
     configurations.map((configuration) => {
       const rows = results.get(configuration);
       return [
         label(configuration),
-        cell(rows.map((row) => row.succeeded), 0, `/${BATCH}`),
-        cell(rows.map((row) => row.rate), 2),
-        cell(rows.map((row) => (100 * row.rate) / CEILING_PER_SECOND), 0, '%'),
-        cell(rows.map((row) => row.startupSeconds), 2),
-        cell(rows.map((row) => (100 * row.rateFromFirstRequest) / CEILING_PER_SECOND), 0, '%'),
-        cell(rows.map((row) => row.steadyRate), 2),
-        cell(rows.map((row) => row.throttled), 0),
-        cell(rows.map((row) => row.retries), 0),
-        cell(rows.map((row) => row.extraAttempts), 0),
-        cell(rows.map((row) => row.batchSeconds), 2),
+        cell(
+          rows.map((row) => row.succeeded),
+          0,
+          `/${BATCH}`,
+        ),
+        cell(
+          rows.map((row) => row.rate),
+          2,
+        ),
+        cell(
+          rows.map((row) => (100 * row.rate) / CEILING_PER_SECOND),
+          0,
+          '%',
+        ),
+        cell(
+          rows.map((row) => row.startupSeconds),
+          2,
+        ),
+        cell(
+          rows.map((row) => (100 * row.rateFromFirstRequest) / CEILING_PER_SECOND),
+          0,
+          '%',
+        ),
+        cell(
+          rows.map((row) => row.steadyRate),
+          2,
+        ),
+        cell(
+          rows.map((row) => row.throttled),
+          0,
+        ),
+        cell(
+          rows.map((row) => row.retries),
+          0,
+        ),
+        cell(
+          rows.map((row) => row.extraAttempts),
+          0,
+        ),
+        cell(
+          rows.map((row) => row.batchSeconds),
+          2,
+        ),
       ];
     }),
   );
@@ -147,26 +201,37 @@ try {
   for (const configuration of configurations) {
     for (const row of results.get(configuration)) {
       const extras = [];
-      if (row.failed > 0) extras.push(`failed ${row.failed} (${Object.entries(row.failureCodes).map(([code, count]) => `${code} x${count}`).join(', ')})`);
+      if (row.failed > 0)
+        extras.push(
+          `failed ${row.failed} (${Object.entries(row.failureCodes)
+            .map(([code, count]) => `${code} x${count}`)
+            .join(', ')})`,
+        );
       if (row.otherErrors > 0) extras.push(`other error verdicts ${row.otherErrors}`);
       if (row.redisFallbacks > 0) extras.push(`Redis fallbacks ${row.redisFallbacks}`);
       if (extras.length > 0) console.log(`${label(configuration)}, run ${row.run + 1}: ${extras.join('; ')}`);
     }
   }
   console.log('');
-  console.log(`## Goal: >= ${GOAL_SHARE * 100}% of the 4/s ceiling with no throttled request, at ${PROCESS_COUNTS.join(', ')} processes with Redis`);
+  console.log(
+    `## Goal: >= ${GOAL_SHARE * 100}% of the 4/s ceiling with no throttled request, at ${PROCESS_COUNTS.join(', ')} processes with Redis`,
+  );
   for (const configuration of configurations.filter((candidate) => candidate.withRedis)) {
     const rows = results.get(configuration);
     const met = rows.filter((row) => row.rate >= GOAL_SHARE * CEILING_PER_SECOND && row.throttled === 0 && row.failed === 0).length;
     const medianShare = summarize(rows.map((row) => row.rate / CEILING_PER_SECOND)).median;
-    const metFromFirstRequest = rows.filter((row) => row.rateFromFirstRequest >= GOAL_SHARE * CEILING_PER_SECOND && row.throttled === 0 && row.failed === 0).length;
+    const metFromFirstRequest = rows.filter(
+      (row) => row.rateFromFirstRequest >= GOAL_SHARE * CEILING_PER_SECOND && row.throttled === 0 && row.failed === 0,
+    ).length;
     console.log(
       `${label(configuration)}: met in ${met}/${rows.length} runs (median ${fixed(medianShare * 100, 0)}%, throttled total ${rows.reduce((sum, row) => sum + row.throttled, 0)}) -> ${met === rows.length ? 'MET' : 'NOT MET'}` +
         ` (counted from the first API request instead: met in ${metFromFirstRequest}/${rows.length})`,
     );
   }
   const ideal = BATCH / (((BATCH - 1) * Math.ceil(1000 / (CEILING_PER_SECOND * 0.9))) / 1000);
-  console.log(`(the pacer spaces calls ${Math.ceil(1000 / (CEILING_PER_SECOND * 0.9))} ms apart, 10% under the limit: a perfect run of ${BATCH} reaches at most ${fixed(ideal, 2)}/s = ${fixed((100 * ideal) / CEILING_PER_SECOND, 0)}% by this measure)`);
+  console.log(
+    `(the pacer spaces calls ${Math.ceil(1000 / (CEILING_PER_SECOND * 0.9))} ms apart, 10% under the limit: a perfect run of ${BATCH} reaches at most ${fixed(ideal, 2)}/s = ${fixed((100 * ideal) / CEILING_PER_SECOND, 0)}% by this measure)`,
+  );
   console.log(`total time ${fixed((Date.now() - started) / 1000, 0)} s`);
 } finally {
   await api.close();

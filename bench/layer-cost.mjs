@@ -96,9 +96,11 @@ for (let run = 0; run < LOAD_RUNS; run += 1) {
 
 const PLAN = {
   CasterId: 'LIVEPRODUCER_POST-cn-0pp1czt1234',
-  CallbackUrl: 'http://learn.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201abcd?auth_key=1608953344-0-0-53f0758162964516ac850f2ddc3fabcd',
+  CallbackUrl:
+    'http://learn.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201abcd?auth_key=1608953344-0-0-53f0758162964516ac850f2ddc3fabcd',
   DomainName: 'example.com',
-  SideOutputUrl: 'rtmp://sophon-developer.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201abcd?auth_key=1608953344-0-0-ac8c628078541d7055a170ec59a5abcd',
+  SideOutputUrl:
+    'rtmp://sophon-developer.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201abcd?auth_key=1608953344-0-0-ac8c628078541d7055a170ec59a5abcd',
   StartTime: '2031-03-06T19:00:00Z',
   RepeatNum: -1,
   Items: Array.from({ length: 10 }, (_, index) => ({
@@ -107,7 +109,11 @@ const PLAN = {
   })),
   ClientToken: 'cc1-ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0',
 };
-const CREDENTIALS = { accessKeyId: 'LTAI5tBenchKeyId', accessKeySecret: 'bench-access-key-secret', securityToken: 'CAIS-bench-sts-token+/=' };
+const CREDENTIALS = {
+  accessKeyId: 'LTAI5tBenchKeyId',
+  accessKeySecret: 'bench-access-key-secret',
+  securityToken: 'CAIS-bench-sts-token+/=',
+};
 
 // Ours: the built layer, as a function loads it.
 const layer = requireFromRoot(paths.layer);
@@ -171,7 +177,12 @@ function validateWithAjv(plan) {
 }
 function signWithPopCore(plan) {
   const { CasterId: _casterId, Items, ...rest } = plan;
-  return popCoreSign('AddCasterEpisodeGroup', { ...rest, RegionId: 'cn-shanghai', RepeatNum: String(plan.RepeatNum), Item: Items }, CREDENTIALS, 'POST');
+  return popCoreSign(
+    'AddCasterEpisodeGroup',
+    { ...rest, RegionId: 'cn-shanghai', RepeatNum: String(plan.RepeatNum), Item: Items },
+    CREDENTIALS,
+    'POST',
+  );
 }
 
 const PLAN_STACKS = [
@@ -180,7 +191,12 @@ const PLAN_STACKS = [
 ];
 
 // Sanity check: with the same Timestamp and nonce, both paths produce the same signed body.
-const fixedParams = { ...episodeGroupParams(PLAN), RegionId: 'cn-shanghai', Timestamp: '2031-03-06T19:00:00Z', SignatureNonce: 'bench-nonce' };
+const fixedParams = {
+  ...episodeGroupParams(PLAN),
+  RegionId: 'cn-shanghai',
+  Timestamp: '2031-03-06T19:00:00Z',
+  SignatureNonce: 'bench-nonce',
+};
 const viaPopCore = popCoreSign('AddCasterEpisodeGroup', { ...fixedParams }, CREDENTIALS, 'POST');
 const viaLayerParams = layer.signRpcV1(
   'POST',
@@ -197,7 +213,8 @@ const viaLayerParams = layer.signRpcV1(
   CREDENTIALS.accessKeySecret,
 );
 const sortedEntries = (entries) => JSON.stringify([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-const bodiesAgree = sortedEntries(new URLSearchParams(viaPopCore)) === sortedEntries(new URLSearchParams(layer.canonicalQueryString(viaLayerParams)));
+const bodiesAgree =
+  sortedEntries(new URLSearchParams(viaPopCore)) === sortedEntries(new URLSearchParams(layer.canonicalQueryString(viaLayerParams)));
 
 /** Microseconds per call of `work(PLAN)`, one sample per batch. `work` returns something with a length, kept live. */
 function microsecondsPerPlan(work) {
@@ -262,9 +279,7 @@ printTable(
   }),
 );
 console.log('');
-console.log(
-  `## 2. Per-plan preparation: validate + sign + encode one 10-item AddCasterEpisodeGroup plan (POST form body)`,
-);
+console.log(`## 2. Per-plan preparation: validate + sign + encode one 10-item AddCasterEpisodeGroup plan (POST form body)`);
 console.log(
   `each cell: ${PLAN_WARMUP} warm-up plans, then ${PLAN_BATCHES} batches x ${PLANS_PER_BATCH} plans, measured twice interleaved: median of ${2 * PLAN_BATCHES} batch samples.`,
 );
@@ -311,7 +326,8 @@ function fixed(value, digits) {
 
 function printTable(headers, rows) {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
-  const line = (cells) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  const line = (cells) =>
+    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
   console.log(line(headers));
   console.log(`|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`);
   for (const row of rows) console.log(line(row));

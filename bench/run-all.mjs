@@ -19,7 +19,11 @@ for (const [index, name] of scripts.entries()) {
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [join(benchDir, name)], { stdio: 'inherit' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const status = result.error ? `could not start: ${result.error.message}` : result.status === 0 ? 'ok' : `failed (exit ${result.status ?? result.signal})`;
+  const status = result.error
+    ? `could not start: ${result.error.message}`
+    : result.status === 0
+      ? 'ok'
+      : `failed (exit ${result.status ?? result.signal})`;
   console.log(`=== bench/${name}: ${status} in ${seconds.toFixed(1)} s`);
   if (status !== 'ok') failed.push(name);
 }

@@ -27,7 +27,11 @@ export function reportError(io: CliIo, error: unknown): number {
     return EXIT_INVALID_INPUT;
   }
   if (error instanceof LiveApiError) {
-    io.stderr(redactText(`${error.action} failed (HTTP ${error.httpStatus})\nCode: ${error.code}\nMessage: ${error.message}\nRequestId: ${error.requestId ?? '-'}\n`));
+    io.stderr(
+      redactText(
+        `${error.action} failed (HTTP ${error.httpStatus})\nCode: ${error.code}\nMessage: ${error.message}\nRequestId: ${error.requestId ?? '-'}\n`,
+      ),
+    );
     return EXIT_FAILURE;
   }
   if (error instanceof LiveTransportError) {

@@ -1,7 +1,7 @@
-import { readEnvironment, type Environment } from '../shared/src/config/environment';
+import { type Environment, readEnvironment } from '../shared/src/config/environment';
+import { createLiveClientFromEnvironment } from '../shared/src/config/live-client-from-environment';
 import { ConfigurationError } from '../shared/src/errors';
 import { createCasterConfigCache } from '../shared/src/live/caster-config-cache';
-import { createLiveClientFromEnvironment } from '../shared/src/config/live-client-from-environment';
 import type { LiveClient } from '../shared/src/live/live-client';
 import { createLogger, type Logger } from '../shared/src/logging/logger';
 import { createPacerFromEnvironment } from '../shared/src/pacing/pacer-from-environment';
@@ -21,7 +21,9 @@ export interface LiveContext {
 export function createLiveContext(io: CliIo, options: { requireCredentials: boolean }): LiveContext {
   const environment = readEnvironment(io.env);
   if (options.requireCredentials && !environment.credentials) {
-    throw new ConfigurationError('Missing credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS keys)');
+    throw new ConfigurationError(
+      'Missing credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS keys)',
+    );
   }
   // CLI logs go to stderr so stdout stays the JSON result; quiet unless LOG_LEVEL asks for more.
   const logger = createLogger({ level: io.env['LOG_LEVEL'] ? environment.logLevel : 'warn', write: (line) => io.stderr(`${line}\n`) });

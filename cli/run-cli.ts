@@ -1,7 +1,7 @@
+import { type CliIo, EXIT_INVALID_INPUT, EXIT_OK, reportError } from './cli-io';
 import { configCommand } from './commands/config';
 import { deleteCommand } from './commands/delete';
 import { submitCommand } from './commands/submit';
-import { EXIT_INVALID_INPUT, EXIT_OK, reportError, type CliIo } from './cli-io';
 
 const USAGE = `caster-carousel: schedule carousel playback in ApsaraVideo Live production studios
 

@@ -1,8 +1,8 @@
 import { ApiError, apiErrorBody, invalidParameter, missingParameter, newRequestId } from './api-error';
-import { authenticate, headerValue, type AuthSettings, type Caller, type SignedRequest } from './authenticate';
+import { type AuthSettings, authenticate, type Caller, headerValue, type SignedRequest } from './authenticate';
 import type { CasterDirectory } from './casters';
 import type { FaultKind } from './faults';
-import { findOperation, type ApiAction, type ItemIdsShape } from './operations';
+import { type ApiAction, findOperation, type ItemIdsShape } from './operations';
 import type { SlidingWindowRateLimiter } from './rate-limiter';
 import type { StateStore } from './state-store';
 
@@ -68,7 +68,11 @@ export function handleApiRequest(request: SignedRequest, fault: FaultKind | unde
     const versionName = acs3 ? 'x-acs-version' : 'Version';
     const version = acs3 ? headerValue(request.headers, 'x-acs-version') : request.params.all['Version'];
     if (!version) throw missingParameter(versionName);
-    if (version !== API_VERSION) throw new ApiError('InvalidVersion', `Specified parameter ${versionName} is not valid: this endpoint serves ${API_VERSION}, not "${version}".`);
+    if (version !== API_VERSION)
+      throw new ApiError(
+        'InvalidVersion',
+        `Specified parameter ${versionName} is not valid: this endpoint serves ${API_VERSION}, not "${version}".`,
+      );
 
     const nowMs = deps.now();
     caller = authenticate(request, deps.auth, nowMs);

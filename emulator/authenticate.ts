@@ -87,12 +87,18 @@ function findCredential(settings: AuthSettings, accessKeyId: string): AccountCre
 function checkSecurityToken(credential: AccountCredential, presented: string | undefined, carrier: string): void {
   if (credential.securityToken === undefined) {
     if (presented) {
-      throw new ApiError('InvalidSecurityToken.Mismatch', `The ${carrier} does not match AccessKeyId ${credential.accessKeyId}, which is a long-term key and takes no security token.`);
+      throw new ApiError(
+        'InvalidSecurityToken.Mismatch',
+        `The ${carrier} does not match AccessKeyId ${credential.accessKeyId}, which is a long-term key and takes no security token.`,
+      );
     }
     return;
   }
   if (!presented) {
-    throw new ApiError('InvalidSecurityToken.Malformed', `AccessKeyId ${credential.accessKeyId} is a temporary (STS) key: the ${carrier} is required.`);
+    throw new ApiError(
+      'InvalidSecurityToken.Malformed',
+      `AccessKeyId ${credential.accessKeyId} is a temporary (STS) key: the ${carrier} is required.`,
+    );
   }
   if (!constantTimeEqual(presented, credential.securityToken)) {
     throw new ApiError('InvalidSecurityToken.Mismatch', `The ${carrier} does not match AccessKeyId ${credential.accessKeyId}.`);
@@ -102,7 +108,10 @@ function checkSecurityToken(credential: AccountCredential, presented: string | u
 function checkTimestamp(value: string, name: string, nowMs: number, settings: AuthSettings): void {
   const atMs = parseUtcSeconds(value);
   if (atMs === undefined) {
-    throw new ApiError('IllegalTimestamp', `Specified parameter ${name} is not valid: "${value}" is not in the yyyy-MM-ddTHH:mm:ssZ format (UTC).`);
+    throw new ApiError(
+      'IllegalTimestamp',
+      `Specified parameter ${name} is not valid: "${value}" is not in the yyyy-MM-ddTHH:mm:ssZ format (UTC).`,
+    );
   }
   if (Math.abs(nowMs - atMs) > settings.clockSkewLimitMs) {
     const limitMinutes = Math.round(settings.clockSkewLimitMs / 60_000);
@@ -142,7 +151,10 @@ function authenticateV1(request: SignedRequest, settings: AuthSettings, nowMs: n
   const stringToSign = rpcV1StringToSign(request.method, signedParams);
   if (!constantTimeEqual(rpcV1Signature(stringToSign, credential.accessKeySecret), signature)) {
     // The real gateway echoes its string-to-sign; it is what makes a client's signing bug findable.
-    throw new ApiError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
+    throw new ApiError(
+      'SignatureDoesNotMatch',
+      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+    );
   }
   checkTimestamp(timestamp, 'Timestamp', nowMs, settings);
   claimNonce(settings, accessKeyId, nonce, nowMs);
@@ -170,7 +182,8 @@ function authenticateAcs3(request: SignedRequest, settings: AuthSettings, nowMs:
     if (name !== name.toLowerCase()) throw incompleteSignature(`SignedHeaders must be lower case; got "${name}".`);
     // The shared canonicaliser (like openapi-core) signs only host, content-type and x-acs-*; other names
     // are legal in the spec but not emulated.
-    if (!isAcs3SignedHeader(name)) throw incompleteSignature(`Signing header "${name}" is not supported by this emulator; sign host, content-type and x-acs-* headers.`);
+    if (!isAcs3SignedHeader(name))
+      throw incompleteSignature(`Signing header "${name}" is not supported by this emulator; sign host, content-type and x-acs-* headers.`);
     if (headerValue(request.headers, name) === undefined) throw incompleteSignature(`The signed header "${name}" is not in the request.`);
   }
   const mustSign = ['host', ...Object.keys(request.headers).filter((name) => name.startsWith('x-acs-'))];
@@ -219,7 +232,5 @@ function authenticateAcs3(request: SignedRequest, settings: AuthSettings, nowMs:
  * API error to answer.
  */
 export function authenticate(request: SignedRequest, settings: AuthSettings, nowMs: number): Caller {
-  return request.algorithm === 'acs3'
-    ? authenticateAcs3(request, settings, nowMs)
-    : authenticateV1(request, settings, nowMs);
+  return request.algorithm === 'acs3' ? authenticateAcs3(request, settings, nowMs) : authenticateV1(request, settings, nowMs);
 }

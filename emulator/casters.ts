@@ -35,22 +35,27 @@ const NUMBER_FIELDS = ['ChannelEnable', 'Delay', 'ProgramEffect'];
 
 /** Checks a list of studios (from a file or from options); errors name the source, the index and the field. */
 export function validateCasters(value: unknown, source: string): CasterConfig[] {
-  if (!Array.isArray(value)) throw new EmulatorConfigError(`${source}: expected a JSON array of studios in the DescribeCasterConfig shape.`);
+  if (!Array.isArray(value))
+    throw new EmulatorConfigError(`${source}: expected a JSON array of studios in the DescribeCasterConfig shape.`);
   if (value.length === 0) throw new EmulatorConfigError(`${source}: the list of studios is empty.`);
   const seen = new Set<string>();
   return value.map((entry: unknown, index) => {
     const where = `${source}: studio [${index}]`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new EmulatorConfigError(`${where} is not a JSON object.`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw new EmulatorConfigError(`${where} is not a JSON object.`);
     const studio = entry as Record<string, unknown>;
-    if (typeof studio['CasterId'] !== 'string' || studio['CasterId'] === '') throw new EmulatorConfigError(`${where}: CasterId must be a non-empty string.`);
+    if (typeof studio['CasterId'] !== 'string' || studio['CasterId'] === '')
+      throw new EmulatorConfigError(`${where}: CasterId must be a non-empty string.`);
     const casterId = studio['CasterId'];
     if (seen.has(casterId)) throw new EmulatorConfigError(`${where}: CasterId ${casterId} appears twice.`);
     seen.add(casterId);
     for (const field of STRING_FIELDS) {
-      if (studio[field] !== undefined && typeof studio[field] !== 'string') throw new EmulatorConfigError(`${where}: ${field} must be a string.`);
+      if (studio[field] !== undefined && typeof studio[field] !== 'string')
+        throw new EmulatorConfigError(`${where}: ${field} must be a string.`);
     }
     for (const field of NUMBER_FIELDS) {
-      if (studio[field] !== undefined && typeof studio[field] !== 'number') throw new EmulatorConfigError(`${where}: ${field} must be a number.`);
+      if (studio[field] !== undefined && typeof studio[field] !== 'number')
+        throw new EmulatorConfigError(`${where}: ${field} must be a number.`);
     }
     // RequestId belongs to each answer, not to the studio.
     const { RequestId: _ignored, ...config } = studio;
@@ -97,7 +102,9 @@ export class CasterDirectory {
    * verbatim (auth_key included) and the domain case-insensitively; how loosely the service compares is UNCONFIRMED.
    */
   matchCallback(callbackUrl: string, domainName: string): StudioMatch {
-    const candidates = this.studios.filter((studio) => studio.CallbackUrl !== undefined && studio.CallbackUrl !== '' && studio.CallbackUrl === callbackUrl);
+    const candidates = this.studios.filter(
+      (studio) => studio.CallbackUrl !== undefined && studio.CallbackUrl !== '' && studio.CallbackUrl === callbackUrl,
+    );
     if (candidates.length === 0) return { mismatch: 'CallbackUrl' };
     const studio = candidates.find((candidate) => (candidate.DomainName ?? '').toLowerCase() === domainName.toLowerCase());
     return studio ? { studio } : { mismatch: 'DomainName' };

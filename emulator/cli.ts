@@ -4,7 +4,7 @@ import type { CredentialEnv } from './credential-store';
 import { DEMO_CREDENTIALS, DEMO_STUDIO } from './demo';
 import { formatFaultSpec, parseFaultSpec } from './faults';
 import { redactText } from './redact';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from './start';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from './start';
 
 /** A place to write text: a stream-like object or a plain function. */
 type TextSink = { write(text: string): unknown } | ((text: string) => unknown);
@@ -104,7 +104,9 @@ function banner(emulator: RunningEmulator, showDemoStudio: boolean): string {
   const lines = [`ApsaraVideo Live API emulator (version ${emulator.apiVersion}) listening on ${emulator.url}/`];
   for (const credential of emulator.credentials) {
     // Only the documented demo secret is ever printed; a real-looking secret from the environment is not.
-    const secret = isDemoPair(credential) ? `AccessKeySecret ${credential.accessKeySecret}  (the documented demo pair)` : '(secret not shown)';
+    const secret = isDemoPair(credential)
+      ? `AccessKeySecret ${credential.accessKeySecret}  (the documented demo pair)`
+      : '(secret not shown)';
     const token = credential.securityToken !== undefined ? ', requires its STS SecurityToken' : '';
     lines.push(`  AccessKeyId ${credential.accessKeyId}  ${secret}${token}`);
   }

@@ -17,7 +17,8 @@ export const DEMO_STUDIO: CasterConfig = Object.freeze({
   CallbackUrl: 'http://demo.example.com/caster/4a82a3d1b7f0462ea37348366201demo?auth_key=1893456000-0-0-5d41402abc4b2a76b9719d911017c592',
   DomainName: 'demo.example.com',
   SideOutputUrl: 'rtmp://demo.example.com/caster/4a82a3d1b7f0462ea37348366201demo?auth_key=1893456000-0-0-7d793037a0760186574b0282f2f435e7',
-  SideOutputUrlList: 'rtmp://demo.example.com/caster/4a82a3d1b7f0462ea37348366201demo?auth_key=1893456000-0-0-7d793037a0760186574b0282f2f435e7',
+  SideOutputUrlList:
+    'rtmp://demo.example.com/caster/4a82a3d1b7f0462ea37348366201demo?auth_key=1893456000-0-0-7d793037a0760186574b0282f2f435e7',
   AutoSwitchUrgentOn: 'false',
   AutoSwitchUrgentConfig: '{"eofThres":3}',
   ChannelEnable: 1,

@@ -45,7 +45,8 @@ function parseProbability(text: string, part: string): number {
 }
 
 function parseMs(text: string, part: string): number {
-  if (!/^\d{1,7}$/.test(text)) throw new EmulatorConfigError(`Invalid fault "${part}": latency must be whole milliseconds, e.g. latency=20-200@0.3.`);
+  if (!/^\d{1,7}$/.test(text))
+    throw new EmulatorConfigError(`Invalid fault "${part}": latency must be whole milliseconds, e.g. latency=20-200@0.3.`);
   return Number(text);
 }
 
@@ -89,7 +90,8 @@ export function validateFaultSpec(spec: FaultSpec): FaultSpec {
   for (const kind of KINDS) {
     const p = spec[kind];
     if (p === undefined) continue;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new EmulatorConfigError(`Invalid fault "${kind}=${String(p)}": the probability must be a number from 0 to 1.`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+      throw new EmulatorConfigError(`Invalid fault "${kind}=${String(p)}": the probability must be a number from 0 to 1.`);
     total += p;
   }
   // The failures are exclusive outcomes of one draw, so together they cannot exceed certainty.

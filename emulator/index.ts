@@ -10,12 +10,13 @@
  * await client.request('DescribeCasterConfig', { CasterId: DEMO_STUDIO.CasterId });
  * await emulator.close();
  */
-export { startEmulator, type EmulatorOptions, type RunningEmulator } from './start';
-export { runEmulatorCommand } from './cli';
-export { DEMO_CREDENTIALS, DEMO_STUDIO } from './demo';
-export { DEFAULT_ACCOUNT_ID, type AccountCredential, type EmulatorCredential, type CredentialEnv } from './credential-store';
+
+export { API_VERSION } from './api-handler';
 export type { CasterConfig } from './casters';
-export { parseFaultSpec, type FaultSpec, type FaultKind, type LatencyFault } from './faults';
+export { runEmulatorCommand } from './cli';
+export { type AccountCredential, type CredentialEnv, DEFAULT_ACCOUNT_ID, type EmulatorCredential } from './credential-store';
+export { DEMO_CREDENTIALS, DEMO_STUDIO } from './demo';
+export { type FaultKind, type FaultSpec, type LatencyFault, parseFaultSpec } from './faults';
 export type { ApiAction, ItemIdsShape } from './operations';
 export type { RequestLogEntry } from './request-log';
-export { API_VERSION } from './api-handler';
+export { type EmulatorOptions, type RunningEmulator, startEmulator } from './start';

@@ -1,5 +1,5 @@
-import type { RequestLog } from './request-log';
 import { redactAuthKeys } from './redact';
+import type { RequestLog } from './request-log';
 import type { StateStore } from './state-store';
 
 /** What the read-only inspection endpoints show. */
@@ -48,7 +48,8 @@ export function answerInspection(method: string, path: string, deps: InspectionD
     [`${INSPECTION_PREFIX}health`]: () => ({ Status: 'ok' }),
   };
   const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
-  if (!route) return { status: 404, body: { Code: 'NotFound', Message: `No emulator endpoint ${path}; try ${Object.keys(routes).join(', ')}.` } };
+  if (!route)
+    return { status: 404, body: { Code: 'NotFound', Message: `No emulator endpoint ${path}; try ${Object.keys(routes).join(', ')}.` } };
   if (method !== 'GET') return { status: 405, body: { Code: 'MethodNotAllowed', Message: 'Inspection endpoints are read-only: use GET.' } };
   return { status: 200, body: route() };
 }

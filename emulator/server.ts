@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, apiErrorBody, newRequestId } from './api-error';
-import { handleApiRequest, type ApiHandlerDeps } from './api-handler';
-import { claimedAccessKeyId, signatureAlgorithmOf, type SignedRequest } from './authenticate';
+import { type ApiHandlerDeps, handleApiRequest } from './api-handler';
+import { claimedAccessKeyId, type SignedRequest, signatureAlgorithmOf } from './authenticate';
 import type { FaultDecision, FaultInjector } from './faults';
 import { answerInspection, INSPECTION_PREFIX, type InspectionDeps } from './inspection';
 import { redactParams, redactText } from './redact';
@@ -61,10 +61,18 @@ function roundMs(ms: number): number {
 
 function splitUrl(rawUrl: string): { rawPath: string; rawQuery: string } {
   const queryStart = rawUrl.indexOf('?');
-  return queryStart === -1 ? { rawPath: rawUrl, rawQuery: '' } : { rawPath: rawUrl.slice(0, queryStart), rawQuery: rawUrl.slice(queryStart + 1) };
+  return queryStart === -1
+    ? { rawPath: rawUrl, rawQuery: '' }
+    : { rawPath: rawUrl.slice(0, queryStart), rawQuery: rawUrl.slice(queryStart + 1) };
 }
 
-async function handleApi(request: IncomingMessage, response: ServerResponse, deps: ServerDeps, rawPath: string, rawQuery: string): Promise<void> {
+async function handleApi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  deps: ServerDeps,
+  rawPath: string,
+  rawQuery: string,
+): Promise<void> {
   const startedMs = performance.now();
   const arrivalMs = deps.api.now();
   // Drawn before anything is awaited, so faults follow arrival order however long bodies take to come in.
@@ -94,7 +102,8 @@ async function handleApi(request: IncomingMessage, response: ServerResponse, dep
   const sent = lost ? undefined : answer;
 
   // Redact before truncating: a secret cut in half would no longer match.
-  const shown = (value: string | undefined): string | null => (value === undefined ? null : redactText(value, deps.knownSecrets).slice(0, 200));
+  const shown = (value: string | undefined): string | null =>
+    value === undefined ? null : redactText(value, deps.knownSecrets).slice(0, 200);
   deps.requestLog.record({
     Time: new Date(arrivalMs).toISOString(),
     Method: signed.method,

@@ -1,20 +1,20 @@
 import { API_VERSION } from './api-handler';
-import { CasterDirectory, loadCastersFile, validateCasters, type CasterConfig } from './casters';
+import { type CasterConfig, CasterDirectory, loadCastersFile, validateCasters } from './casters';
 import { EmulatorConfigError } from './config-error';
 import {
+  type AccountCredential,
+  type CredentialEnv,
   CredentialStore,
   DEFAULT_ACCOUNT_ID,
   defaultCredentials,
-  type AccountCredential,
-  type CredentialEnv,
   type EmulatorCredential,
 } from './credential-store';
 import { DEMO_STUDIO } from './demo';
-import { FaultInjector, parseFaultSpec, randomSeed, validateFaultSpec, type FaultSpec } from './faults';
+import { FaultInjector, type FaultSpec, parseFaultSpec, randomSeed, validateFaultSpec } from './faults';
 import { NonceCache } from './nonce-cache';
-import { OPERATIONS, type ApiAction, type ItemIdsShape } from './operations';
-import { redactText } from './redact';
+import { type ApiAction, type ItemIdsShape, OPERATIONS } from './operations';
 import { SlidingWindowRateLimiter } from './rate-limiter';
+import { redactText } from './redact';
 import { RequestLog } from './request-log';
 import { closeServer, createEmulatorServer, listen } from './server';
 import { StateStore } from './state-store';
@@ -84,11 +84,13 @@ function resolveQps(overrides: Partial<Record<ApiAction, number>> | undefined): 
   const qps = {} as Record<ApiAction, number>;
   for (const [action, operation] of Object.entries(OPERATIONS) as [ApiAction, (typeof OPERATIONS)[ApiAction]][]) {
     const value = overrides?.[action] ?? operation.defaultQps;
-    if (!Number.isInteger(value) || value < 1) throw new EmulatorConfigError(`qps.${action} must be a whole number of at least 1; got ${value}.`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new EmulatorConfigError(`qps.${action} must be a whole number of at least 1; got ${value}.`);
     qps[action] = value;
   }
   for (const action of Object.keys(overrides ?? {})) {
-    if (!Object.hasOwn(OPERATIONS, action)) throw new EmulatorConfigError(`qps.${action}: no such operation (known: ${Object.keys(OPERATIONS).join(', ')}).`);
+    if (!Object.hasOwn(OPERATIONS, action))
+      throw new EmulatorConfigError(`qps.${action}: no such operation (known: ${Object.keys(OPERATIONS).join(', ')}).`);
   }
   return qps;
 }
@@ -127,11 +129,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const qps = resolveQps(options.qps);
   const clockSkewLimitMs = options.clockSkewLimitMs ?? FIFTEEN_MINUTES_MS;
   const itemIdsShape = options.itemIdsShape ?? 'wrapped';
-  if (itemIdsShape !== 'wrapped' && itemIdsShape !== 'flat') throw new EmulatorConfigError(`itemIdsShape must be "wrapped" or "flat"; got "${String(itemIdsShape)}".`);
+  if (itemIdsShape !== 'wrapped' && itemIdsShape !== 'flat')
+    throw new EmulatorConfigError(`itemIdsShape must be "wrapped" or "flat"; got "${String(itemIdsShape)}".`);
   // Opened last among the checks: it may create the data file, which a later configuration error should not leave behind.
   const state = StateStore.open(options.dataFile, now);
   const requestLog = new RequestLog(options.requestLogSize ?? 500);
-  const knownSecrets = new Set(credentials.list().flatMap((credential) => [credential.accessKeySecret, ...(credential.securityToken ? [credential.securityToken] : [])]));
+  const knownSecrets = new Set(
+    credentials
+      .list()
+      .flatMap((credential) => [credential.accessKeySecret, ...(credential.securityToken ? [credential.securityToken] : [])]),
+  );
 
   const server = createEmulatorServer({
     api: {
@@ -145,7 +152,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       // The default report is a log line: no auth_key value or secret in it, whatever the error quotes.
       onInternalError:
         options.onInternalError ??
-        ((error) => console.error(`[emulator] internal error: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error), knownSecrets)}`)),
+        ((error) =>
+          console.error(
+            `[emulator] internal error: ${redactText(error instanceof Error ? (error.stack ?? error.message) : String(error), knownSecrets)}`,
+          )),
     },
     inspection: { state, requestLog },
     requestLog,

@@ -68,7 +68,11 @@ function checkItem(value: unknown, where: string): boolean {
 
 // Hand-written rather than a schema library: the emulator is dependency-free, and the shape is small.
 function checkStateFile(parsed: unknown): StateFile {
-  checkFields(parsed, { Kind: (v) => v === STATE_KIND, Version: (v) => v === STATE_VERSION, EpisodeGroups: Array.isArray, IdempotencyRecords: Array.isArray }, 'state');
+  checkFields(
+    parsed,
+    { Kind: (v) => v === STATE_KIND, Version: (v) => v === STATE_VERSION, EpisodeGroups: Array.isArray, IdempotencyRecords: Array.isArray },
+    'state',
+  );
   const state = parsed as StateFile;
   state.EpisodeGroups.forEach((group, index) =>
     checkFields(

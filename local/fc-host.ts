@@ -9,7 +9,7 @@
  * const outcome = await fn.invoke(Buffer.from(JSON.stringify(event)));
  * await fn.close();
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { FC_RUNNER_SOURCE, fcRunnerSource } from './fc-runner-source';
 import { fcContext, fcProcessEnv } from './fc-shapes';
@@ -155,7 +155,11 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
       if (!entry || !message.id) return;
       clearTimeout(entry.timer);
       pending.delete(message.id);
-      entry.resolve(message.ok ? { ok: true, result: fromIpc(message.result) } : { ok: false, error: message.error ?? { errorType: 'Error', errorMessage: 'unknown' } });
+      entry.resolve(
+        message.ok
+          ? { ok: true, result: fromIpc(message.result) }
+          : { ok: false, error: message.error ?? { errorType: 'Error', errorMessage: 'unknown' } },
+      );
     });
     child.on('exit', (code, signal) => {
       if (currentChild === child) {
@@ -184,7 +188,11 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
       const child = await spawnInstance();
       currentChild = child;
       if (initializer) {
-        const outcome = await send(child, { type: 'initialize', initializer, context: contextFor(randomUUID()) }, initializationTimeoutSeconds * 1000);
+        const outcome = await send(
+          child,
+          { type: 'initialize', initializer, context: contextFor(randomUUID()) },
+          initializationTimeoutSeconds * 1000,
+        );
         if (!outcome.ok) {
           discard(child);
           throw Object.assign(new Error(outcome.error.errorMessage), { name: 'InitializationError' });

@@ -144,7 +144,11 @@ export function httpTriggerEvent(options: HttpTriggerEventOptions): Record<strin
 }
 
 /** FC's timer trigger event; `payload` is the string configured on the trigger (anything else is sent as JSON). */
-export function timerEvent(options: { triggerName: string; payload: unknown; triggerTime?: string | Date }): { triggerTime: string; triggerName: string; payload: string } {
+export function timerEvent(options: { triggerName: string; payload: unknown; triggerTime?: string | Date }): {
+  triggerTime: string;
+  triggerName: string;
+  payload: string;
+} {
   const triggerTime = typeof options.triggerTime === 'string' ? options.triggerTime : fcSecondTime(options.triggerTime ?? new Date());
   const payload = typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload);
   return { triggerTime, triggerName: options.triggerName, payload };

@@ -5,7 +5,11 @@ import { httpTriggerEvent } from './fc-shapes';
 const TEXT_TYPES = /^(?:text\/|application\/(?:json|[a-z0-9.+-]+\+json|xml|x-www-form-urlencoded|javascript)(?:$|;))/i;
 
 /** Builds the FC 3.0 HTTP trigger event for a real HTTP request: original header casing, comma-joined repeats. */
-export function httpTriggerEventFromRequest(request: IncomingMessage, body: Buffer, options: { accountId: string; now?: Date }): Record<string, unknown> {
+export function httpTriggerEventFromRequest(
+  request: IncomingMessage,
+  body: Buffer,
+  options: { accountId: string; now?: Date },
+): Record<string, unknown> {
   const url = new URL(request.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
   for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
@@ -14,7 +18,8 @@ export function httpTriggerEventFromRequest(request: IncomingMessage, body: Buff
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
   const queryParameters: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) queryParameters[name] = name in queryParameters ? `${queryParameters[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    queryParameters[name] = name in queryParameters ? `${queryParameters[name]},${value}` : value;
   const contentType = request.headers['content-type'] ?? '';
   const isText = body.length === 0 || TEXT_TYPES.test(contentType);
   return httpTriggerEvent({

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
-import { startFcFunction, type FcFunctionHost, type InvocationOutcome } from './fc-host';
+import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './fc-host';
 import { timerEvent } from './fc-shapes';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
 
@@ -33,7 +33,12 @@ async function main(): Promise<void> {
     accessKeySecret: randomBytes(24).toString('base64url'),
     securityToken: `CAIS${randomBytes(48).toString('base64url')}`,
   };
-  const emulator = await startEmulator({ host: '127.0.0.1', port: emulatorPort, credentials: [DEMO_CREDENTIALS], extraCredentials: [functionCredentials] });
+  const emulator = await startEmulator({
+    host: '127.0.0.1',
+    port: emulatorPort,
+    credentials: [DEMO_CREDENTIALS],
+    extraCredentials: [functionCredentials],
+  });
   const env = { LIVE_ENDPOINT: emulator.url, CASTER_ID: DEMO_STUDIO.CasterId, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
@@ -80,15 +85,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
-async function route(request: IncomingMessage, response: ServerResponse, functions: Record<'http' | 'timer' | 'event', FcFunctionHost>): Promise<void> {
+async function route(
+  request: IncomingMessage,
+  response: ServerResponse,
+  functions: Record<'http' | 'timer' | 'event', FcFunctionHost>,
+): Promise<void> {
   const body = await readBody(request, LOCAL_MAX_BODY_BYTES);
-  if (body === undefined) return sendJson(response, 413, { error: 'PayloadTooLarge', message: `The local host accepts at most ${LOCAL_MAX_BODY_BYTES} bytes` });
+  if (body === undefined)
+    return sendJson(response, 413, { error: 'PayloadTooLarge', message: `The local host accepts at most ${LOCAL_MAX_BODY_BYTES} bytes` });
   const url = new URL(request.url ?? '/', 'http://local');
   if (url.pathname === '/_local/timer' || url.pathname === '/_local/event') {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'MethodNotAllowed', message: 'Use POST' }, { allow: 'POST' });
     return url.pathname === '/_local/timer' ? fireTimer(response, functions.timer, body, url) : fireEvent(response, functions.event, body);
   }
-  if (url.pathname.startsWith('/_local/')) return sendJson(response, 404, { error: 'NotFound', message: 'Local endpoints: POST /_local/timer, POST /_local/event' });
+  if (url.pathname.startsWith('/_local/'))
+    return sendJson(response, 404, { error: 'NotFound', message: 'Local endpoints: POST /_local/timer, POST /_local/event' });
   const event = httpTriggerEventFromRequest(request, body, { accountId: DEFAULT_ACCOUNT_ID });
   const outcome = await functions.http.invoke(Buffer.from(JSON.stringify(event)));
   if (outcome.ok) return writeHttpTriggerResponse(response, outcome.result);
@@ -98,7 +109,10 @@ async function route(request: IncomingMessage, response: ServerResponse, functio
 
 async function fireTimer(response: ServerResponse, timer: FcFunctionHost, body: Buffer, url: URL): Promise<void> {
   const event = timerEvent({ triggerName: url.searchParams.get('name') ?? 'local-timer', payload: body.toString('utf8') });
-  sendOutcome(response, await timer.invoke(Buffer.from(JSON.stringify(event))), { triggerName: event.triggerName, triggerTime: event.triggerTime });
+  sendOutcome(response, await timer.invoke(Buffer.from(JSON.stringify(event))), {
+    triggerName: event.triggerName,
+    triggerTime: event.triggerTime,
+  });
 }
 
 async function fireEvent(response: ServerResponse, eventFunction: FcFunctionHost, body: Buffer): Promise<void> {
@@ -115,11 +129,17 @@ async function fireEvent(response: ServerResponse, eventFunction: FcFunctionHost
 /** How an async invocation ended; on FC a failure would be retried, then sent to the onFailure destination. */
 function sendOutcome(response: ServerResponse, outcome: InvocationOutcome, fields: Record<string, unknown>): void {
   if (outcome.ok) return sendJson(response, 200, { ...fields, result: outcome.result });
-  sendJson(response, 500, { ...fields, ...outcome.error, note: 'On FC this invocation would be retried, then sent to the onFailure destination' });
+  sendJson(response, 500, {
+    ...fields,
+    ...outcome.error,
+    note: 'On FC this invocation would be retried, then sent to the onFailure destination',
+  });
 }
 
 function sendJson(response: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(`${JSON.stringify(body, null, 2)}\n`);
+  response
+    .writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    .end(`${JSON.stringify(body, null, 2)}\n`);
 }
 
 function portFrom(name: string, fallback: number): number {

@@ -37,7 +37,12 @@ await rm(dist, { recursive: true, force: true });
 /** Bundles one entry point together with its lazily required Redis module. */
 async function bundleWithLazyRedis(entry, outfile, options = {}) {
   await build({ ...common, ...options, entryPoints: [entry], outfile, plugins: [lazyRedisModule] });
-  await build({ ...common, minify: options.minify, entryPoints: [join(root, 'shared/src/pacing/redis-connection.ts')], outfile: join(dirname(outfile), REDIS_MODULE) });
+  await build({
+    ...common,
+    minify: options.minify,
+    entryPoints: [join(root, 'shared/src/pacing/redis-connection.ts')],
+    outfile: join(dirname(outfile), REDIS_MODULE),
+  });
 }
 
 await bundleWithLazyRedis(join(root, 'cli/caster-carousel.ts'), join(dist, 'cli/caster-carousel.js'), {
@@ -77,6 +82,11 @@ if (existsSync(join(root, 'local/start.ts'))) {
 
 // The emulator, the local FC host and the FC shapes in one CommonJS file for the bench scripts (plain Node).
 if (existsSync(join(root, 'local/dev-kit.ts'))) {
-  await build({ ...common, entryPoints: [join(root, 'local/dev-kit.ts')], outfile: join(dist, 'local/dev-kit.js'), external: [LAYER_PACKAGE] });
+  await build({
+    ...common,
+    entryPoints: [join(root, 'local/dev-kit.ts')],
+    outfile: join(dist, 'local/dev-kit.js'),
+    external: [LAYER_PACKAGE],
+  });
 }
 await mkdir(dist, { recursive: true });

@@ -1,4 +1,3 @@
-'use strict';
 // The conventional way to write this HTTP function, for the bench to compare against: the SDK everyone reaches
 // for (@alicloud/pop-core's RPCClient) and ajv + ajv-formats compiling the plan's JSON Schema when the module
 // loads. Same work per request as the project's HTTP function: parse the FC event, validate the plan,
@@ -49,7 +48,11 @@ exports.handler = async function handler(event, context) {
   const client = new RPCClient({ accessKeyId, accessKeySecret, securityToken, endpoint: ENDPOINT, apiVersion: API_VERSION });
   try {
     const casterId = plan.CasterId || process.env.CASTER_ID;
-    const config = await client.request('DescribeCasterConfig', { RegionId: REGION_ID, CasterId: casterId }, { method: 'POST', timeout: 10000 });
+    const config = await client.request(
+      'DescribeCasterConfig',
+      { RegionId: REGION_ID, CasterId: casterId },
+      { method: 'POST', timeout: 10000 },
+    );
     const params = {
       RegionId: REGION_ID,
       CallbackUrl: plan.CallbackUrl || config.CallbackUrl,
@@ -65,7 +68,7 @@ exports.handler = async function handler(event, context) {
       params[`Item.${index + 1}.VodUrl`] = item.VodUrl;
     });
     const result = await client.request('AddCasterEpisodeGroup', params, { method: 'POST', timeout: 10000 });
-    const itemIds = result.ItemIds && result.ItemIds.ItemId ? result.ItemIds.ItemId : result.ItemIds;
+    const itemIds = result.ItemIds?.ItemId ? result.ItemIds.ItemId : result.ItemIds;
     return respond(201, { ProgramId: result.ProgramId, ItemIds: itemIds, RequestId: result.RequestId, ClientToken: params.ClientToken });
   } catch (error) {
     // pop-core's message embeds the signed URL (SecurityToken included): answer with the code only.

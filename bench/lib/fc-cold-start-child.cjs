@@ -40,4 +40,4 @@ async function main() {
   });
 }
 
-main().catch((error) => report({ ok: false, error: { name: error && error.name, message: String((error && error.message) || error) } }));
+main().catch((error) => report({ ok: false, error: { name: error?.name, message: String(error?.message || error) } }));

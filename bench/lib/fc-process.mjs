@@ -13,7 +13,8 @@ const COLD_CHILD = fileURLToPath(new URL('./fc-cold-start-child.cjs', import.met
 const MARKER = '@@bench-result@@';
 
 /** spawn() reports a missing cwd as ENOENT of the node binary; say what really happened. */
-export const missingCodeDir = (codeDir) => new Error(`code folder ${shown(codeDir)} is gone (was dist/ rebuilt during the run?): run \`npm run build\` and start again`);
+export const missingCodeDir = (codeDir) =>
+  new Error(`code folder ${shown(codeDir)} is gone (was dist/ rebuilt during the run?): run \`npm run build\` and start again`);
 
 const encodeJob = (job) => Buffer.from(JSON.stringify(job), 'utf8').toString('base64');
 
@@ -43,7 +44,11 @@ export function runColdStart({ name, codeDir, env, job }) {
         reject(new Error(`${name}: cold-start child exited with code ${code} and no result\n${stderr || stdout}`));
         return;
       }
-      resolve({ ...JSON.parse(line.slice(MARKER.length)), wallMs, logLines: stdout.split('\n').filter((text) => text.trim() && !text.startsWith(MARKER)).length });
+      resolve({
+        ...JSON.parse(line.slice(MARKER.length)),
+        wallMs,
+        logLines: stdout.split('\n').filter((text) => text.trim() && !text.startsWith(MARKER)).length,
+      });
     });
   });
 }

@@ -30,7 +30,12 @@ export const shown = (path) => relative(repoRoot, path) || '.';
 
 /** Exits with a clear message unless `npm run build` produced the layer and every function bundle. */
 export function requireBuild() {
-  const needed = [devKitPath, layerEntry, join(layerDir, 'redis-connection.js'), ...FUNCTION_NAMES.map((name) => join(functionCodeDir(name), 'index.js'))];
+  const needed = [
+    devKitPath,
+    layerEntry,
+    join(layerDir, 'redis-connection.js'),
+    ...FUNCTION_NAMES.map((name) => join(functionCodeDir(name), 'index.js')),
+  ];
   const missing = needed.filter((path) => !existsSync(path));
   if (missing.length > 0) {
     console.error(`missing build output: ${missing.map(shown).join(', ')}. Run \`npm run build\` first.`);

@@ -10,7 +10,9 @@ export function printHeader(title, scriptUrl) {
   const script = relative(repoRoot, new URL(scriptUrl).pathname);
   const args = process.argv.slice(2).map((arg) => (/^[\w./=:,-]+$/.test(arg) ? arg : JSON.stringify(arg)));
   console.log(`# ${title}`);
-  console.log(`node ${process.version} on ${os.platform()}/${os.arch()}; CPU: ${cpus[0]?.model?.trim() ?? 'unknown'}; ${cpus.length} cores; ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`);
+  console.log(
+    `node ${process.version} on ${os.platform()}/${os.arch()}; CPU: ${cpus[0]?.model?.trim() ?? 'unknown'}; ${cpus.length} cores; ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`,
+  );
   console.log(`reproduce (from the repository root): npm run build && node ${[script, ...args].join(' ')}`);
   console.log('');
 }
@@ -43,9 +45,12 @@ export function printTable(headers, rows, leftColumns = [0]) {
   const left = new Set(leftColumns);
   const cells = rows.map((row) => row.map(String));
   const widths = headers.map((header, column) => Math.max(header.length, ...cells.map((row) => row[column].length)));
-  const line = (row) => `| ${row.map((cell, column) => (left.has(column) ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  const line = (row) =>
+    `| ${row.map((cell, column) => (left.has(column) ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
   console.log(line(headers));
-  console.log(`|${widths.map((width, column) => (left.has(column) ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`);
+  console.log(
+    `|${widths.map((width, column) => (left.has(column) ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`,
+  );
   for (const row of cells) console.log(line(row));
 }
 
@@ -60,7 +65,10 @@ export function numberArgument(name, fallback) {
 export function listArgument(name, fallback) {
   const index = process.argv.indexOf(name);
   if (index === -1) return fallback;
-  const values = String(process.argv[index + 1] ?? '').split(',').map(Number).filter((value) => Number.isInteger(value) && value > 0);
+  const values = String(process.argv[index + 1] ?? '')
+    .split(',')
+    .map(Number)
+    .filter((value) => Number.isInteger(value) && value > 0);
   return values.length > 0 ? values : fallback;
 }
 

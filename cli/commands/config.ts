@@ -1,5 +1,5 @@
 import { PlanValidationError } from '../../shared/src/errors';
-import { EXIT_OK, printJson, type CliIo } from '../cli-io';
+import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { createLiveContext } from '../live-context';
 
 /** `config <CasterId>`: prints the studio's DescribeCasterConfig answer, secrets redacted. */

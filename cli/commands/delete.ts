@@ -1,6 +1,6 @@
 import { PlanValidationError } from '../../shared/src/errors';
 import { deleteCasterEpisodeGroup } from '../../shared/src/live/operations';
-import { EXIT_OK, printJson, type CliIo } from '../cli-io';
+import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { createLiveContext } from '../live-context';
 
 /** `delete <ProgramId>`: removes a scheduled episode group. */

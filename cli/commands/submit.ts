@@ -4,7 +4,7 @@ import { episodeGroupParams } from '../../shared/src/live/operations';
 import type { Plan } from '../../shared/src/plan/plan';
 import { parsePlanJson, requireValidPlan } from '../../shared/src/plan/require-valid-plan';
 import { chooseClientToken, scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
-import { EXIT_OK, printJson, type CliIo } from '../cli-io';
+import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { createLiveContext } from '../live-context';
 
 /** `submit <plan.json | -> [--dry-run]`: validates a plan and schedules it, or shows what would be signed. */
@@ -43,7 +43,11 @@ function parsePlan(text: string, source: string): Plan {
   return requireValidPlan(parsePlanJson(text, where, `${where} is not valid JSON`));
 }
 
-type Prepare = (action: string, params: Readonly<Record<string, string>>, httpMethod?: 'GET' | 'POST') => {
+type Prepare = (
+  action: string,
+  params: Readonly<Record<string, string>>,
+  httpMethod?: 'GET' | 'POST',
+) => {
   method: string;
   url: URL;
   signedParams: Record<string, string>;

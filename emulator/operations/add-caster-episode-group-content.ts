@@ -16,7 +16,8 @@ function readItems(value: unknown): { ItemName: string; VodUrl: string }[] {
   if (!Array.isArray(value)) throw invalidParameter('Content.Items', 'It must be an array of {"ItemName", "VodUrl"} objects.');
   if (value.length === 0) throw missingParameter('Content.Items[0].ItemName');
   return value.map((item: unknown, index) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidParameter(`Content.Items[${index}]`, 'It must be an object with ItemName and VodUrl.');
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw invalidParameter(`Content.Items[${index}]`, 'It must be an object with ItemName and VodUrl.');
     const record = item as Record<string, unknown>;
     return {
       ItemName: requiredParam(record, 'ItemName', `Content.Items[${index}].ItemName`),
@@ -42,7 +43,8 @@ export const addCasterEpisodeGroupContent: Operation = {
     } catch {
       throw invalidParameter('Content', 'It must be a JSON object.');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidParameter('Content', 'It must be a JSON object.');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw invalidParameter('Content', 'It must be a JSON object.');
     const content = parsed as Record<string, unknown>;
 
     const CallbackUrl = requiredParam(content, 'CallbackUrl', NAMES.CallbackUrl);
@@ -50,9 +52,15 @@ export const addCasterEpisodeGroupContent: Operation = {
     const StartTime = requiredParam(content, 'StartTime', NAMES.StartTime);
     const Items = readItems(content['Items']);
     const sideOutput = content['SideOutputUrl'];
-    if (sideOutput !== undefined && sideOutput !== null && typeof sideOutput !== 'string') throw invalidParameter('Content.SideOutputUrl', 'It must be a string.');
+    if (sideOutput !== undefined && sideOutput !== null && typeof sideOutput !== 'string')
+      throw invalidParameter('Content.SideOutputUrl', 'It must be a string.');
     const SideOutputUrl = typeof sideOutput === 'string' ? sideOutput : '';
     // RepeatNum is checked (presence, type, value) with the other values.
-    return addEpisodeGroup(context, clientToken, { CallbackUrl, DomainName, SideOutputUrl, StartTime, RepeatNum: content['RepeatNum'], Items }, NAMES);
+    return addEpisodeGroup(
+      context,
+      clientToken,
+      { CallbackUrl, DomainName, SideOutputUrl, StartTime, RepeatNum: content['RepeatNum'], Items },
+      NAMES,
+    );
   },
 };

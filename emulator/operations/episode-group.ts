@@ -55,11 +55,19 @@ function parseRepeatNum(value: unknown, name: string): number {
  * Checks the values (presence is the caller's job, since the two forms name fields differently; RepeatNum's
  * presence is checked here) in the order ClientToken, RepeatNum, StartTime, VodUrls, then creates the group.
  */
-export function addEpisodeGroup(context: OperationContext, clientToken: string, fields: EpisodeGroupFields, names: InputNames): Record<string, unknown> {
+export function addEpisodeGroup(
+  context: OperationContext,
+  clientToken: string,
+  fields: EpisodeGroupFields,
+  names: InputNames,
+): Record<string, unknown> {
   checkClientToken(clientToken);
   const input: EpisodeGroupInput = { ...fields, RepeatNum: parseRepeatNum(fields.RepeatNum, names.RepeatNum) };
   if (parseUtcSeconds(input.StartTime) === undefined) {
-    throw invalidParameter(names.StartTime, `It must be a UTC time in the yyyy-MM-ddTHH:mm:ssZ format, e.g. 2018-03-06T19:00:00Z; got "${input.StartTime}".`);
+    throw invalidParameter(
+      names.StartTime,
+      `It must be a UTC time in the yyyy-MM-ddTHH:mm:ssZ format, e.g. 2018-03-06T19:00:00Z; got "${input.StartTime}".`,
+    );
   }
   // StartTime in the past is accepted: whether the service refuses it is UNCONFIRMED.
   input.Items.forEach((item, index) => checkVodUrl(item.VodUrl, names.vodUrl(index)));
@@ -104,19 +112,33 @@ function shapeItemIds(itemIds: readonly string[], context: OperationContext): un
  * Tokens are per account and shared by AddCasterEpisodeGroup and AddCasterEpisodeGroupContent (both create
  * the same resource; UNCONFIRMED whether the service scopes them per operation).
  */
-function createEpisodeGroup(context: OperationContext, clientToken: string, input: EpisodeGroupInput, names: InputNames): Record<string, unknown> {
+function createEpisodeGroup(
+  context: OperationContext,
+  clientToken: string,
+  input: EpisodeGroupInput,
+  names: InputNames,
+): Record<string, unknown> {
   const match = context.casters.matchCallback(input.CallbackUrl, input.DomainName);
   if ('mismatch' in match) {
     throw match.mismatch === 'CallbackUrl'
-      ? invalidParameter(names.CallbackUrl, 'It is not the CallbackUrl of any production studio; use the CallbackUrl that DescribeCasterConfig returns.')
-      : invalidParameter(names.DomainName, 'It is not the DomainName of the studio that the CallbackUrl belongs to; use the DomainName that DescribeCasterConfig returns.');
+      ? invalidParameter(
+          names.CallbackUrl,
+          'It is not the CallbackUrl of any production studio; use the CallbackUrl that DescribeCasterConfig returns.',
+        )
+      : invalidParameter(
+          names.DomainName,
+          'It is not the DomainName of the studio that the CallbackUrl belongs to; use the DomainName that DescribeCasterConfig returns.',
+        );
   }
 
   const print = fingerprint(input);
   const previous = context.state.findIdempotency(context.accountId, clientToken);
   if (previous) {
     if (previous.Fingerprint !== print) {
-      throw new ApiError('IdempotentParameterMismatch', `The request is retried with updated parameters: ClientToken "${clientToken}" was first used with other parameters.`);
+      throw new ApiError(
+        'IdempotentParameterMismatch',
+        `The request is retried with updated parameters: ClientToken "${clientToken}" was first used with other parameters.`,
+      );
     }
     // Same token, same data: the first answer again (a fresh RequestId, as every HTTP request gets one).
     return { ProgramId: previous.ProgramId, ItemIds: shapeItemIds(previous.ItemIds, context) };

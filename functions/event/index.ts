@@ -8,8 +8,8 @@ import {
   fcEventParser,
   fcInvocationLogger,
   initializeFcInstance,
-  preStopFcInstance,
   middy,
+  preStopFcInstance,
   scheduleCloudEvents,
 } from 'caster-carousel-shared';
 

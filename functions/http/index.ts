@@ -7,8 +7,8 @@ import {
   httpErrorResponse,
   httpPlanRequest,
   initializeFcInstance,
-  preStopFcInstance,
   middy,
+  preStopFcInstance,
   scheduleHttpPlan,
 } from 'caster-carousel-shared';
 

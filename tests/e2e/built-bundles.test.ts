@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFcFunction, type FcFunctionHost, type InvocationOutcome } from '../../local/fc-host';
+import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from '../../local/fc-host';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
-import { samplePlan, secretLeaksIn, startFcTestbed, type FcTestbed } from '../support/fc-testbed';
+import { type FcTestbed, samplePlan, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
@@ -16,7 +16,10 @@ type FunctionName = (typeof FUNCTIONS)[number];
 const LAYER_PACKAGE = 'caster-carousel-shared';
 
 function distIsComplete(): boolean {
-  return existsSync(join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE, 'index.js')) && FUNCTIONS.every((name) => existsSync(join(dist, 'functions', name, 'index.js')));
+  return (
+    existsSync(join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE, 'index.js')) &&
+    FUNCTIONS.every((name) => existsSync(join(dist, 'functions', name, 'index.js')))
+  );
 }
 
 /** Lays a function out as FC does, in a temp folder far from any node_modules: `code/index.js` and `opt/nodejs/...`. */
@@ -37,7 +40,8 @@ describe('built bundles on an FC-like layout', () => {
 
   beforeAll(async () => {
     // `npm test` builds first; build here when run on its own.
-    if (!distIsComplete()) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+    if (!distIsComplete())
+      execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
     base = mkdtempSync(join(tmpdir(), 'caster-carousel-fc-'));
     testbed = await startFcTestbed();
     for (const name of FUNCTIONS) {
@@ -80,14 +84,18 @@ describe('built bundles on an FC-like layout', () => {
     const files = readdirSync(layerDir).filter((file) => file.endsWith('.js'));
     // Calls only: ajv keeps `'require("ajv/dist/runtime/...")'` as a string for code generation, never called here.
     const required = files.flatMap((file) =>
-      [...readFileSync(join(layerDir, file), 'utf8').matchAll(/(?<!['"\w.])(?:require|import)\("([^"]+)"\)/g)].map((match) => match[1] as string),
+      [...readFileSync(join(layerDir, file), 'utf8').matchAll(/(?<!['"\w.])(?:require|import)\("([^"]+)"\)/g)].map(
+        (match) => match[1] as string,
+      ),
     );
 
     // Assess
     const builtins = new Set(builtinModules);
     // debug (inside ioredis) tries supports-color in a try/catch and does without it.
     const optional = new Set(['supports-color']);
-    const outside = required.filter((specifier) => !specifier.startsWith('./') && !specifier.startsWith('node:') && !builtins.has(specifier) && !optional.has(specifier));
+    const outside = required.filter(
+      (specifier) => !specifier.startsWith('./') && !specifier.startsWith('node:') && !builtins.has(specifier) && !optional.has(specifier),
+    );
     expect(files).toContain('index.js');
     expect(outside).toEqual([]);
     for (const specifier of required.filter((entry) => entry.startsWith('./'))) expect(existsSync(join(layerDir, specifier))).toBe(true);
@@ -97,7 +105,10 @@ describe('built bundles on an FC-like layout', () => {
     // Act
     const exported = execFileSync(
       process.execPath,
-      ['-e', `const layer = require(${JSON.stringify(join(base, 'http/opt/nodejs/node_modules', LAYER_PACKAGE))}); process.stdout.write(typeof layer.middy + ' ' + typeof layer.scheduleHttpPlan)`],
+      [
+        '-e',
+        `const layer = require(${JSON.stringify(join(base, 'http/opt/nodejs/node_modules', LAYER_PACKAGE))}); process.stdout.write(typeof layer.middy + ' ' + typeof layer.scheduleHttpPlan)`,
+      ],
       { cwd: base, env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8' },
     );
 
@@ -115,7 +126,8 @@ describe('built bundles on an FC-like layout', () => {
     const invalid = await hosts.http.invoke(httpEventBuffer({ body: { RepeatNum: 0 } }));
 
     // Assess
-    const body = (outcome: InvocationOutcome) => JSON.parse((outcome as { result: { body: string } }).result.body) as Record<string, unknown>;
+    const body = (outcome: InvocationOutcome) =>
+      JSON.parse((outcome as { result: { body: string } }).result.body) as Record<string, unknown>;
     expect(first).toMatchObject({ ok: true, result: { statusCode: 201 } });
     expect(body(again)['ProgramId']).toBe(body(first)['ProgramId']);
     expect(invalid).toMatchObject({ ok: true, result: { statusCode: 400 } });
@@ -127,12 +139,19 @@ describe('built bundles on an FC-like layout', () => {
     const { StartTime: _absolute, ...plan } = samplePlan();
 
     // Act
-    const scheduled = await hosts.timer.invoke(timerEventBuffer({ triggerTime: '2031-06-01T05:30:00Z', payload: { ...plan, StartOffset: 'PT30M' } }));
-    const refused = await hosts.timer.invoke(timerEventBuffer({ triggerTime: '2031-06-01T05:30:00Z', payload: { ...plan, StartOffset: 'P1M' } }));
+    const scheduled = await hosts.timer.invoke(
+      timerEventBuffer({ triggerTime: '2031-06-01T05:30:00Z', payload: { ...plan, StartOffset: 'PT30M' } }),
+    );
+    const refused = await hosts.timer.invoke(
+      timerEventBuffer({ triggerTime: '2031-06-01T05:30:00Z', payload: { ...plan, StartOffset: 'P1M' } }),
+    );
 
     // Assess
     expect(scheduled).toMatchObject({ ok: true, result: { StartTime: '2031-06-01T06:00:00Z', ProgramId: expect.any(String) } });
-    expect(refused).toMatchObject({ ok: false, error: { errorType: 'AsyncInvocationError', errorMessage: expect.stringContaining('StartOffset') } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { errorType: 'AsyncInvocationError', errorMessage: expect.stringContaining('StartOffset') },
+    });
   });
 
   it('runs the event function: a batch with one bad event schedules the others and names the bad one', async () => {
@@ -147,7 +166,13 @@ describe('built bundles on an FC-like layout', () => {
     const outcome = await hosts.event.invoke(cloudEventBuffer(batch));
 
     // Assess
-    expect(outcome).toMatchObject({ ok: false, error: { errorType: 'AsyncInvocationError', errorMessage: '1 of 3 triggers failed: e2e-bad-2: InvalidPlan (data: is not valid JSON)' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: {
+        errorType: 'AsyncInvocationError',
+        errorMessage: '1 of 3 triggers failed: e2e-bad-2: InvalidPlan (data: is not valid JSON)',
+      },
+    });
     const groups = await testbed.episodeGroups();
     expect(groups.length).toBeGreaterThanOrEqual(4);
   });

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,8 +15,13 @@ describe('npm start', () => {
   let emulatorUrl = '';
 
   beforeAll(async () => {
-    if (!existsSync(startScript)) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
-    child = spawn(process.execPath, [startScript], { cwd: root, env: { ...process.env, PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (!existsSync(startScript))
+      execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+    child = spawn(process.execPath, [startScript], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.setEncoding('utf8').on('data', (text: string) => (printed += text));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`npm start printed no instructions:\n${printed}`)), 20_000);
@@ -40,7 +44,9 @@ describe('npm start', () => {
     // Assess
     expect(baseUrl).not.toBe('');
     expect(emulatorUrl).not.toBe('');
-    expect(printed).toContain(`curl -i -X POST ${baseUrl}/ -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' --data-binary @examples/plan.json`);
+    expect(printed).toContain(
+      `curl -i -X POST ${baseUrl}/ -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' --data-binary @examples/plan.json`,
+    );
     expect(printed).toContain(`curl -i -X POST ${baseUrl}/_local/timer --data-binary @examples/timer-payload.json`);
     expect(printed).toContain(`curl -i -X POST ${baseUrl}/_local/event`);
     expect(printed).toContain('npx caster-carousel submit examples/plan.json');
@@ -53,7 +59,11 @@ describe('npm start', () => {
     const timerPayload = readFileSync(join(root, 'examples/timer-payload.json'), 'utf8');
 
     // Act
-    const http = await fetch(`${baseUrl}/`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'local-start-test' }, body: plan });
+    const http = await fetch(`${baseUrl}/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'local-start-test' },
+      body: plan,
+    });
     const timer = await fetch(`${baseUrl}/_local/timer`, { method: 'POST', body: timerPayload });
     const event = await fetch(`${baseUrl}/_local/event`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: plan });
     const wrongMethod = await fetch(`${baseUrl}/`, { method: 'GET' });

@@ -5,7 +5,7 @@ import { utcSecondTimestamp } from '../../shared/src/live/request-signing';
 import { acs3Authorization, sha256Hex } from '../../shared/src/signing/acs3-signature';
 import type { Credentials } from '../../shared/src/signing/credentials';
 import { canonicalQueryString } from '../../shared/src/signing/percent-encode';
-import { listEpisodeGroups, rawRequest, useEmulators, type RawAnswer } from './support';
+import { listEpisodeGroups, type RawAnswer, rawRequest, useEmulators } from './support';
 
 const start = useEmulators();
 
@@ -85,12 +85,19 @@ describe('ACS3-HMAC-SHA256 authentication', () => {
     // Prepare
     const emulator = await start();
     // Act
-    const answer = await acs3Call(emulator, { action: 'DescribeCasterConfig', method: 'GET', params: { CasterId: DEMO_STUDIO.CasterId }, signingSecret: 'wrong-secret' });
+    const answer = await acs3Call(emulator, {
+      action: 'DescribeCasterConfig',
+      method: 'GET',
+      params: { CasterId: DEMO_STUDIO.CasterId },
+      signingSecret: 'wrong-secret',
+    });
     // Assess
     expect(answer.status).toBe(400);
     expect(answer.json['Code']).toBe('SignatureDoesNotMatch');
     const message = answer.json['Message'] as string;
-    expect(message).toMatch(/^Specified signature is not matched with our calculation\. server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}\n/);
+    expect(message).toMatch(
+      /^Specified signature is not matched with our calculation\. server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}\n/,
+    );
     expect(message).toContain(`GET\n/\nCasterId=${DEMO_STUDIO.CasterId}\nhost:`);
   });
 
@@ -112,7 +119,11 @@ describe('ACS3-HMAC-SHA256 authentication', () => {
   });
 
   it.each([
-    ['a malformed Authorization header', { authorization: 'ACS3-HMAC-SHA256 Credential=LTAI5tCasterCarouselDemo' }, 'Authorization header is malformed'],
+    [
+      'a malformed Authorization header',
+      { authorization: 'ACS3-HMAC-SHA256 Credential=LTAI5tCasterCarouselDemo' },
+      'Authorization header is malformed',
+    ],
     ['an unsigned x-acs-* header', { 'x-acs-extra': 'smuggled' }, 'x-acs-extra'],
   ])('answers %s with IncompleteSignature', async (_case, changedHeaders, named) => {
     // Prepare
@@ -135,7 +146,12 @@ describe('ACS3-HMAC-SHA256 authentication', () => {
     const params = { CasterId: DEMO_STUDIO.CasterId };
     // Act
     const accepted = await acs3Call(emulator, { action: 'DescribeCasterConfig', method: 'GET', params, credentials: sts });
-    const refused = await acs3Call(emulator, { action: 'DescribeCasterConfig', method: 'GET', params, credentials: { accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret } });
+    const refused = await acs3Call(emulator, {
+      action: 'DescribeCasterConfig',
+      method: 'GET',
+      params,
+      credentials: { accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret },
+    });
     // Assess
     expect(accepted.status).toBe(200);
     expect(refused.json['Code']).toBe('InvalidSecurityToken.Malformed');
@@ -148,11 +164,25 @@ describe('ACS3-HMAC-SHA256 authentication', () => {
     const sameNonce = (headers: Record<string, string>): void => {
       headers['x-acs-signature-nonce'] = nonce;
       const { authorization: _old, ...rest } = headers;
-      headers['authorization'] = acs3Authorization({ httpMethod: 'GET', canonicalUri: '/', query: { CasterId: DEMO_STUDIO.CasterId }, headers: rest, body: '' }, DEMO_CREDENTIALS.accessKeyId, DEMO_CREDENTIALS.accessKeySecret);
+      headers['authorization'] = acs3Authorization(
+        { httpMethod: 'GET', canonicalUri: '/', query: { CasterId: DEMO_STUDIO.CasterId }, headers: rest, body: '' },
+        DEMO_CREDENTIALS.accessKeyId,
+        DEMO_CREDENTIALS.accessKeySecret,
+      );
     };
-    await acs3Call(emulator, { action: 'DescribeCasterConfig', method: 'GET', params: { CasterId: DEMO_STUDIO.CasterId }, tamper: sameNonce });
+    await acs3Call(emulator, {
+      action: 'DescribeCasterConfig',
+      method: 'GET',
+      params: { CasterId: DEMO_STUDIO.CasterId },
+      tamper: sameNonce,
+    });
     // Act
-    const answer = await acs3Call(emulator, { action: 'DescribeCasterConfig', method: 'GET', params: { CasterId: DEMO_STUDIO.CasterId }, tamper: sameNonce });
+    const answer = await acs3Call(emulator, {
+      action: 'DescribeCasterConfig',
+      method: 'GET',
+      params: { CasterId: DEMO_STUDIO.CasterId },
+      tamper: sameNonce,
+    });
     // Assess
     expect(answer.json['Code']).toBe('SignatureNonceUsed');
   });
@@ -164,7 +194,9 @@ describe('ACS3-HMAC-SHA256 authentication', () => {
     // Act
     const answer = await rawRequest(`${emulator.url}/_emulator/requests`);
     // Assess
-    expect(answer.json['Requests']).toEqual([expect.objectContaining({ SignatureAlgorithm: 'acs3', AccessKeyId: DEMO_CREDENTIALS.accessKeyId, Verdict: 'ok' })]);
+    expect(answer.json['Requests']).toEqual([
+      expect.objectContaining({ SignatureAlgorithm: 'acs3', AccessKeyId: DEMO_CREDENTIALS.accessKeyId, Verdict: 'ok' }),
+    ]);
     expect(answer.text).not.toContain('Signature=');
   });
 });

@@ -30,7 +30,9 @@ describe('V1 (HMAC-SHA1) authentication, seen through pop-core', () => {
     });
     expect(error.code).toBe('SignatureDoesNotMatch');
     expect(error.entry.response.statusCode).toBe(400);
-    expect(error.data.Message).toBe(`Specified signature is not matched with our calculation. server string to sign is:${expectedStringToSign}`);
+    expect(error.data.Message).toBe(
+      `Specified signature is not matched with our calculation. server string to sign is:${expectedStringToSign}`,
+    );
     expect(error.data).toMatchObject({
       HostId: 'live.aliyuncs.com',
       Recommend: `https://api.aliyun.com/troubleshoot?q=SignatureDoesNotMatch&product=live&requestId=${error.data.RequestId}`,
@@ -42,7 +44,9 @@ describe('V1 (HMAC-SHA1) authentication, seen through pop-core', () => {
     // Prepare
     const emulator = await start();
     // Act
-    const error = await callError(call(popClient(emulator, { accessKeyId: 'LTAI5tNobodyKnowsMe', accessKeySecret: 'x' }), 'DescribeCasterConfig', DESCRIBE));
+    const error = await callError(
+      call(popClient(emulator, { accessKeyId: 'LTAI5tNobodyKnowsMe', accessKeySecret: 'x' }), 'DescribeCasterConfig', DESCRIBE),
+    );
     // Assess
     expect(error.code).toBe('InvalidAccessKeyId.NotFound');
     expect(error.entry.response.statusCode).toBe(404);
@@ -98,7 +102,11 @@ describe('V1 (HMAC-SHA1) authentication, seen through pop-core', () => {
     await call(client, 'DescribeCasterConfig', { ...DESCRIBE, SignatureNonce: 'old-nonce', Timestamp: utcSecondTimestamp(nowMs) });
     nowMs += 15 * 60 * 1000 + 1000;
     // Act
-    const body = await call(client, 'DescribeCasterConfig', { ...DESCRIBE, SignatureNonce: 'old-nonce', Timestamp: utcSecondTimestamp(nowMs) });
+    const body = await call(client, 'DescribeCasterConfig', {
+      ...DESCRIBE,
+      SignatureNonce: 'old-nonce',
+      Timestamp: utcSecondTimestamp(nowMs),
+    });
     // Assess
     expect(body['CasterId']).toBe(DEMO_STUDIO.CasterId);
   });
@@ -107,7 +115,9 @@ describe('V1 (HMAC-SHA1) authentication, seen through pop-core', () => {
     // Prepare
     const emulator = await start();
     // Act
-    const error = await callError(call(popClient(emulator), 'DescribeCasterConfig', { ...DESCRIBE, Timestamp: utcSecondTimestamp(Date.now() - 16 * 60 * 1000) }));
+    const error = await callError(
+      call(popClient(emulator), 'DescribeCasterConfig', { ...DESCRIBE, Timestamp: utcSecondTimestamp(Date.now() - 16 * 60 * 1000) }),
+    );
     // Assess
     expect(error.code).toBe('InvalidTimeStamp.Expired');
     expect(error.entry.response.statusCode).toBe(400);
@@ -176,7 +186,9 @@ describe('STS credentials over V1', () => {
     // Prepare
     const emulator = await start({ extraCredentials: [STS] });
     // Act
-    const error = await callError(call(popClient(emulator, { ...STS, securityToken: 'CAIS-some-other-token' }), 'DescribeCasterConfig', DESCRIBE));
+    const error = await callError(
+      call(popClient(emulator, { ...STS, securityToken: 'CAIS-some-other-token' }), 'DescribeCasterConfig', DESCRIBE),
+    );
     // Assess
     expect(error.code).toBe('InvalidSecurityToken.Mismatch');
     expect(error.entry.response.statusCode).toBe(400);
@@ -186,7 +198,9 @@ describe('STS credentials over V1', () => {
     // Prepare
     const emulator = await start({ extraCredentials: [STS] });
     // Act
-    const error = await callError(call(popClient(emulator, { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret }), 'DescribeCasterConfig', DESCRIBE));
+    const error = await callError(
+      call(popClient(emulator, { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret }), 'DescribeCasterConfig', DESCRIBE),
+    );
     // Assess
     expect(error.code).toBe('InvalidSecurityToken.Malformed');
   });
@@ -194,11 +208,17 @@ describe('STS credentials over V1', () => {
   it('requires the STS token from ALIBABA_CLOUD_SECURITY_TOKEN when the key comes from the environment', async () => {
     // Prepare
     const emulator = await start({
-      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: STS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: STS.accessKeySecret, ALIBABA_CLOUD_SECURITY_TOKEN: STS.securityToken },
+      env: {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: STS.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: STS.accessKeySecret,
+        ALIBABA_CLOUD_SECURITY_TOKEN: STS.securityToken,
+      },
     });
     // Act
     const accepted = await call(popClient(emulator, STS), 'DescribeCasterConfig', DESCRIBE);
-    const refused = await callError(call(popClient(emulator, { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret }), 'DescribeCasterConfig', DESCRIBE));
+    const refused = await callError(
+      call(popClient(emulator, { accessKeyId: STS.accessKeyId, accessKeySecret: STS.accessKeySecret }), 'DescribeCasterConfig', DESCRIBE),
+    );
     const demo = await callError(call(popClient(emulator), 'DescribeCasterConfig', DESCRIBE));
     // Assess
     expect(accepted['CasterId']).toBe(DEMO_STUDIO.CasterId);

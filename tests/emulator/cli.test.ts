@@ -17,7 +17,12 @@ function captureIo(env: Record<string, string> = {}, signal?: AbortSignal) {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: { write: (text: string) => out.push(text) }, stderr: (text: string) => err.push(text), env, ...(signal ? { signal } : {}) },
+    io: {
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: (text: string) => err.push(text),
+      env,
+      ...(signal ? { signal } : {}),
+    },
     stdout: () => out.join(''),
     stderr: () => err.join(''),
   };
@@ -103,7 +108,7 @@ describe('caster-carousel emulator (command line)', () => {
     expect(stdout()).toContain('Emulator stopped');
   });
 
-  it('prints the demo studio\'s URLs with auth_key=<redacted>, never the auth_key values', async () => {
+  it("prints the demo studio's URLs with auth_key=<redacted>, never the auth_key values", async () => {
     // Prepare
     const controller = new AbortController();
     const { io, stdout } = captureIo({}, controller.signal);

@@ -2,9 +2,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_STUDIO, parseFaultSpec, type FaultKind, type FaultSpec } from '../../emulator/index';
 import { FaultInjector, formatFaultSpec } from '../../emulator/faults';
-import { call, episodeGroupContent, episodeGroupParams, listEpisodeGroups, listRequests, popClient, rawRequest, useEmulators, type PopCoreError } from './support';
+import { DEMO_STUDIO, type FaultKind, type FaultSpec, parseFaultSpec } from '../../emulator/index';
+import {
+  call,
+  episodeGroupContent,
+  episodeGroupParams,
+  listEpisodeGroups,
+  listRequests,
+  type PopCoreError,
+  popClient,
+  rawRequest,
+  useEmulators,
+} from './support';
 
 const start = useEmulators();
 const DESCRIBE = { CasterId: DEMO_STUDIO.CasterId };
@@ -57,7 +67,12 @@ describe('fault injection', () => {
     // Assess
     expect(error?.code).toBe(code);
     expect(error?.entry.response.statusCode).toBe(status);
-    expect(error?.data).toMatchObject({ Code: code, HostId: 'live.aliyuncs.com', RequestId: expect.any(String), Recommend: expect.stringContaining(`q=${code}`) });
+    expect(error?.data).toMatchObject({
+      Code: code,
+      HostId: 'live.aliyuncs.com',
+      RequestId: expect.any(String),
+      Recommend: expect.stringContaining(`q=${code}`),
+    });
   });
 
   it('drops the connection without an answer for reset faults', async () => {
@@ -228,9 +243,15 @@ describe('lost answers (lost=P)', () => {
     expect(firstTokens).toEqual(created);
   });
 
-  it('leaves a seed\'s other faults and latencies as they were: lost only takes requests that had no failure', () => {
+  it("leaves a seed's other faults and latencies as they were: lost only takes requests that had no failure", () => {
     // Prepare
-    const before: FaultSpec = { throttle: 0.1, error500: 0.1, error503: 0.1, reset: 0.1, latency: { minMs: 5, maxMs: 50, probability: 0.5 } };
+    const before: FaultSpec = {
+      throttle: 0.1,
+      error500: 0.1,
+      error503: 0.1,
+      reset: 0.1,
+      latency: { minMs: 5, maxMs: 50, probability: 0.5 },
+    };
     const withLost: FaultSpec = { ...before, lost: 0.2 };
     const old = new FaultInjector(before, 77);
     const extended = new FaultInjector(withLost, 77);
@@ -253,7 +274,14 @@ describe('fault spec parsing', () => {
     // Act
     const spec = parseFaultSpec('throttle=0.1,error500=0.05,error503=0.05,reset=0.02,lost=0.04,latency=20-200@0.3');
     // Assess
-    expect(spec).toEqual({ throttle: 0.1, error500: 0.05, error503: 0.05, reset: 0.02, lost: 0.04, latency: { minMs: 20, maxMs: 200, probability: 0.3 } });
+    expect(spec).toEqual({
+      throttle: 0.1,
+      error500: 0.05,
+      error503: 0.05,
+      reset: 0.02,
+      lost: 0.04,
+      latency: { minMs: 20, maxMs: 200, probability: 0.3 },
+    });
     expect(formatFaultSpec(spec)).toBe('throttle=0.1,error500=0.05,error503=0.05,reset=0.02,lost=0.04,latency=20-200@0.3');
   });
 

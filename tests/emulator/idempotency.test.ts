@@ -71,7 +71,9 @@ describe('ClientToken idempotency', () => {
     const first = await call<AddAnswer>(client, 'AddCasterEpisodeGroupContent', params, 'POST');
     // Act
     const second = await call<AddAnswer>(client, 'AddCasterEpisodeGroupContent', params, 'POST');
-    const changed = await callError(call(client, 'AddCasterEpisodeGroupContent', { ...params, Content: episodeGroupContent({ RepeatNum: 5 }) }, 'POST'));
+    const changed = await callError(
+      call(client, 'AddCasterEpisodeGroupContent', { ...params, Content: episodeGroupContent({ RepeatNum: 5 }) }, 'POST'),
+    );
     // Assess
     expect(second.ProgramId).toBe(first.ProgramId);
     expect(changed.code).toBe('IdempotentParameterMismatch');

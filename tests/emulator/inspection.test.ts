@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO } from '../../emulator/index';
 import { call, callError, episodeGroupContent, episodeGroupParams, listRequests, popClient, rawRequest, useEmulators } from './support';
 
@@ -14,19 +14,40 @@ describe('inspection endpoints', () => {
     // verbose pop-core returns the signed URL, so the Signature it sent is known.
     const VerboseClient = RPCClient as unknown as new (config: RPCClient.Config, verbose: boolean) => RPCClient;
     const verbose = new VerboseClient({ endpoint: emulator.url, apiVersion: '2016-11-01', ...STS }, true);
-    const [, entry] = await verbose.request<[unknown, { url: string }]>('AddCasterEpisodeGroup', episodeGroupParams({
-      Item: [{ ItemName: 'Secret episode', VodUrl: `http://vod.example.com/s.mp4?auth_key=${VOD_AUTH_KEY}` }],
-    }), {});
+    const [, entry] = await verbose.request<[unknown, { url: string }]>(
+      'AddCasterEpisodeGroup',
+      episodeGroupParams({
+        Item: [{ ItemName: 'Secret episode', VodUrl: `http://vod.example.com/s.mp4?auth_key=${VOD_AUTH_KEY}` }],
+      }),
+      {},
+    );
     const signature = new URL(entry.url).searchParams.get('Signature')!;
-    await call(popClient(emulator), 'AddCasterEpisodeGroupContent', { ClientToken: 'c1', Content: episodeGroupContent({ SideOutputUrl: `rtmp://out.example.com/x?auth_key=${VOD_AUTH_KEY}` }) }, 'POST');
-    await callError(call(popClient(emulator, { ...STS, securityToken: 'wrong-token-never-shown' }), 'DescribeCasterConfig', { CasterId: DEMO_STUDIO.CasterId }));
+    await call(
+      popClient(emulator),
+      'AddCasterEpisodeGroupContent',
+      { ClientToken: 'c1', Content: episodeGroupContent({ SideOutputUrl: `rtmp://out.example.com/x?auth_key=${VOD_AUTH_KEY}` }) },
+      'POST',
+    );
+    await callError(
+      call(popClient(emulator, { ...STS, securityToken: 'wrong-token-never-shown' }), 'DescribeCasterConfig', {
+        CasterId: DEMO_STUDIO.CasterId,
+      }),
+    );
     // Act
     const groups = await rawRequest(`${emulator.url}/_emulator/episode-groups`);
     const requests = await rawRequest(`${emulator.url}/_emulator/requests`);
     // Assess
     const studioAuthKeys = [DEMO_STUDIO.CallbackUrl, DEMO_STUDIO.SideOutputUrl].map((url) => new URL(url!).searchParams.get('auth_key')!);
     for (const text of [groups.text, requests.text]) {
-      for (const secret of [STS.accessKeySecret, STS.securityToken, 'wrong-token-never-shown', DEMO_CREDENTIALS.accessKeySecret, signature, VOD_AUTH_KEY, ...studioAuthKeys]) {
+      for (const secret of [
+        STS.accessKeySecret,
+        STS.securityToken,
+        'wrong-token-never-shown',
+        DEMO_CREDENTIALS.accessKeySecret,
+        signature,
+        VOD_AUTH_KEY,
+        ...studioAuthKeys,
+      ]) {
         expect(text).not.toContain(secret);
       }
       expect(text).not.toMatch(/"(Signature|SecurityToken|Authorization)"/);
@@ -37,8 +58,14 @@ describe('inspection endpoints', () => {
   it('never show a long secret sent in the wrong place, not even its first characters', async () => {
     // Prepare: a client that swapped its AccessKeyId and a long STS token, and sends the token as a ClientToken.
     const longToken = `CAIS${'t0k3n'.repeat(70)}`;
-    const emulator = await start({ extraCredentials: [{ accessKeyId: 'STS.LongToken', accessKeySecret: 'long-token-secret', securityToken: longToken }] });
-    await callError(call(popClient(emulator, { accessKeyId: longToken, accessKeySecret: 'x' }), 'DescribeCasterConfig', { CasterId: DEMO_STUDIO.CasterId }));
+    const emulator = await start({
+      extraCredentials: [{ accessKeyId: 'STS.LongToken', accessKeySecret: 'long-token-secret', securityToken: longToken }],
+    });
+    await callError(
+      call(popClient(emulator, { accessKeyId: longToken, accessKeySecret: 'x' }), 'DescribeCasterConfig', {
+        CasterId: DEMO_STUDIO.CasterId,
+      }),
+    );
     await callError(call(popClient(emulator), 'AddCasterEpisodeGroup', episodeGroupParams({ ClientToken: `${longToken}zz` })));
 
     // Act
@@ -52,16 +79,36 @@ describe('inspection endpoints', () => {
   it('list episode groups with their fields, URLs redacted', async () => {
     // Prepare
     const emulator = await start();
-    const added = await call<{ ProgramId: string }>(popClient(emulator), 'AddCasterEpisodeGroup', episodeGroupParams({ ClientToken: 'shown-token' }));
+    const added = await call<{ ProgramId: string }>(
+      popClient(emulator),
+      'AddCasterEpisodeGroup',
+      episodeGroupParams({ ClientToken: 'shown-token' }),
+    );
     // Act
     const answer = await rawRequest(`${emulator.url}/_emulator/episode-groups`);
     // Assess
     expect(answer.status).toBe(200);
     const [group] = answer.json['EpisodeGroups'] as Array<Record<string, unknown>>;
     expect(Object.keys(group!)).toEqual(
-      expect.arrayContaining(['ProgramId', 'CasterId', 'CallbackUrl', 'DomainName', 'SideOutputUrl', 'StartTime', 'RepeatNum', 'Items', 'ClientToken', 'ReceivedAt', 'AccessKeyId']),
+      expect.arrayContaining([
+        'ProgramId',
+        'CasterId',
+        'CallbackUrl',
+        'DomainName',
+        'SideOutputUrl',
+        'StartTime',
+        'RepeatNum',
+        'Items',
+        'ClientToken',
+        'ReceivedAt',
+        'AccessKeyId',
+      ]),
     );
-    expect(group).toMatchObject({ ProgramId: added.ProgramId, ClientToken: 'shown-token', CallbackUrl: expect.stringMatching(/\?auth_key=<redacted>$/) });
+    expect(group).toMatchObject({
+      ProgramId: added.ProgramId,
+      ClientToken: 'shown-token',
+      CallbackUrl: expect.stringMatching(/\?auth_key=<redacted>$/),
+    });
   });
 
   it('log each API request with its action, key, algorithm, token, verdict, status and latency', async () => {
@@ -74,8 +121,24 @@ describe('inspection endpoints', () => {
     const entries = await listRequests(emulator);
     // Assess
     expect(entries).toEqual([
-      expect.objectContaining({ Method: 'POST', Action: 'AddCasterEpisodeGroup', AccessKeyId: DEMO_CREDENTIALS.accessKeyId, SignatureAlgorithm: 'v1', ClientToken: 'logged-token', Verdict: 'ok', HttpStatus: 200, LatencyMs: expect.any(Number), Time: expect.any(String) }),
-      expect.objectContaining({ Method: 'GET', Action: 'DeleteCasterEpisodeGroup', Verdict: 'InvalidProgram.NotFound', HttpStatus: 404, ClientToken: null }),
+      expect.objectContaining({
+        Method: 'POST',
+        Action: 'AddCasterEpisodeGroup',
+        AccessKeyId: DEMO_CREDENTIALS.accessKeyId,
+        SignatureAlgorithm: 'v1',
+        ClientToken: 'logged-token',
+        Verdict: 'ok',
+        HttpStatus: 200,
+        LatencyMs: expect.any(Number),
+        Time: expect.any(String),
+      }),
+      expect.objectContaining({
+        Method: 'GET',
+        Action: 'DeleteCasterEpisodeGroup',
+        Verdict: 'InvalidProgram.NotFound',
+        HttpStatus: 404,
+        ClientToken: null,
+      }),
     ]);
   });
 

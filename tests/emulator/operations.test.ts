@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_VERSION, DEMO_CREDENTIALS, DEMO_STUDIO, type CasterConfig } from '../../emulator/index';
+import { API_VERSION, type CasterConfig, DEMO_CREDENTIALS, DEMO_STUDIO } from '../../emulator/index';
 import { utcSecondTimestamp } from '../../shared/src/live/request-signing';
 import { canonicalQueryString } from '../../shared/src/signing/percent-encode';
 import { signRpcV1 } from '../../shared/src/signing/rpc-v1-signature';
@@ -32,7 +32,12 @@ describe.each(['GET', 'POST'] as const)('operations over %s through pop-core', (
     const emulator = await start();
     const params = episodeGroupParams();
     // Act
-    const body = await call<{ ProgramId: string; ItemIds: { ItemId: string[] }; RequestId: string }>(popClient(emulator), 'AddCasterEpisodeGroup', params, method);
+    const body = await call<{ ProgramId: string; ItemIds: { ItemId: string[] }; RequestId: string }>(
+      popClient(emulator),
+      'AddCasterEpisodeGroup',
+      params,
+      method,
+    );
     // Assess
     expect(body.RequestId).toMatch(UUID);
     expect(body.ProgramId).toMatch(UUID);
@@ -128,16 +133,27 @@ describe('operation answers', () => {
 
   it('serves the studios given in options instead of the demo studio', async () => {
     // Prepare
-    const studio: CasterConfig = { CasterId: 'LIVEPRODUCER_POST-cn-custom', CallbackUrl: 'http://cb.example.com/x?auth_key=k', DomainName: 'live.example.org', Delay: 3 };
+    const studio: CasterConfig = {
+      CasterId: 'LIVEPRODUCER_POST-cn-custom',
+      CallbackUrl: 'http://cb.example.com/x?auth_key=k',
+      DomainName: 'live.example.org',
+      Delay: 3,
+    };
     const emulator = await start({ casters: [studio] });
     const client = popClient(emulator);
     // Act
     const described = await call(client, 'DescribeCasterConfig', { CasterId: studio.CasterId });
-    const added = await call<{ ProgramId: string }>(client, 'AddCasterEpisodeGroup', episodeGroupParams({ CallbackUrl: studio.CallbackUrl, DomainName: 'LIVE.example.org' }));
+    const added = await call<{ ProgramId: string }>(
+      client,
+      'AddCasterEpisodeGroup',
+      episodeGroupParams({ CallbackUrl: studio.CallbackUrl, DomainName: 'LIVE.example.org' }),
+    );
     // Assess
     expect(described).toMatchObject(studio);
     expect(added.ProgramId).toBeTruthy();
-    expect(await callError(call(client, 'DescribeCasterConfig', { CasterId: DEMO_STUDIO.CasterId }))).toMatchObject({ code: 'InvalidCaster.NotFound' });
+    expect(await callError(call(client, 'DescribeCasterConfig', { CasterId: DEMO_STUDIO.CasterId }))).toMatchObject({
+      code: 'InvalidCaster.NotFound',
+    });
   });
 
   it('accepts V1 parameters split between the query string and the form body', async () => {
@@ -160,11 +176,14 @@ describe('operation answers', () => {
     );
     const { Action, Version, Signature, ...rest } = signed;
     // Act
-    const answer = await rawRequest(`${emulator.url}/?${canonicalQueryString({ Action: Action!, Version: Version!, Signature: Signature! })}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body: canonicalQueryString(rest),
-    });
+    const answer = await rawRequest(
+      `${emulator.url}/?${canonicalQueryString({ Action: Action!, Version: Version!, Signature: Signature! })}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body: canonicalQueryString(rest),
+      },
+    );
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ CasterId: DEMO_STUDIO.CasterId });

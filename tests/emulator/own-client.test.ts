@@ -9,7 +9,12 @@ import { listEpisodeGroups, listRequests, useEmulators } from './support';
 const start = useEmulators();
 const STS = { accessKeyId: 'STS.OwnClientKey', accessKeySecret: 'own-client-sts-secret', securityToken: 'own-client-sts-token' };
 
-function liveClient(emulator: RunningEmulator, signatureAlgorithm: SignatureAlgorithm, credentials: Credentials = DEMO_CREDENTIALS, maxAttempts = 1): LiveClient {
+function liveClient(
+  emulator: RunningEmulator,
+  signatureAlgorithm: SignatureAlgorithm,
+  credentials: Credentials = DEMO_CREDENTIALS,
+  maxAttempts = 1,
+): LiveClient {
   return createLiveClient({
     endpoint: emulator.url,
     regionId: 'cn-shanghai',
@@ -42,7 +47,11 @@ describe.each(['v1', 'acs3'] as const)('the project Live client against the emul
     const groupsAfterAdd = await listEpisodeGroups(emulator);
     const deleted = await deleteCasterEpisodeGroup(client, added.ProgramId);
     // Assess
-    expect(studio).toMatchObject({ CasterId: DEMO_STUDIO.CasterId, CallbackUrl: DEMO_STUDIO.CallbackUrl, DomainName: DEMO_STUDIO.DomainName });
+    expect(studio).toMatchObject({
+      CasterId: DEMO_STUDIO.CasterId,
+      CallbackUrl: DEMO_STUDIO.CallbackUrl,
+      DomainName: DEMO_STUDIO.DomainName,
+    });
     expect(added.ItemIds).toHaveLength(2);
     expect(groupsAfterAdd).toEqual([expect.objectContaining({ ProgramId: added.ProgramId, ClientToken: `own-client-${algorithm}` })]);
     expect(groupsAfterAdd[0]?.['Items']).toEqual([

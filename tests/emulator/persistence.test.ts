@@ -21,14 +21,24 @@ describe('--data persistence', () => {
     const dataFile = join(directory, 'state.json');
     const first = await start({ dataFile });
     const params = episodeGroupParams({ ClientToken: 'survives-restart' });
-    const added = await call<{ ProgramId: string; ItemIds: { ItemId: string[] } }>(popClient(first), 'AddCasterEpisodeGroup', params, 'POST');
+    const added = await call<{ ProgramId: string; ItemIds: { ItemId: string[] } }>(
+      popClient(first),
+      'AddCasterEpisodeGroup',
+      params,
+      'POST',
+    );
     await call(popClient(first), 'AddCasterEpisodeGroup', episodeGroupParams(), 'POST');
     const before = await listEpisodeGroups(first);
     await first.close();
     // Act
     const second = await start({ dataFile });
     const after = await listEpisodeGroups(second);
-    const retried = await call<{ ProgramId: string; ItemIds: { ItemId: string[] } }>(popClient(second), 'AddCasterEpisodeGroup', params, 'POST');
+    const retried = await call<{ ProgramId: string; ItemIds: { ItemId: string[] } }>(
+      popClient(second),
+      'AddCasterEpisodeGroup',
+      params,
+      'POST',
+    );
     // Assess
     expect(after).toEqual(before);
     expect(after).toHaveLength(2);
@@ -58,7 +68,10 @@ describe('--data persistence', () => {
     await call(popClient(emulator), 'AddCasterEpisodeGroup', episodeGroupParams());
     // Assess
     expect(readdirSync(directory)).toEqual(['state.json']);
-    expect(JSON.parse(readFileSync(dataFile, 'utf8'))).toMatchObject({ Kind: 'caster-carousel-emulator-state', EpisodeGroups: [expect.any(Object)] });
+    expect(JSON.parse(readFileSync(dataFile, 'utf8'))).toMatchObject({
+      Kind: 'caster-carousel-emulator-state',
+      EpisodeGroups: [expect.any(Object)],
+    });
     if (process.platform !== 'win32') expect(statSync(dataFile).mode & 0o077).toBe(0);
   });
 

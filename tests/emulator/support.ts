@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import RPCClient from '@alicloud/pop-core';
 import { afterEach } from 'vitest';
-import { API_VERSION, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index';
+import {
+  API_VERSION,
+  DEMO_CREDENTIALS,
+  DEMO_STUDIO,
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from '../../emulator/index';
 import type { Credentials } from '../../shared/src/signing/credentials';
 
 /** The error pop-core throws for a body with a Code: `code`, the full body in `data`, the HTTP exchange in `entry`. */
@@ -99,7 +106,10 @@ export interface RawAnswer {
 }
 
 /** Sends one HTTP request with node:http (no client library in the way) and reads the answer. */
-export function rawRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, agent: false }, (response) => {
       const chunks: Buffer[] = [];

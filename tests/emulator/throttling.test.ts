@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO } from '../../emulator/index';
-import { call, episodeGroupParams, listEpisodeGroups, popClient, useEmulators, type PopCoreError } from './support';
+import { call, episodeGroupParams, listEpisodeGroups, type PopCoreError, popClient, useEmulators } from './support';
 
 const start = useEmulators();
 const STS = { accessKeyId: 'STS.ThrottleKey', accessKeySecret: 'sts-secret', securityToken: 'sts-token' };
@@ -22,7 +22,9 @@ describe('flow control (per account, per action, sliding 1000 ms window)', () =>
     const emulator = await start({ now: () => nowMs });
     const client = popClient(emulator);
     // Act
-    const results = await Promise.allSettled(Array.from({ length: 6 }, () => call(client, 'AddCasterEpisodeGroup', episodeGroupParams(), 'POST')));
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => call(client, 'AddCasterEpisodeGroup', episodeGroupParams(), 'POST')),
+    );
     // Assess
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as PopCoreError);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);

@@ -33,7 +33,13 @@ describe('AddCasterEpisodeGroup parameter checks', () => {
   it('answers a gap in the Item.N numbering with MissingParameter for the first missing item', async () => {
     // Prepare
     const emulator = await start();
-    const params = { ...without('Item'), 'Item.1.ItemName': 'a', 'Item.1.VodUrl': 'http://v.example.com/a.mp4', 'Item.3.ItemName': 'c', 'Item.3.VodUrl': 'http://v.example.com/c.mp4' };
+    const params = {
+      ...without('Item'),
+      'Item.1.ItemName': 'a',
+      'Item.1.VodUrl': 'http://v.example.com/a.mp4',
+      'Item.3.ItemName': 'c',
+      'Item.3.VodUrl': 'http://v.example.com/c.mp4',
+    };
     // Act
     const error = await callError(call(popClient(emulator), 'AddCasterEpisodeGroup', params));
     // Assess
@@ -51,7 +57,15 @@ describe('AddCasterEpisodeGroup parameter checks', () => {
     ['RepeatNum', { RepeatNum: 'forever' }],
     ['ClientToken', { ClientToken: 'jeton-é' }],
     ['ClientToken', { ClientToken: 'x'.repeat(65) }],
-    ['Item.2.VodUrl', { Item: [{ ItemName: 'a', VodUrl: 'http://v.example.com/a.mp4' }, { ItemName: 'b', VodUrl: 'http://v.example.com/b.mkv' }] }],
+    [
+      'Item.2.VodUrl',
+      {
+        Item: [
+          { ItemName: 'a', VodUrl: 'http://v.example.com/a.mp4' },
+          { ItemName: 'b', VodUrl: 'http://v.example.com/b.mkv' },
+        ],
+      },
+    ],
     ['Item.1.VodUrl', { Item: [{ ItemName: 'a', VodUrl: 'not a url' }] }],
     ['Item.0.ItemName', { Item: undefined, 'Item.0.ItemName': 'a', 'Item.0.VodUrl': 'http://v.example.com/a.mp4' }],
     ['CallbackUrl', { CallbackUrl: 'http://demo.example.com/caster/somebody-else?auth_key=1-0-0-x' }],
@@ -73,7 +87,11 @@ describe('AddCasterEpisodeGroup parameter checks', () => {
     // Prepare
     const emulator = await start();
     // Act
-    const body = await call(popClient(emulator), 'AddCasterEpisodeGroup', episodeGroupParams({ ClientToken: 'x'.repeat(64), RepeatNum: 3 }));
+    const body = await call(
+      popClient(emulator),
+      'AddCasterEpisodeGroup',
+      episodeGroupParams({ ClientToken: 'x'.repeat(64), RepeatNum: 3 }),
+    );
     // Assess
     expect(body['ProgramId']).toBeTruthy();
   });
@@ -87,11 +105,17 @@ describe('AddCasterEpisodeGroupContent parameter checks', () => {
     ['MissingParameter', '"Content.Items"', { Content: episodeGroupContent({ Items: undefined }) }],
     ['MissingParameter', '"Content.CallbackUrl"', { Content: episodeGroupContent({ CallbackUrl: '' }) }],
     ['InvalidParameter', '"Content.RepeatNum"', { Content: episodeGroupContent({ RepeatNum: 2.5 }) }],
-    ['InvalidParameter', '"Content.Items[0].VodUrl"', { Content: episodeGroupContent({ Items: [{ ItemName: 'a', VodUrl: 'http://v.example.com/a.avi' }] }) }],
+    [
+      'InvalidParameter',
+      '"Content.Items[0].VodUrl"',
+      { Content: episodeGroupContent({ Items: [{ ItemName: 'a', VodUrl: 'http://v.example.com/a.avi' }] }) },
+    ],
   ])('answers %s naming %s', async (code, quotedName, overrides) => {
     // Prepare
     const emulator = await start();
-    const params = Object.fromEntries(Object.entries({ ClientToken: 'content-token', ...overrides }).filter(([, value]) => value !== undefined));
+    const params = Object.fromEntries(
+      Object.entries({ ClientToken: 'content-token', ...overrides }).filter(([, value]) => value !== undefined),
+    );
     // Act
     const error = await callError(call(popClient(emulator), 'AddCasterEpisodeGroupContent', params, 'POST'));
     // Assess

@@ -12,12 +12,16 @@ describe('wire fidelity (property-based)', () => {
     const client = popClient(emulator);
     // Act / Assess
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.constantFrom('GET', 'POST'), async (casterId, method) => {
-        fc.pre(casterId.trim() !== '');
-        const error = await callError(call(client, 'DescribeCasterConfig', { CasterId: casterId }, method as 'GET' | 'POST'));
-        expect(error.code).toBe('InvalidCaster.NotFound');
-        expect(error.data.Message).toContain(casterId);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+        fc.constantFrom('GET', 'POST'),
+        async (casterId, method) => {
+          fc.pre(casterId.trim() !== '');
+          const error = await callError(call(client, 'DescribeCasterConfig', { CasterId: casterId }, method as 'GET' | 'POST'));
+          expect(error.code).toBe('InvalidCaster.NotFound');
+          expect(error.data.Message).toContain(casterId);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -1,5 +1,5 @@
+import { type AsyncInvocationError, type CloudEventsResult, cloudEventClientToken } from 'caster-carousel-shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cloudEventClientToken, type AsyncInvocationError, type CloudEventsResult } from 'caster-carousel-shared';
 import { cloudEvent, cloudEventBuffer, fcContext } from '../support/fc-events';
 import { captureLogLines, samplePlan, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
 
@@ -18,14 +18,24 @@ describe('event function', () => {
     const result = (await subject.fn.handler(cloudEventBuffer(event), fcContext())) as CloudEventsResult;
 
     // Assess
-    expect(result.outcomes).toEqual([expect.objectContaining({ id: 'evt-single-1', status: 'scheduled', ClientToken: cloudEventClientToken('acs.test.single', 'evt-single-1') })]);
+    expect(result.outcomes).toEqual([
+      expect.objectContaining({
+        id: 'evt-single-1',
+        status: 'scheduled',
+        ClientToken: cloudEventClientToken('acs.test.single', 'evt-single-1'),
+      }),
+    ]);
     const groups = await subject.testbed.episodeGroups();
     expect(groups.some((group) => group.ClientToken === cloudEventClientToken('acs.test.single', 'evt-single-1'))).toBe(true);
   });
 
   it('accepts data given as a JSON string, and an aliyunpublishtime that is not RFC 3339', async () => {
     // Prepare
-    const event = cloudEvent({ id: 'evt-string-data', data: JSON.stringify(samplePlan()), aliyunpublishtime: '2031-04-30T22:00:01.179PRC' });
+    const event = cloudEvent({
+      id: 'evt-string-data',
+      data: JSON.stringify(samplePlan()),
+      aliyunpublishtime: '2031-04-30T22:00:01.179PRC',
+    });
 
     // Act
     const result = (await subject.fn.handler(cloudEventBuffer(event), fcContext())) as CloudEventsResult;
@@ -50,7 +60,14 @@ describe('event function', () => {
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
     const error = failure as AsyncInvocationError;
     expect(error.message).toBe('1 of 3 triggers failed: batch-bad-2: InvalidPlan (Items: is required)');
-    expect(error.failures).toEqual([expect.objectContaining({ id: 'batch-bad-2', source: 'acs.test.batch', reason: 'InvalidPlan', fieldErrors: { Items: ['is required'] } })]);
+    expect(error.failures).toEqual([
+      expect.objectContaining({
+        id: 'batch-bad-2',
+        source: 'acs.test.batch',
+        reason: 'InvalidPlan',
+        fieldErrors: { Items: ['is required'] },
+      }),
+    ]);
     const tokens = (await subject.testbed.episodeGroups()).map((group) => group.ClientToken);
     expect(tokens).toContain(cloudEventClientToken('acs.test.batch', 'batch-good-1'));
     expect(tokens).toContain(cloudEventClientToken('acs.test.batch', 'batch-good-3'));
@@ -74,7 +91,8 @@ describe('event function', () => {
     const again = (await subject.fn.handler(cloudEventBuffer(batch), fcContext())) as CloudEventsResult;
 
     // Assess
-    const programIds = (result: CloudEventsResult) => result.outcomes.map((outcome) => (outcome.status === 'scheduled' ? outcome.ProgramId : undefined));
+    const programIds = (result: CloudEventsResult) =>
+      result.outcomes.map((outcome) => (outcome.status === 'scheduled' ? outcome.ProgramId : undefined));
     expect(programIds(again)).toEqual(programIds(first));
     const tokens = batch.map((event) => cloudEventClientToken('acs.test.redelivery', String(event['id'])));
     expect((await subject.testbed.episodeGroups()).filter((group) => tokens.includes(group.ClientToken ?? ''))).toHaveLength(3);

@@ -1,18 +1,18 @@
-import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
 import {
-  classifyError,
   ConfigurationError,
+  classifyError,
   deadlineAtMsFor,
   decodeFcEvent,
   formatStartTime,
   HttpError,
   LiveApiError,
   LiveTransportError,
-  parseIsoDurationSeconds,
   PlanValidationError,
+  parseIsoDurationSeconds,
   ThrottledError,
 } from 'caster-carousel-shared';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fcContext, httpEvent } from '../support/fc-events';
 import { captureLogLines, useFunction } from '../support/fc-testbed';
 
@@ -158,9 +158,13 @@ describe('HTTP handler on arbitrary input', () => {
         fc.oneof(
           fc.string(),
           fc.jsonValue().map((value) => JSON.stringify(value)),
-          fc.record({ method: fc.constantFrom('POST', 'GET', 'PUT'), body: fc.jsonValue(), contentType: fc.constantFrom('application/json', 'text/plain', '') }).map(
-            ({ method, body, contentType }) => JSON.stringify(httpEvent({ method, body, headers: { 'Content-Type': contentType } })),
-          ),
+          fc
+            .record({
+              method: fc.constantFrom('POST', 'GET', 'PUT'),
+              body: fc.jsonValue(),
+              contentType: fc.constantFrom('application/json', 'text/plain', ''),
+            })
+            .map(({ method, body, contentType }) => JSON.stringify(httpEvent({ method, body, headers: { 'Content-Type': contentType } }))),
         ),
         async (eventText) => {
           // Act

@@ -1,7 +1,16 @@
+import { deriveClientToken, MAX_BODY_BYTES, type Plan, planIdentity } from 'caster-carousel-shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deriveClientToken, MAX_BODY_BYTES, planIdentity, type Plan } from 'caster-carousel-shared';
-import { fcContext, httpEventBuffer, ROTATED_STS_CREDENTIALS, type HttpEventOptions } from '../support/fc-events';
-import { captureLogLines, parseLogLines, samplePlan, secretLeaksIn, startFunctionInstance, useFunction, withFunction, type FcFunctionModule } from '../support/fc-testbed';
+import { fcContext, type HttpEventOptions, httpEventBuffer, ROTATED_STS_CREDENTIALS } from '../support/fc-events';
+import {
+  captureLogLines,
+  type FcFunctionModule,
+  parseLogLines,
+  samplePlan,
+  secretLeaksIn,
+  startFunctionInstance,
+  useFunction,
+  withFunction,
+} from '../support/fc-testbed';
 
 interface HttpResult {
   readonly statusCode: number;
@@ -33,7 +42,12 @@ describe('HTTP function against a healthy Live API', () => {
     expect(response.statusCode).toBe(201);
     expect(response.isBase64Encoded).toBe(false);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.json).toEqual({ ProgramId: expect.any(String), ItemIds: [expect.any(String), expect.any(String)], RequestId: expect.any(String), ClientToken: deriveClientToken(planIdentity(plan as unknown as Plan)) });
+    expect(response.json).toEqual({
+      ProgramId: expect.any(String),
+      ItemIds: [expect.any(String), expect.any(String)],
+      RequestId: expect.any(String),
+      ClientToken: deriveClientToken(planIdentity(plan as unknown as Plan)),
+    });
     const group = (await subject.testbed.episodeGroups()).find((candidate) => candidate.ProgramId === response.json['ProgramId']);
     expect(group?.ClientToken).toBe(response.json['ClientToken']);
     expect(group?.StartTime).toBe(plan['StartTime']);
@@ -84,7 +98,11 @@ describe('HTTP function against a healthy Live API', () => {
 
   it('accepts a Base64-encoded body and a JSON content type with parameters', async () => {
     // Act
-    const response = await call(subject.fn, { body: samplePlan(), base64: true, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    const response = await call(subject.fn, {
+      body: samplePlan(),
+      base64: true,
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    });
 
     // Assess
     expect(response.statusCode).toBe(201);
@@ -100,7 +118,11 @@ describe('HTTP function against a healthy Live API', () => {
 
     // Assess
     expect(response.statusCode).toBe(409);
-    expect(response.json).toMatchObject({ error: 'IdempotencyConflict', code: 'IdempotentParameterMismatch', requestId: expect.any(String) });
+    expect(response.json).toMatchObject({
+      error: 'IdempotencyConflict',
+      code: 'IdempotentParameterMismatch',
+      requestId: expect.any(String),
+    });
   });
 
   it('answers 502 with the API’s Code and RequestId for a studio that does not exist', async () => {
@@ -152,7 +174,11 @@ describe('HTTP function against a healthy Live API', () => {
 
   it('fails the initializer loudly and answers 500 InvalidConfiguration when the environment is wrong', async () => {
     // Prepare
-    const misconfigured = await startFunctionInstance('http', { ...subject.testbed.env, LIVE_SIGNATURE_ALGORITHM: 'md5' }, { initialize: false });
+    const misconfigured = await startFunctionInstance(
+      'http',
+      { ...subject.testbed.env, LIVE_SIGNATURE_ALGORITHM: 'md5' },
+      { initialize: false },
+    );
 
     // Act
     const initialization = misconfigured.initialize(fcContext());
@@ -318,7 +344,13 @@ describe('HTTP function logs', () => {
 
     // Assess
     const scheduled = entries.find((entry) => entry['message'] === 'live call succeeded' && entry['action'] === 'AddCasterEpisodeGroup');
-    expect(scheduled).toMatchObject({ requestId: expect.any(String), caster: expect.any(String), ClientToken: expect.any(String), attempt: 1, latencyMs: expect.any(Number) });
+    expect(scheduled).toMatchObject({
+      requestId: expect.any(String),
+      caster: expect.any(String),
+      ClientToken: expect.any(String),
+      attempt: 1,
+      latencyMs: expect.any(Number),
+    });
     const text = logs.lines.join('\n');
     expect(secretLeaksIn(text)).toEqual([]);
   });

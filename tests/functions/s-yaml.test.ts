@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
 import { resolveStartOffset, validatePlan } from 'caster-carousel-shared';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(`${root}tests/fixtures/fc3-props.schema.json`, 'utf8')) as Record<string, unknown>;
@@ -38,7 +38,8 @@ function substitute(value: unknown, vars: Record<string, unknown>): unknown {
     return value.replace(/\$\{([^}]+)\}/g, (_match, expression: string) => String(resolvePlaceholder(expression, vars)));
   }
   if (Array.isArray(value)) return value.map((entry) => substitute(entry, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, substitute(entry, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, substitute(entry, vars)]));
   return value;
 }
 

@@ -1,5 +1,5 @@
+import { type AsyncInvocationError, deriveClientToken } from 'caster-carousel-shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deriveClientToken, type AsyncInvocationError } from 'caster-carousel-shared';
 import { fcContext, timerEventBuffer } from '../support/fc-events';
 import { captureLogLines, parseLogLines, samplePlan, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
 
@@ -27,7 +27,10 @@ describe('timer function against a healthy Live API', () => {
     const plan = samplePlan({ StartTime: '2031-05-01T06:00:00Z' });
 
     // Act
-    const result = (await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: plan }), fcContext())) as TimerResult;
+    const result = (await subject.fn.handler(
+      timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: plan }),
+      fcContext(),
+    )) as TimerResult;
 
     // Assess
     const group = (await subject.testbed.episodeGroups()).find((candidate) => candidate.ProgramId === result.ProgramId);
@@ -66,8 +69,14 @@ describe('timer function against a healthy Live API', () => {
     const payload = { ...offsetPlan('PT30M'), ClientToken: 'repeated-in-every-tick' };
 
     // Act
-    const monday = (await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-05-05T22:00:00Z', triggerName: 'weekday', payload }), fcContext())) as TimerResult;
-    const tuesday = (await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-05-06T22:00:00Z', triggerName: 'weekday', payload }), fcContext())) as TimerResult;
+    const monday = (await subject.fn.handler(
+      timerEventBuffer({ triggerTime: '2031-05-05T22:00:00Z', triggerName: 'weekday', payload }),
+      fcContext(),
+    )) as TimerResult;
+    const tuesday = (await subject.fn.handler(
+      timerEventBuffer({ triggerTime: '2031-05-06T22:00:00Z', triggerName: 'weekday', payload }),
+      fcContext(),
+    )) as TimerResult;
 
     // Assess
     expect(tuesday.ClientToken).not.toBe(monday.ClientToken);
@@ -85,7 +94,9 @@ describe('timer function against a healthy Live API', () => {
     const requestsBefore = (await subject.testbed.addRequests()).length;
 
     // Act
-    const failure = await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: offsetPlan(offset) }), fcContext()).catch((error: unknown) => error);
+    const failure = await subject.fn
+      .handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: offsetPlan(offset) }), fcContext())
+      .catch((error: unknown) => error);
 
     // Assess
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
@@ -104,17 +115,23 @@ describe('timer function against a healthy Live API', () => {
 
     // Assess
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
-    expect((failure as AsyncInvocationError).failures[0]?.fieldErrors).toEqual({ StartOffset: ['give either StartTime or StartOffset, not both'] });
+    expect((failure as AsyncInvocationError).failures[0]?.fieldErrors).toEqual({
+      StartOffset: ['give either StartTime or StartOffset, not both'],
+    });
   });
 
   it('throws for a payload that is not JSON, and logs the reason', async () => {
     // Act
-    const failure = await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: 'not json' }), fcContext()).catch((error: unknown) => error);
+    const failure = await subject.fn
+      .handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', payload: 'not json' }), fcContext())
+      .catch((error: unknown) => error);
 
     // Assess
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
     expect((failure as Error).message).toContain('payload: is not valid JSON');
-    const logged = parseLogLines(logs.lines).find((entry) => entry['level'] === 'error' && JSON.stringify(entry['failures']).includes('payload'));
+    const logged = parseLogLines(logs.lines).find(
+      (entry) => entry['level'] === 'error' && JSON.stringify(entry['failures']).includes('payload'),
+    );
     expect(logged).toBeDefined();
   });
 
@@ -123,7 +140,10 @@ describe('timer function against a healthy Live API', () => {
     const plan = samplePlan();
 
     // Act
-    const result = (await subject.fn.handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'derived', payload: plan }), fcContext())) as TimerResult;
+    const result = (await subject.fn.handler(
+      timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'derived', payload: plan }),
+      fcContext(),
+    )) as TimerResult;
 
     // Assess
     expect(result.ClientToken).toMatch(/^cc1-/);
@@ -137,13 +157,22 @@ describe('timer function when the Live API fails', () => {
     withFunction('timer', { faults: { error503: 1 } }, async ({ fn }) => {
       // Act
       const failure = await fn
-        .handler(timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'nightly', payload: offsetPlan('PT1H') }), fcContext({ timeoutSeconds: 4 }))
+        .handler(
+          timerEventBuffer({ triggerTime: '2031-04-30T22:00:00Z', triggerName: 'nightly', payload: offsetPlan('PT1H') }),
+          fcContext({ timeoutSeconds: 4 }),
+        )
         .catch((error: unknown) => error);
 
       // Assess
       expect(failure).toHaveProperty('name', 'AsyncInvocationError');
-      expect((failure as AsyncInvocationError).failures[0]).toMatchObject({ id: 'nightly@2031-04-30T22:00:00Z', reason: 'LiveApiUnavailable', retryable: true });
-      expect((failure as Error).message).toMatch(/^1 of 1 trigger failed: nightly@2031-04-30T22:00:00Z: LiveApiUnavailable ServiceUnavailable/);
+      expect((failure as AsyncInvocationError).failures[0]).toMatchObject({
+        id: 'nightly@2031-04-30T22:00:00Z',
+        reason: 'LiveApiUnavailable',
+        retryable: true,
+      });
+      expect((failure as Error).message).toMatch(
+        /^1 of 1 trigger failed: nightly@2031-04-30T22:00:00Z: LiveApiUnavailable ServiceUnavailable/,
+      );
     }));
 });
 

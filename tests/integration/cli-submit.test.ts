@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runBuiltCli, type CliRun } from '../support/run-built-cli';
-import { startSignatureCheckingEndpoint, type SignatureCheckingEndpoint } from '../support/signature-checking-endpoint';
+import { type CliRun, runBuiltCli } from '../support/run-built-cli';
+import { type SignatureCheckingEndpoint, startSignatureCheckingEndpoint } from '../support/signature-checking-endpoint';
 
 const ACCESS_KEY_ID = 'STS.NUgYrLnoC37mZZCNnAbez';
 const ACCESS_KEY_SECRET = 'cli-test-secret-8f3a9c2d71';
@@ -73,7 +73,12 @@ describe('caster-carousel submit against an endpoint that checks signatures', ()
     expect(sent['DomainName']).toBe('studio.example.com');
     expect(sent['Item.2.VodUrl']).toBe(plan.Items[1]!.VodUrl);
     const result = JSON.parse(run.stdout);
-    expect(result).toEqual({ ProgramId: 'program-1', ItemIds: ['item-1-1', 'item-1-2'], RequestId: expect.any(String), ClientToken: sent['ClientToken'] });
+    expect(result).toEqual({
+      ProgramId: 'program-1',
+      ItemIds: ['item-1-1', 'item-1-2'],
+      RequestId: expect.any(String),
+      ClientToken: sent['ClientToken'],
+    });
   });
 
   it('retries a throttled submission with the same ClientToken and fresh nonces until it is accepted', async () => {
@@ -120,7 +125,11 @@ describe('caster-carousel submit against an endpoint that checks signatures', ()
 
   it('rejects an invalid plan with exit 2, names the fields, and sends nothing', async () => {
     // Act
-    const run = await submit({ ...plan, StartTime: '2031-03-06 19:00:00', Items: [{ ItemName: 'x', VodUrl: `ftp://cdn.example.com/a.mp3?auth_key=${VOD_AUTH_KEY}` }] });
+    const run = await submit({
+      ...plan,
+      StartTime: '2031-03-06 19:00:00',
+      Items: [{ ItemName: 'x', VodUrl: `ftp://cdn.example.com/a.mp3?auth_key=${VOD_AUTH_KEY}` }],
+    });
 
     // Assess
     expect(run.exitCode).toBe(2);
@@ -199,7 +208,10 @@ describe('caster-carousel submit against an endpoint that checks signatures', ()
 
     // Assess
     expect(config.exitCode, config.stderr).toBe(0);
-    expect(JSON.parse(config.stdout)).toMatchObject({ DomainName: 'studio.example.com', CallbackUrl: 'http://callback.example.com/caster/abc?auth_key=<redacted>' });
+    expect(JSON.parse(config.stdout)).toMatchObject({
+      DomainName: 'studio.example.com',
+      CallbackUrl: 'http://callback.example.com/caster/abc?auth_key=<redacted>',
+    });
     expect(deletion.exitCode, deletion.stderr).toBe(0);
     expect(JSON.parse(deletion.stdout)).toMatchObject({ ProgramId: 'program-9' });
     expect(endpoint.received.find((request) => request.action === 'DeleteCasterEpisodeGroup')?.params['ProgramId']).toBe('program-9');

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ThrottledError } from '../../shared/src/errors';
 import { createLogger } from '../../shared/src/logging/logger';
 import { emissionIntervalMs } from '../../shared/src/pacing/pacer';
-import { createRedisPacer, pacingKey } from '../../shared/src/pacing/redis-gcra-pacer';
 import { Redis } from '../../shared/src/pacing/redis-connection';
-import { freePort, startRedisServer, type RedisServer } from '../support/redis-server';
+import { createRedisPacer, pacingKey } from '../../shared/src/pacing/redis-gcra-pacer';
+import { freePort, type RedisServer, startRedisServer } from '../support/redis-server';
 
 describe('the Redis pacer shares one schedule between processes', () => {
   let server: RedisServer;
@@ -81,7 +81,12 @@ describe('the Redis pacer shares one schedule between processes', () => {
     const logger = createLogger({ write: (line) => lines.push(line) });
     const deadPort = await freePort();
     const waitsMs: number[] = [];
-    const pacer = createRedisPacer({ redisUrl: `redis://127.0.0.1:${deadPort}`, logger, commandTimeoutMs: 200, sleep: async (ms) => void waitsMs.push(ms) });
+    const pacer = createRedisPacer({
+      redisUrl: `redis://127.0.0.1:${deadPort}`,
+      logger,
+      commandTimeoutMs: 200,
+      sleep: async (ms) => void waitsMs.push(ms),
+    });
 
     // Act
     await pacer.acquire('AddCasterEpisodeGroup', Date.now() + 60_000);
@@ -113,7 +118,9 @@ describe('warming the Redis pacer up', () => {
 
     // Assess: the live pacer holds a connection before any acquire; the dead one warned once and threw nothing.
     expect(String(clients).split('\n').filter(Boolean).length).toBe(2);
-    expect(lines.map((line) => JSON.parse(line).message)).toEqual(['Redis pacing unavailable at start, pacing in this process until it answers']);
+    expect(lines.map((line) => JSON.parse(line).message)).toEqual([
+      'Redis pacing unavailable at start, pacing in this process until it answers',
+    ]);
     await Promise.all([live.close?.(), dead.close?.(), inspector.quit()]);
     await server.stop();
   });

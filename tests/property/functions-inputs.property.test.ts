@@ -10,11 +10,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO_STUDIO, startEmulator, type RunningEmulator } from '../../emulator/index';
+import { DEMO_STUDIO, type RunningEmulator, startEmulator } from '../../emulator/index';
 import { handler as eventFunction } from '../../functions/event/index';
 import { handler as httpFunction } from '../../functions/http/index';
 import { handler as timerFunction } from '../../functions/timer/index';
-import { AsyncInvocationError, CasterCarouselError, validatePlan, type FcHttpResponse } from '../../shared/src/index';
+import { AsyncInvocationError, CasterCarouselError, type FcHttpResponse, validatePlan } from '../../shared/src/index';
 import { cloudEvent, fcContext, httpEvent, TEST_STS_CREDENTIALS } from '../support/fc-events';
 import { describeFindings, findSecrets, findUnredactedSecrets, registerTestSecret } from '../support/secret-scan';
 
@@ -49,7 +49,10 @@ const BASE_PLAN = {
  * well-formed is seen to schedule it (each of those costs a paced API call, hence the weights).
  */
 const INVALID_PLAN = { ...BASE_PLAN, RepeatNum: -2 };
-const carriedPlan = fc.oneof({ weight: 1, arbitrary: fc.constant<Record<string, unknown>>(BASE_PLAN) }, { weight: 4, arbitrary: fc.constant<Record<string, unknown>>(INVALID_PLAN) });
+const carriedPlan = fc.oneof(
+  { weight: 1, arbitrary: fc.constant<Record<string, unknown>>(BASE_PLAN) },
+  { weight: 4, arbitrary: fc.constant<Record<string, unknown>>(INVALID_PLAN) },
+);
 
 type Path = readonly (string | number)[];
 type Mutation =
@@ -92,14 +95,27 @@ const fieldValue: fc.Arbitrary<unknown> = fc.oneof(
  * Values for the fields of an event envelope: mostly of the wrong type or empty. (A fresh string there usually
  * leaves the event valid, and each valid event costs a paced API call; the plan properties cover those.)
  */
-const envelopeValue: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom<unknown>('', ' ', null, 0, -1, 1.5, true, [], {}, ['POST'], 'not a date'), fc.jsonValue({ maxDepth: 2 }));
+const envelopeValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom<unknown>('', ' ', null, 0, -1, 1.5, true, [], {}, ['POST'], 'not a date'),
+  fc.jsonValue({ maxDepth: 2 }),
+);
 
 /** One change to a valid value: a field removed, replaced or added (known optional names, near-misses, anything). */
-function mutation(paths: readonly Path[], addAt: readonly Path[], keys: readonly string[], values: fc.Arbitrary<unknown> = fieldValue): fc.Arbitrary<Mutation> {
+function mutation(
+  paths: readonly Path[],
+  addAt: readonly Path[],
+  keys: readonly string[],
+  values: fc.Arbitrary<unknown> = fieldValue,
+): fc.Arbitrary<Mutation> {
   return fc.oneof(
     fc.record({ op: fc.constant('remove' as const), path: fc.constantFrom(...paths) }),
     fc.record({ op: fc.constant('replace' as const), path: fc.constantFrom(...paths), value: values }),
-    fc.record({ op: fc.constant('add' as const), at: fc.constantFrom(...addAt), key: fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 12 })), value: values }),
+    fc.record({
+      op: fc.constant('add' as const),
+      at: fc.constantFrom(...addAt),
+      key: fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 12 })),
+      value: values,
+    }),
   );
 }
 
@@ -132,22 +148,34 @@ const PLAN_PATHS: Path[] = [
   ['Items', 1, 'ItemName'],
   ['Items', 1, 'VodUrl'],
 ];
-const PLAN_KEYS = ['ClientToken', 'SideOutputUrl', 'CallbackUrl', 'DomainName', 'StartOffset', 'startTime', 'items', 'Extra', '__proto__', 'constructor'];
+const PLAN_KEYS = [
+  'ClientToken',
+  'SideOutputUrl',
+  'CallbackUrl',
+  'DomainName',
+  'StartOffset',
+  'startTime',
+  'items',
+  'Extra',
+  '__proto__',
+  'constructor',
+];
 
 /** A valid plan with one field removed, replaced or added: the plan and what was done to it. */
-const nearValidPlan = mutation(PLAN_PATHS, [[], ['Items', 0]], PLAN_KEYS).map((change) => ({ change, plan: applyMutation(BASE_PLAN, change) }));
+const nearValidPlan = mutation(PLAN_PATHS, [[], ['Items', 0]], PLAN_KEYS).map((change) => ({
+  change,
+  plan: applyMutation(BASE_PLAN, change),
+}));
 
 /** Arbitrary bytes: anything at all, text, and JSON with one byte changed. */
 const arbitraryBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.uint8Array({ maxLength: 512 }),
   fc.string({ unit: 'binary', maxLength: 200 }).map((text) => new Uint8Array(Buffer.from(text, 'utf8'))),
-  fc
-    .tuple(fc.nat(), fc.integer({ min: 0, max: 255 }))
-    .map(([at, byte]) => {
-      const bytes = Buffer.from(JSON.stringify(BASE_PLAN), 'utf8');
-      bytes[at % bytes.length] = byte;
-      return new Uint8Array(bytes);
-    }),
+  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+    const bytes = Buffer.from(JSON.stringify(BASE_PLAN), 'utf8');
+    bytes[at % bytes.length] = byte;
+    return new Uint8Array(bytes);
+  }),
 );
 
 const arbitraryJson = fc.jsonValue({ maxDepth: 4 });
@@ -162,7 +190,14 @@ let emulator: RunningEmulator;
 const emulatorErrors: unknown[] = [];
 const logLines: string[] = [];
 const savedEnvironment: Record<string, string | undefined> = {};
-const FUNCTION_ENV = { LIVE_ENDPOINT: '', CASTER_ID: DEMO_STUDIO.CasterId, LOG_LEVEL: 'info', REDIS_URL: '', LIVE_TIMEOUT_MS: '5000', LIVE_SIGNATURE_ALGORITHM: 'v1' };
+const FUNCTION_ENV = {
+  LIVE_ENDPOINT: '',
+  CASTER_ID: DEMO_STUDIO.CasterId,
+  LOG_LEVEL: 'info',
+  REDIS_URL: '',
+  LIVE_TIMEOUT_MS: '5000',
+  LIVE_SIGNATURE_ALGORITHM: 'v1',
+};
 
 async function apiRequestCount(): Promise<number> {
   const answer = (await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as { Requests: unknown[] };
@@ -285,187 +320,291 @@ async function assessAsync(handler: Handler, event: Buffer, options: { mayResolv
 // ---------------------------------------------------------------------------------------------------------
 
 describe('the HTTP function answers every request with a status, and invalid ones with a 4xx', () => {
-  it('refuses arbitrary bytes as the body with 400 InvalidPlan, sent as text or Base64', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbitraryBytes, fc.boolean(), async (bytes, base64) => {
-        // Prepare: bytes FC would pass as text, or Base64-encoded with isBase64Encoded.
-        const event = httpEvent({ body: '' });
-        const body = base64 ? Buffer.from(bytes).toString('base64') : Buffer.from(bytes).toString('utf8');
-        // Act + Assess
-        await assessHttp(jsonBuffer({ ...event, body, isBase64Encoded: base64 }), tryParse(Buffer.from(bytes).toString('utf8')), 'InvalidPlan');
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'refuses arbitrary bytes as the body with 400 InvalidPlan, sent as text or Base64',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arbitraryBytes, fc.boolean(), async (bytes, base64) => {
+          // Prepare: bytes FC would pass as text, or Base64-encoded with isBase64Encoded.
+          const event = httpEvent({ body: '' });
+          const body = base64 ? Buffer.from(bytes).toString('base64') : Buffer.from(bytes).toString('utf8');
+          // Act + Assess
+          await assessHttp(
+            jsonBuffer({ ...event, body, isBase64Encoded: base64 }),
+            tryParse(Buffer.from(bytes).toString('utf8')),
+            'InvalidPlan',
+          );
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('refuses any JSON value as the body with 400 InvalidPlan', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbitraryJson, async (value) => {
-        await assessHttp(jsonBuffer(httpEvent({ body: JSON.stringify(value) })), value, 'InvalidPlan');
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'refuses any JSON value as the body with 400 InvalidPlan',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arbitraryJson, async (value) => {
+          await assessHttp(jsonBuffer(httpEvent({ body: JSON.stringify(value) })), value, 'InvalidPlan');
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('refuses a near-valid plan with 400 and its field errors, and schedules it only when it is still valid', async () => {
-    await fc.assert(
-      fc.asyncProperty(nearValidPlan, async ({ plan }) => {
-        await assessHttp(jsonBuffer(httpEvent({ body: JSON.stringify(plan) })), plan, 'InvalidPlan');
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'refuses a near-valid plan with 400 and its field errors, and schedules it only when it is still valid',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(nearValidPlan, async ({ plan }) => {
+          await assessHttp(jsonBuffer(httpEvent({ body: JSON.stringify(plan) })), plan, 'InvalidPlan');
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('answers 4xx when the whole event is arbitrary bytes or any JSON value', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(arbitraryBytes.map(toBuffer), arbitraryJson.map(jsonBuffer)), async (event) => {
-        await assessHttp(event, undefined);
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'answers 4xx when the whole event is arbitrary bytes or any JSON value',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(arbitraryBytes.map(toBuffer), arbitraryJson.map(jsonBuffer)), async (event) => {
+          await assessHttp(event, undefined);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('never crashes on a near-valid HTTP trigger event (one envelope field removed, replaced or added)', async () => {
-    const paths: Path[] = [['body'], ['isBase64Encoded'], ['headers'], ['headers', 'Content-Type'], ['requestContext'], ['requestContext', 'http'], ['requestContext', 'http', 'method'], ['rawPath'], ['version']];
-    const envelope = carriedPlan.map((plan) => httpEvent({ body: plan }));
-    // A body that is not a string is left to the known-bug property below.
-    const changes = mutation(paths, [[], ['headers']], ['Idempotency-Key', 'content-type', 'x-extra'], envelopeValue).filter((change) => !makesBodyNonString(change));
-    await fc.assert(
-      fc.asyncProperty(envelope, changes, async (event, change) => {
-        const mutated = applyMutation(event, change) as Record<string, unknown>;
-        // A request still well-formed and carrying the valid plan may be scheduled; anything else gets a 4xx.
-        await assessHttp(jsonBuffer(mutated), isWellFormedHttpEvent(mutated) ? BASE_PLAN : undefined);
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'never crashes on a near-valid HTTP trigger event (one envelope field removed, replaced or added)',
+    async () => {
+      const paths: Path[] = [
+        ['body'],
+        ['isBase64Encoded'],
+        ['headers'],
+        ['headers', 'Content-Type'],
+        ['requestContext'],
+        ['requestContext', 'http'],
+        ['requestContext', 'http', 'method'],
+        ['rawPath'],
+        ['version'],
+      ];
+      const envelope = carriedPlan.map((plan) => httpEvent({ body: plan }));
+      // A body that is not a string is left to the known-bug property below.
+      const changes = mutation(paths, [[], ['headers']], ['Idempotency-Key', 'content-type', 'x-extra'], envelopeValue).filter(
+        (change) => !makesBodyNonString(change),
+      );
+      await fc.assert(
+        fc.asyncProperty(envelope, changes, async (event, change) => {
+          const mutated = applyMutation(event, change) as Record<string, unknown>;
+          // A request still well-formed and carrying the valid plan may be scheduled; anything else gets a 4xx.
+          await assessHttp(jsonBuffer(mutated), isWellFormedHttpEvent(mutated) ? BASE_PLAN : undefined);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('answers 4xx, not 500, when the body of an otherwise valid HTTP event is not a string', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        envelopeValue.filter((value) => typeof value !== 'string'),
-        async (body) => {
-          await assessHttp(jsonBuffer({ ...httpEvent({ body: BASE_PLAN }), body }), undefined);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'answers 4xx, not 500, when the body of an otherwise valid HTTP event is not a string',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          envelopeValue.filter((value) => typeof value !== 'string'),
+          async (body) => {
+            await assessHttp(jsonBuffer({ ...httpEvent({ body: BASE_PLAN }), body }), undefined);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe('the timer function fails invalid ticks with a logged, typed reason and never calls the API for them', () => {
   const tick = (payload: string): Buffer => jsonBuffer({ triggerTime: '2031-03-01T08:00:00Z', triggerName: 'property-timer', payload });
 
-  it('fails a payload of arbitrary bytes as InvalidPlan', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbitraryBytes, async (bytes) => {
-        const text = Buffer.from(bytes).toString('utf8');
-        await assessAsync(invokeTimer, tick(text), { mayResolve: isValidPlan(tryParse(text)), inputIsInvalid: !isValidPlan(tryParse(text)) });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'fails a payload of arbitrary bytes as InvalidPlan',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arbitraryBytes, async (bytes) => {
+          const text = Buffer.from(bytes).toString('utf8');
+          await assessAsync(invokeTimer, tick(text), {
+            mayResolve: isValidPlan(tryParse(text)),
+            inputIsInvalid: !isValidPlan(tryParse(text)),
+          });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('fails a payload holding any JSON value as InvalidPlan', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbitraryJson, async (value) => {
-        await assessAsync(invokeTimer, tick(JSON.stringify(value)), { mayResolve: false, inputIsInvalid: true });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'fails a payload holding any JSON value as InvalidPlan',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arbitraryJson, async (value) => {
+          await assessAsync(invokeTimer, tick(JSON.stringify(value)), { mayResolve: false, inputIsInvalid: true });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('fails a near-valid plan as InvalidPlan, and schedules it only when it is still valid', async () => {
-    await fc.assert(
-      fc.asyncProperty(nearValidPlan, async ({ plan }) => {
-        const valid = isValidPlan(plan);
-        await assessAsync(invokeTimer, tick(JSON.stringify(plan)), { mayResolve: valid, inputIsInvalid: !valid });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'fails a near-valid plan as InvalidPlan, and schedules it only when it is still valid',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(nearValidPlan, async ({ plan }) => {
+          const valid = isValidPlan(plan);
+          await assessAsync(invokeTimer, tick(JSON.stringify(plan)), { mayResolve: valid, inputIsInvalid: !valid });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('fails a whole event of arbitrary bytes or any JSON value as InvalidEvent or InvalidPlan', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(arbitraryBytes.map(toBuffer), arbitraryJson.map(jsonBuffer)), async (event) => {
-        await assessAsync(invokeTimer, event, { mayResolve: false, inputIsInvalid: true });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'fails a whole event of arbitrary bytes or any JSON value as InvalidEvent or InvalidPlan',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(arbitraryBytes.map(toBuffer), arbitraryJson.map(jsonBuffer)), async (event) => {
+          await assessAsync(invokeTimer, event, { mayResolve: false, inputIsInvalid: true });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('never crashes on a near-valid tick (triggerName, triggerTime or payload removed, replaced or added)', async () => {
-    await fc.assert(
-      fc.asyncProperty(carriedPlan, mutation([['triggerTime'], ['triggerName'], ['payload']], [[]], ['payload', 'triggerTime', 'triggerName'], envelopeValue), async (plan, change) => {
-        const event = { triggerTime: '2031-03-01T08:00:00Z', triggerName: 'property-timer', payload: JSON.stringify(plan) };
-        const mutated = applyMutation(event, change) as Record<string, unknown>;
-        const stillValid = isWellFormedTick(mutated);
-        await assessAsync(invokeTimer, jsonBuffer(mutated), { mayResolve: stillValid, inputIsInvalid: !stillValid });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'never crashes on a near-valid tick (triggerName, triggerTime or payload removed, replaced or added)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          carriedPlan,
+          mutation([['triggerTime'], ['triggerName'], ['payload']], [[]], ['payload', 'triggerTime', 'triggerName'], envelopeValue),
+          async (plan, change) => {
+            const event = { triggerTime: '2031-03-01T08:00:00Z', triggerName: 'property-timer', payload: JSON.stringify(plan) };
+            const mutated = applyMutation(event, change) as Record<string, unknown>;
+            const stillValid = isWellFormedTick(mutated);
+            await assessAsync(invokeTimer, jsonBuffer(mutated), { mayResolve: stillValid, inputIsInvalid: !stillValid });
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe('the event function fails invalid CloudEvents with a logged, typed reason and never calls the API for them', () => {
   let eventCounter = 0;
   /** A CloudEvent with a fresh id, so a valid plan is never refused as a reused ClientToken. */
-  const envelope = (data: unknown): Record<string, unknown> => cloudEvent({ id: `property-event-${(eventCounter += 1)}`, source: 'acs.caster-carousel.property', data });
+  const envelope = (data: unknown): Record<string, unknown> =>
+    cloudEvent({ id: `property-event-${(eventCounter += 1)}`, source: 'acs.caster-carousel.property', data });
 
-  it('fails data of arbitrary bytes (as a string) as InvalidPlan', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbitraryBytes, async (bytes) => {
-        const text = Buffer.from(bytes).toString('utf8');
-        const valid = isValidPlan(tryParse(text));
-        await assessAsync(invokeEvent, jsonBuffer(envelope(text)), { mayResolve: valid, inputIsInvalid: !valid });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'fails data of arbitrary bytes (as a string) as InvalidPlan',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arbitraryBytes, async (bytes) => {
+          const text = Buffer.from(bytes).toString('utf8');
+          const valid = isValidPlan(tryParse(text));
+          await assessAsync(invokeEvent, jsonBuffer(envelope(text)), { mayResolve: valid, inputIsInvalid: !valid });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('fails data holding any JSON value, as an object or as a string, as InvalidPlan', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbitraryJson, fc.boolean(), async (value, asString) => {
-        await assessAsync(invokeEvent, jsonBuffer(envelope(asString ? JSON.stringify(value) : value)), { mayResolve: false, inputIsInvalid: true });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'fails data holding any JSON value, as an object or as a string, as InvalidPlan',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arbitraryJson, fc.boolean(), async (value, asString) => {
+          await assessAsync(invokeEvent, jsonBuffer(envelope(asString ? JSON.stringify(value) : value)), {
+            mayResolve: false,
+            inputIsInvalid: true,
+          });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('fails a near-valid plan as InvalidPlan, and schedules it only when it is still valid', async () => {
-    await fc.assert(
-      fc.asyncProperty(nearValidPlan, fc.boolean(), async ({ plan }, asString) => {
-        const valid = isValidPlan(plan);
-        await assessAsync(invokeEvent, jsonBuffer(envelope(asString ? JSON.stringify(plan) : plan)), { mayResolve: valid, inputIsInvalid: !valid });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'fails a near-valid plan as InvalidPlan, and schedules it only when it is still valid',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(nearValidPlan, fc.boolean(), async ({ plan }, asString) => {
+          const valid = isValidPlan(plan);
+          await assessAsync(invokeEvent, jsonBuffer(envelope(asString ? JSON.stringify(plan) : plan)), {
+            mayResolve: valid,
+            inputIsInvalid: !valid,
+          });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('fails a whole delivery of arbitrary bytes or any JSON value as InvalidEvent or InvalidPlan (an empty batch does nothing)', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(arbitraryBytes.map(toBuffer), arbitraryJson.map(jsonBuffer)), async (event) => {
-        // An empty batch holds no event, so resolving with no outcomes is the right answer to it.
-        const emptyBatch = event.toString('utf8').trim() === '[]';
-        await assessAsync(invokeEvent, event, { mayResolve: emptyBatch, inputIsInvalid: true });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'fails a whole delivery of arbitrary bytes or any JSON value as InvalidEvent or InvalidPlan (an empty batch does nothing)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(arbitraryBytes.map(toBuffer), arbitraryJson.map(jsonBuffer)), async (event) => {
+          // An empty batch holds no event, so resolving with no outcomes is the right answer to it.
+          const emptyBatch = event.toString('utf8').trim() === '[]';
+          await assessAsync(invokeEvent, event, { mayResolve: emptyBatch, inputIsInvalid: true });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('never crashes on a near-valid CloudEvent or batch (an envelope field removed, replaced or added)', async () => {
-    // The fields the function reads: a change elsewhere would only schedule the plan again.
-    const paths: Path[] = [['id'], ['source'], ['data']];
-    await fc.assert(
-      fc.asyncProperty(carriedPlan, mutation(paths, [[]], ['data', 'id', 'source'], envelopeValue), fc.boolean(), async (plan, change, batch) => {
-        const event = envelope(plan);
-        const mutated = applyMutation(event, change) as Record<string, unknown>;
-        const valid = typeof mutated['id'] === 'string' && mutated['id'] !== '' && typeof mutated['source'] === 'string' && mutated['source'] !== '' && isValidPlan(typeof mutated['data'] === 'string' ? tryParse(mutated['data']) : mutated['data']);
-        await assessAsync(invokeEvent, jsonBuffer(batch ? [mutated] : mutated), { mayResolve: valid, inputIsInvalid: !valid });
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'never crashes on a near-valid CloudEvent or batch (an envelope field removed, replaced or added)',
+    async () => {
+      // The fields the function reads: a change elsewhere would only schedule the plan again.
+      const paths: Path[] = [['id'], ['source'], ['data']];
+      await fc.assert(
+        fc.asyncProperty(
+          carriedPlan,
+          mutation(paths, [[]], ['data', 'id', 'source'], envelopeValue),
+          fc.boolean(),
+          async (plan, change, batch) => {
+            const event = envelope(plan);
+            const mutated = applyMutation(event, change) as Record<string, unknown>;
+            const valid =
+              typeof mutated['id'] === 'string' &&
+              mutated['id'] !== '' &&
+              typeof mutated['source'] === 'string' &&
+              mutated['source'] !== '' &&
+              isValidPlan(typeof mutated['data'] === 'string' ? tryParse(mutated['data']) : mutated['data']);
+            await assessAsync(invokeEvent, jsonBuffer(batch ? [mutated] : mutated), { mayResolve: valid, inputIsInvalid: !valid });
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe('what the functions logged while refusing all that input', () => {
@@ -473,7 +612,11 @@ describe('what the functions logged while refusing all that input', () => {
     expect(emulatorErrors).toEqual([]);
     const text = logLines.join('\n');
     expect(logLines.length).toBeGreaterThan(0);
-    const secrets = { 'plan auth_key': AUTH_KEY, 'STS secret': TEST_STS_CREDENTIALS.accessKeySecret, 'STS token': TEST_STS_CREDENTIALS.securityToken };
+    const secrets = {
+      'plan auth_key': AUTH_KEY,
+      'STS secret': TEST_STS_CREDENTIALS.accessKeySecret,
+      'STS token': TEST_STS_CREDENTIALS.securityToken,
+    };
     expect(describeFindings([...findSecrets(text, secrets), ...findUnredactedSecrets(text)])).toEqual([]);
   });
 });
@@ -490,7 +633,8 @@ function tryParse(text: string): unknown {
 
 /** Whether a mutation of an HTTP event leaves it with a `body` that is not a string (see the known-bug property). */
 function makesBodyNonString(change: Mutation): boolean {
-  const touchesBody = change.op === 'add' ? change.at.length === 0 && change.key === 'body' : change.path.length === 1 && change.path[0] === 'body';
+  const touchesBody =
+    change.op === 'add' ? change.at.length === 0 && change.key === 'body' : change.path.length === 1 && change.path[0] === 'body';
   return touchesBody && change.op !== 'remove' && typeof change.value !== 'string';
 }
 
@@ -498,7 +642,10 @@ function makesBodyNonString(change: Mutation): boolean {
 function isWellFormedHttpEvent(event: Record<string, unknown>): boolean {
   const context = event['requestContext'] as { http?: { method?: unknown } } | undefined;
   const headers = event['headers'] as Record<string, unknown> | undefined;
-  const contentType = headers && typeof headers === 'object' ? Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] : undefined;
+  const contentType =
+    headers && typeof headers === 'object'
+      ? Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1]
+      : undefined;
   if (typeof context?.http?.method !== 'string' || context.http.method.toUpperCase() !== 'POST') return false;
   if (typeof contentType !== 'string' || !/^application\/(?:[a-z0-9.+-]+\+)?json(?:;|$)/i.test(contentType.trim())) return false;
   if (typeof event['body'] !== 'string') return false;

@@ -11,12 +11,26 @@ const hostname = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) =>
 const urlPath = fc.array(fc.webSegment(), { maxLength: 3 }).map((segments) => segments.map((segment) => `${segment}/`).join(''));
 const videoExtension = fc.constantFrom('.mp4', '.MP4', '.Mp4', '.flv', '.FLV', '.ts', '.TS');
 const secret = fc.stringMatching(/^[A-Za-z0-9]{12,40}$/).map((random) => `Sx9${random}`);
-const authQuery = fc.option(secret.map((value) => `?auth_key=1700000000-0-0-${value}`), { nil: '' });
-const fragment = fc.option(fc.webFragments().map((text) => `#${text}`), { nil: '' });
+const authQuery = fc.option(
+  secret.map((value) => `?auth_key=1700000000-0-0-${value}`),
+  { nil: '' },
+);
+const fragment = fc.option(
+  fc.webFragments().map((text) => `#${text}`),
+  { nil: '' },
+);
 
 /** A VOD URL the schema must accept, with an optional auth_key secret and fragment. */
 const vodUrl = fc
-  .tuple(fc.constantFrom('http', 'https'), hostname, urlPath, fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/), videoExtension, authQuery, fragment)
+  .tuple(
+    fc.constantFrom('http', 'https'),
+    hostname,
+    urlPath,
+    fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/),
+    videoExtension,
+    authQuery,
+    fragment,
+  )
   .map(([scheme, host, path, name, extension, query, hash]) => `${scheme}://${host}/${path}${name}${extension}${query}${hash}`);
 
 const startTime = fc
@@ -33,13 +47,21 @@ const item = fc.record({
 const validPlan: fc.Arbitrary<Plan> = fc.record(
   {
     CasterId: fc.stringMatching(/^[A-Za-z0-9_*-]{1,64}$/),
-    CallbackUrl: fc.tuple(fc.constantFrom('http', 'https'), hostname, urlPath, authQuery).map(([scheme, host, path, query]) => `${scheme}://${host}/${path}${query}`),
+    CallbackUrl: fc
+      .tuple(fc.constantFrom('http', 'https'), hostname, urlPath, authQuery)
+      .map(([scheme, host, path, query]) => `${scheme}://${host}/${path}${query}`),
     DomainName: hostname,
-    SideOutputUrl: fc.tuple(fc.constantFrom('rtmp', 'rtmps', 'http', 'https'), hostname, urlPath, authQuery).map(([scheme, host, path, query]) => `${scheme}://${host}/${path}${query}`),
+    SideOutputUrl: fc
+      .tuple(fc.constantFrom('rtmp', 'rtmps', 'http', 'https'), hostname, urlPath, authQuery)
+      .map(([scheme, host, path, query]) => `${scheme}://${host}/${path}${query}`),
     StartTime: startTime,
     RepeatNum: fc.integer({ min: PLAN_LIMITS.repeatNumMin, max: PLAN_LIMITS.repeatNumMax }),
     Items: fc.array(item, { minLength: 1, maxLength: PLAN_LIMITS.itemsMaxCount }),
-    ClientToken: fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: PLAN_LIMITS.clientTokenMaxChars }),
+    ClientToken: fc.string({
+      unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
+      minLength: 1,
+      maxLength: PLAN_LIMITS.clientTokenMaxChars,
+    }),
   },
   { requiredKeys: ['StartTime', 'RepeatNum', 'Items'] },
 );
@@ -78,9 +100,31 @@ const nonString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.arr
 /** One broken value per rule, for every field of the format. */
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   topLevel('CasterId', fc.oneof(fc.constant(''), tooLong(PLAN_LIMITS.casterIdMaxChars), fc.constantFrom('a b', 'id/1', 'ïd'), nonString)),
-  topLevel('CallbackUrl', fc.oneof(vodUrl.map((url) => url.replace(/^https?/, 'ftp')), vodUrl.map((url) => url.replace('://', ':// ')), nonString)),
-  topLevel('DomainName', fc.oneof(hostname.map((host) => `-${host}`), hostname.map((host) => `${host}.`), hostname.map((host) => `${host}_x`), nonString)),
-  topLevel('SideOutputUrl', fc.oneof(vodUrl.map((url) => url.replace(/^https?/, 'srt')), fc.constant('rtmp://'), nonString)),
+  topLevel(
+    'CallbackUrl',
+    fc.oneof(
+      vodUrl.map((url) => url.replace(/^https?/, 'ftp')),
+      vodUrl.map((url) => url.replace('://', ':// ')),
+      nonString,
+    ),
+  ),
+  topLevel(
+    'DomainName',
+    fc.oneof(
+      hostname.map((host) => `-${host}`),
+      hostname.map((host) => `${host}.`),
+      hostname.map((host) => `${host}_x`),
+      nonString,
+    ),
+  ),
+  topLevel(
+    'SideOutputUrl',
+    fc.oneof(
+      vodUrl.map((url) => url.replace(/^https?/, 'srt')),
+      fc.constant('rtmp://'),
+      nonString,
+    ),
+  ),
   topLevel(
     'StartTime',
     fc.oneof(
@@ -88,7 +132,13 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       startTime.map((text) => text.replace('Z', '.000Z')),
       startTime.map((text) => text.replace('Z', '+08:00')),
       startTime.map((text) => text.toLowerCase()),
-      fc.constantFrom('2031-02-30T00:00:00Z', '2030-02-29T00:00:00Z', '2031-01-01T24:00:00Z', '2031-01-01T23:59:60Z', '2031-04-31T00:00:00Z'),
+      fc.constantFrom(
+        '2031-02-30T00:00:00Z',
+        '2030-02-29T00:00:00Z',
+        '2031-01-01T24:00:00Z',
+        '2031-01-01T23:59:60Z',
+        '2031-04-31T00:00:00Z',
+      ),
       nonString,
     ),
   ),
@@ -102,8 +152,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       fc.constant(null),
     ),
   ),
-  topLevel('Items', fc.oneof(fc.constant([]), fc.array(item, { minLength: PLAN_LIMITS.itemsMaxCount + 1, maxLength: PLAN_LIMITS.itemsMaxCount + 5 }), item, nonString)),
-  topLevel('ClientToken', fc.oneof(fc.constant(''), tooLong(PLAN_LIMITS.clientTokenMaxChars), fc.constantFrom('tök', 'a b', 'tab\t', '\u007f'), nonString)),
+  topLevel(
+    'Items',
+    fc.oneof(
+      fc.constant([]),
+      fc.array(item, { minLength: PLAN_LIMITS.itemsMaxCount + 1, maxLength: PLAN_LIMITS.itemsMaxCount + 5 }),
+      item,
+      nonString,
+    ),
+  ),
+  topLevel(
+    'ClientToken',
+    fc.oneof(fc.constant(''), tooLong(PLAN_LIMITS.clientTokenMaxChars), fc.constantFrom('tök', 'a b', 'tab\t', '\u007f'), nonString),
+  ),
   inItem('ItemName', fc.oneof(fc.constant(''), tooLong(PLAN_LIMITS.itemNameMaxChars), nonString)),
   inItem(
     'VodUrl',
@@ -122,7 +183,18 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 describe('validatePlan on arbitrary input', () => {
   it.each([
     ['JSON values', fc.jsonValue()],
-    ['any JavaScript values', fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withTypedArray: true, withSparseArray: true })],
+    [
+      'any JavaScript values',
+      fc.anything({
+        withBoxedValues: true,
+        withMap: true,
+        withSet: true,
+        withNullPrototype: true,
+        withObjectString: true,
+        withTypedArray: true,
+        withSparseArray: true,
+      }),
+    ],
   ])('never throws on %s and always answers ok or with at least one message', (_name, arbitrary) => {
     fc.assert(
       fc.property(arbitrary, (input) => {
@@ -174,7 +246,10 @@ describe('validatePlan on generated plans', () => {
         // Assess
         expect(result.ok).toBe(false);
         const paths = Object.keys(result.ok ? {} : result.fieldErrors);
-        expect(paths.some((path) => isAtOrUnder(path, expectedPath)), `${JSON.stringify(paths)} has nothing under ${expectedPath}`).toBe(true);
+        expect(
+          paths.some((path) => isAtOrUnder(path, expectedPath)),
+          `${JSON.stringify(paths)} has nothing under ${expectedPath}`,
+        ).toBe(true);
       }),
       { numRuns: NUM_RUNS },
     );
@@ -189,7 +264,10 @@ describe('validatePlan on generated plans', () => {
           ...plan,
           CallbackUrl: `ftp://learn.example.com/cb${query}`,
           SideOutputUrl: `rtmp://guide.example.com/caster${query}`,
-          Items: plan.Items.map((entry, index) => ({ ...entry, VodUrl: index % 2 === 0 ? `https://cdn.example.com/ep${badExtension}${query}` : `https://cdn.example.com/ep.mp4${query}` })),
+          Items: plan.Items.map((entry, index) => ({
+            ...entry,
+            VodUrl: index % 2 === 0 ? `https://cdn.example.com/ep${badExtension}${query}` : `https://cdn.example.com/ep.mp4${query}`,
+          })),
         };
 
         // Act

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_API_VERSION, signLiveRequest } from '../../shared/src/live/request-signing';
 import { canonicalQueryString, percentEncode } from '../../shared/src/signing/percent-encode';
 import { rpcV1Signature, rpcV1StringToSign } from '../../shared/src/signing/rpc-v1-signature';
-import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server';
+import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server';
 
 const NUM_RUNS = 1000;
 

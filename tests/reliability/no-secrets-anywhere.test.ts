@@ -13,17 +13,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type FaultSpec, type RunningEmulator } from '../../emulator/index';
+import { type FaultSpec, type RunningEmulator, startEmulator } from '../../emulator/index';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, timerEventBuffer } from '../support/fc-events';
-import { startFleet, type Fleet, type FleetInstance, type FunctionName, type InvocationOutcome } from '../support/reliability-fleet';
-import { startRecordingProxy, type RecordingProxy } from '../support/reliability-recording-proxy';
-import { CLI_PATH, runBuiltCli, type CliRun } from '../support/run-built-cli';
+import { type Fleet, type FleetInstance, type FunctionName, type InvocationOutcome, startFleet } from '../support/reliability-fleet';
+import { type RecordingProxy, startRecordingProxy } from '../support/reliability-recording-proxy';
+import { CLI_PATH, type CliRun, runBuiltCli } from '../support/run-built-cli';
 import { describeFindings, findSecrets, OutputRecorder, registerTestSecret } from '../support/secret-scan';
 
 // Secrets with '+', '/' and '=' in them, so that every encoding of them is exercised.
 const base64Secret = (bytes: number): string => randomBytes(bytes).toString('base64');
-const CLI_KEYS = { accessKeyId: `STS.Cli${randomBytes(6).toString('hex')}`, accessKeySecret: base64Secret(21), securityToken: `CAIS+${base64Secret(40)}` };
-const FUNCTION_KEYS = { accessKeyId: `STS.Fn${randomBytes(6).toString('hex')}`, accessKeySecret: base64Secret(21), securityToken: `CAIS/${base64Secret(40)}` };
+const CLI_KEYS = {
+  accessKeyId: `STS.Cli${randomBytes(6).toString('hex')}`,
+  accessKeySecret: base64Secret(21),
+  securityToken: `CAIS+${base64Secret(40)}`,
+};
+const FUNCTION_KEYS = {
+  accessKeyId: `STS.Fn${randomBytes(6).toString('hex')}`,
+  accessKeySecret: base64Secret(21),
+  securityToken: `CAIS/${base64Secret(40)}`,
+};
 const WRONG_CLI_SECRET = base64Secret(21);
 const WRONG_FUNCTION_SECRET = base64Secret(21);
 const VOD_AUTH_KEY = `1893456000-0-0-${randomBytes(16).toString('hex')}`;
@@ -71,7 +79,11 @@ function plan(overrides: Record<string, unknown> = {}): Record<string, unknown> 
     ...overrides,
   };
 }
-const INVALID_PLAN = () => plan({ StartTime: '2031-06-01T10:00:00+08:00', Items: [{ ItemName: 'bad', VodUrl: `ftp://vod.example.com/a.avi?auth_key=${VOD_AUTH_KEY}` }] });
+const INVALID_PLAN = () =>
+  plan({
+    StartTime: '2031-06-01T10:00:00+08:00',
+    Items: [{ ItemName: 'bad', VodUrl: `ftp://vod.example.com/a.avi?auth_key=${VOD_AUTH_KEY}` }],
+  });
 
 describe('no secret in any output of the CLI, the functions or the emulator', () => {
   const recorder = new OutputRecorder();
@@ -84,7 +96,9 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
   const allSecrets = (): { label: string; value: string }[] => [
     ...Object.entries(STATIC_SECRETS).map(([label, value]) => ({ label, value })),
     ...Object.values(proxies).flatMap((proxy) => [
-      ...proxy.requests.filter((request) => request.signature).map((request) => ({ label: `${request.algorithm} signature sent`, value: request.signature! })),
+      ...proxy.requests
+        .filter((request) => request.signature)
+        .map((request) => ({ label: `${request.algorithm} signature sent`, value: request.signature! })),
       ...proxy.securityTokens().map((value) => ({ label: 'STS token sent', value })),
     ]),
   ];
@@ -106,7 +120,12 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
       });
       proxies[endpoint] = await startRecordingProxy(emulators[endpoint].url);
     }
-    const env = (endpoint: Endpoint, algorithm: 'v1' | 'acs3' = 'v1') => ({ LIVE_ENDPOINT: proxies[endpoint].url, CASTER_ID: STUDIO.CasterId, LOG_LEVEL: 'debug', LIVE_SIGNATURE_ALGORITHM: algorithm });
+    const env = (endpoint: Endpoint, algorithm: 'v1' | 'acs3' = 'v1') => ({
+      LIVE_ENDPOINT: proxies[endpoint].url,
+      CASTER_ID: STUDIO.CasterId,
+      LOG_LEVEL: 'debug',
+      LIVE_SIGNATURE_ALGORITHM: algorithm,
+    });
     const wrongKeys = { ...FUNCTION_KEYS, accessKeySecret: WRONG_FUNCTION_SECRET };
     const members: { name: FunctionName; instance: string; env: Record<string, string>; credentials?: typeof FUNCTION_KEYS }[] = [];
     for (const name of ['http', 'timer', 'event'] as const) {
@@ -117,7 +136,12 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
       members.push({ name, instance: `${name} bad signature v1`, env: env('clean'), credentials: wrongKeys });
       members.push({ name, instance: `${name} bad signature acs3`, env: env('clean', 'acs3'), credentials: wrongKeys });
     }
-    fleet = startFleet(members, { env: {}, credentials: FUNCTION_KEYS, timeoutSeconds: 60, onLine: (line) => recorder.record(`function ${line.instance} ${line.stream}`, line.text) });
+    fleet = startFleet(members, {
+      env: {},
+      credentials: FUNCTION_KEYS,
+      timeoutSeconds: 60,
+      onLine: (line) => recorder.record(`function ${line.instance} ${line.stream}`, line.text),
+    });
   }, 30_000);
 
   afterAll(async () => {
@@ -156,7 +180,12 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
 
       // Act
       const submitted = await cli('submit v1', ['submit', planFile(plan())], env);
-      const fromStdin = await cli('submit acs3 stdin', ['submit', '-'], { ...env, LIVE_SIGNATURE_ALGORITHM: 'acs3' }, JSON.stringify(plan()));
+      const fromStdin = await cli(
+        'submit acs3 stdin',
+        ['submit', '-'],
+        { ...env, LIVE_SIGNATURE_ALGORITHM: 'acs3' },
+        JSON.stringify(plan()),
+      );
       const dryRun = await cli('submit dry-run', ['submit', planFile(plan()), '--dry-run'], env);
       const config = await cli('config', ['config', STUDIO.CasterId], env);
       const deleted = await cli('delete', ['delete', String((JSON.parse(submitted.stdout) as { ProgramId: string }).ProgramId)], env);
@@ -178,8 +207,16 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
         flaky = await cli(`submit flaky ${submission}`, ['submit', planFile(plan())], cliEnv('flaky'));
       }
       const throttled = await cli('submit throttled', ['submit', planFile(plan())], cliEnv('throttling'));
-      const badV1 = await cli('submit bad signature v1', ['submit', planFile(plan())], cliEnv('clean', { ALIBABA_CLOUD_ACCESS_KEY_SECRET: WRONG_CLI_SECRET }));
-      const badAcs3 = await cli('submit bad signature acs3', ['submit', planFile(plan())], cliEnv('clean', { ALIBABA_CLOUD_ACCESS_KEY_SECRET: WRONG_CLI_SECRET, LIVE_SIGNATURE_ALGORITHM: 'acs3' }));
+      const badV1 = await cli(
+        'submit bad signature v1',
+        ['submit', planFile(plan())],
+        cliEnv('clean', { ALIBABA_CLOUD_ACCESS_KEY_SECRET: WRONG_CLI_SECRET }),
+      );
+      const badAcs3 = await cli(
+        'submit bad signature acs3',
+        ['submit', planFile(plan())],
+        cliEnv('clean', { ALIBABA_CLOUD_ACCESS_KEY_SECRET: WRONG_CLI_SECRET, LIVE_SIGNATURE_ALGORITHM: 'acs3' }),
+      );
       const invalid = await cli('submit invalid', ['submit', planFile(INVALID_PLAN())], cliEnv('clean'));
 
       // Assess
@@ -197,10 +234,19 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
       // Prepare: the emulator command with the keys in its environment and a studio file with auth_keys.
       const castersFile = join(workDir, 'casters.json');
       writeFileSync(castersFile, JSON.stringify([STUDIO]));
-      const env = { PATH: process.env['PATH'] ?? '', ALIBABA_CLOUD_ACCESS_KEY_ID: CLI_KEYS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: CLI_KEYS.accessKeySecret, ALIBABA_CLOUD_SECURITY_TOKEN: CLI_KEYS.securityToken };
+      const env = {
+        PATH: process.env['PATH'] ?? '',
+        ALIBABA_CLOUD_ACCESS_KEY_ID: CLI_KEYS.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: CLI_KEYS.accessKeySecret,
+        ALIBABA_CLOUD_SECURITY_TOKEN: CLI_KEYS.securityToken,
+      };
 
       // Act: start it, wait for its banner, stop it.
-      const child = spawn(process.execPath, [CLI_PATH, 'emulator', '--port', '0', '--casters', castersFile, '--faults', 'throttle=0.1,latency=5-10@0.5', '--seed', '7'], { env });
+      const child = spawn(
+        process.execPath,
+        [CLI_PATH, 'emulator', '--port', '0', '--casters', castersFile, '--faults', 'throttle=0.1,latency=5-10@0.5', '--seed', '7'],
+        { env },
+      );
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -247,7 +293,12 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
     const triggerOf = (name: FunctionName, content: unknown): Buffer => {
       tick += 1;
       if (name === 'http') return httpEventBuffer({ body: content, headers: { 'Idempotency-Key': `secret-scan-${tick}` } });
-      if (name === 'timer') return timerEventBuffer({ triggerName: 'secret-scan', triggerTime: new Date(Date.UTC(2031, 0, 1, 0, tick)).toISOString().replace(/\.\d{3}Z$/, 'Z'), payload: content });
+      if (name === 'timer')
+        return timerEventBuffer({
+          triggerName: 'secret-scan',
+          triggerTime: new Date(Date.UTC(2031, 0, 1, 0, tick)).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          payload: content,
+        });
       return cloudEventBuffer(cloudEvent({ id: `secret-scan-${tick}`, source: 'acs.caster-carousel.secret-scan', data: content }));
     };
     /** What the outcome says about the trigger: `scheduled`, or the failure's reason. */
@@ -261,34 +312,43 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
       return /: (\w+)(?: [\w.]+)? \(/.exec(outcome.error.errorMessage)?.[1] ?? outcome.error.errorMessage;
     };
 
-    it.each(['http', 'timer', 'event'] as const)('the %s function logs and answers no secret through success, retries, throttling, a bad signature and invalid input', async (name) => {
-      // Act
-      const success = await invoke(`${name} clean v1`, triggerOf(name, plan()));
-      const redelivered = triggerOf(name, plan());
-      await invoke(`${name} clean acs3`, redelivered);
-      const again = await invoke(`${name} clean v1`, redelivered);
-      const flaky = [];
-      for (let call = 0; call < 4; call += 1) flaky.push(await invoke(`${name} flaky`, triggerOf(name, plan())));
-      const throttled = await invoke(`${name} throttling`, triggerOf(name, plan()));
-      const badV1 = await invoke(`${name} bad signature v1`, triggerOf(name, plan()));
-      const badAcs3 = await invoke(`${name} bad signature acs3`, triggerOf(name, plan()));
-      const invalid = await invoke(`${name} clean v1`, triggerOf(name, INVALID_PLAN()));
-      const notJson = await invoke(`${name} clean v1`, Buffer.from(`{"not json": auth_key=${VOD_AUTH_KEY}`));
+    it.each(['http', 'timer', 'event'] as const)(
+      'the %s function logs and answers no secret through success, retries, throttling, a bad signature and invalid input',
+      async (name) => {
+        // Act
+        const success = await invoke(`${name} clean v1`, triggerOf(name, plan()));
+        const redelivered = triggerOf(name, plan());
+        await invoke(`${name} clean acs3`, redelivered);
+        const again = await invoke(`${name} clean v1`, redelivered);
+        const flaky = [];
+        for (let call = 0; call < 4; call += 1) flaky.push(await invoke(`${name} flaky`, triggerOf(name, plan())));
+        const throttled = await invoke(`${name} throttling`, triggerOf(name, plan()));
+        const badV1 = await invoke(`${name} bad signature v1`, triggerOf(name, plan()));
+        const badAcs3 = await invoke(`${name} bad signature acs3`, triggerOf(name, plan()));
+        const invalid = await invoke(`${name} clean v1`, triggerOf(name, INVALID_PLAN()));
+        const notJson = await invoke(`${name} clean v1`, Buffer.from(`{"not json": auth_key=${VOD_AUTH_KEY}`));
 
-      // Assess: each flow ended as it should...
-      expect(verdict(name, success)).toBe('scheduled');
-      expect(verdict(name, again)).toBe('scheduled');
-      expect(flaky.map((outcome) => verdict(name, outcome)).filter((result) => result !== 'scheduled').every((reason) => ['Throttled', 'LiveApiUnavailable'].includes(reason))).toBe(true);
-      expect(verdict(name, throttled)).toBe('Throttled');
-      expect([verdict(name, badV1), verdict(name, badAcs3)]).toEqual(['LiveApiError', 'LiveApiError']);
-      expect(verdict(name, invalid)).toBe('InvalidPlan');
-      expect(['InvalidEvent', 'InvalidPlan']).toContain(verdict(name, notJson));
-      const logs = fleet.jsonLogs().filter((line) => line.instance.startsWith(`${name} `));
-      expect(logs.some((line) => String(line['message']).includes('retrying'))).toBe(true);
-      expect(logs.some((line) => JSON.stringify(line).includes('SignatureDoesNotMatch'))).toBe(true);
-      // ...and nothing it logged or answered holds a secret.
-      expect(leaks(`function ${name} `)).toEqual([]);
-    }, 90_000);
+        // Assess: each flow ended as it should...
+        expect(verdict(name, success)).toBe('scheduled');
+        expect(verdict(name, again)).toBe('scheduled');
+        expect(
+          flaky
+            .map((outcome) => verdict(name, outcome))
+            .filter((result) => result !== 'scheduled')
+            .every((reason) => ['Throttled', 'LiveApiUnavailable'].includes(reason)),
+        ).toBe(true);
+        expect(verdict(name, throttled)).toBe('Throttled');
+        expect([verdict(name, badV1), verdict(name, badAcs3)]).toEqual(['LiveApiError', 'LiveApiError']);
+        expect(verdict(name, invalid)).toBe('InvalidPlan');
+        expect(['InvalidEvent', 'InvalidPlan']).toContain(verdict(name, notJson));
+        const logs = fleet.jsonLogs().filter((line) => line.instance.startsWith(`${name} `));
+        expect(logs.some((line) => String(line['message']).includes('retrying'))).toBe(true);
+        expect(logs.some((line) => JSON.stringify(line).includes('SignatureDoesNotMatch'))).toBe(true);
+        // ...and nothing it logged or answered holds a secret.
+        expect(leaks(`function ${name} `)).toEqual([]);
+      },
+      90_000,
+    );
   });
 
   // ---------------------------------------------------------------------------------------------------------
@@ -318,7 +378,9 @@ describe('no secret in any output of the CLI, the functions or the emulator', ()
       const acs3 = requests.filter((request) => request.algorithm === 'acs3');
       expect(v1.length).toBeGreaterThan(10);
       expect(acs3.length).toBeGreaterThan(5);
-      expect(Object.values(proxies).flatMap((proxy) => proxy.securityTokens())).toEqual(expect.arrayContaining([CLI_KEYS.securityToken, FUNCTION_KEYS.securityToken]));
+      expect(Object.values(proxies).flatMap((proxy) => proxy.securityTokens())).toEqual(
+        expect.arrayContaining([CLI_KEYS.securityToken, FUNCTION_KEYS.securityToken]),
+      );
       for (const request of [v1[0]!, acs3[0]!]) {
         const wire = `${request.url}\n${JSON.stringify(request.headers)}\n${request.body}`;
         expect(findSecrets(wire, [{ label: 'signature', value: request.signature! }]).length).toBeGreaterThan(0);

@@ -10,9 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_STUDIO, startEmulator, type RequestLogEntry, type RunningEmulator } from '../../emulator/index';
+import { DEMO_STUDIO, type RequestLogEntry, type RunningEmulator, startEmulator } from '../../emulator/index';
 import { mulberry32 } from '../../emulator/prng';
-import { Redis } from '../../shared/src/pacing/redis-connection';
 import {
   clientTokenForIdempotencyKey,
   cloudEventClientToken,
@@ -22,9 +21,10 @@ import {
   timerIdentity,
   validatePlan,
 } from '../../shared/src/index';
+import { Redis } from '../../shared/src/pacing/redis-connection';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, timerEventBuffer } from '../support/fc-events';
-import { startRedisServer, type RedisServer } from '../support/redis-server';
-import { startFleet, type Fleet, type FleetInstance, type FunctionName, type InvocationOutcome } from '../support/reliability-fleet';
+import { type RedisServer, startRedisServer } from '../support/redis-server';
+import { type Fleet, type FleetInstance, type FunctionName, type InvocationOutcome, startFleet } from '../support/reliability-fleet';
 import { describeFindings, OutputRecorder, registerTestSecret } from '../support/secret-scan';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -39,7 +39,14 @@ const REDELIVERY_SHARE = 0.13;
 const WORKERS_PER_INSTANCE = 3;
 // `lost` runs the operation and then drops the answer: the group exists, the client never heard, and only the
 // same ClientToken on the retry keeps it from being created twice.
-const FAULTS = { throttle: 0.1, error500: 0.05, error503: 0.05, reset: 0.03, lost: 0.02, latency: { minMs: 5, maxMs: 50, probability: 0.3 } };
+const FAULTS = {
+  throttle: 0.1,
+  error500: 0.05,
+  error503: 0.05,
+  reset: 0.03,
+  lost: 0.02,
+  latency: { minMs: 5, maxMs: 50, probability: 0.3 },
+};
 /** Why a valid plan may still fail after every retry: the API kept refusing or failing. */
 const EXHAUSTION_REASONS = new Set(['Throttled', 'LiveApiUnavailable', 'LiveApiTimeout']);
 
@@ -142,7 +149,10 @@ function invalidPlans(fn: FunctionName): { marker: string; plan: unknown }[] {
   return [
     { marker: marker(1), plan: { ...base(1), StartTime: '2031-05-01 10:00:00' } },
     { marker: marker(2), plan: { ...base(2), RepeatNum: 10_001 } },
-    { marker: marker(3), plan: { ...base(3), Items: [{ ItemName: marker(3), VodUrl: `ftp://vod.example.com/${marker(3)}.avi?auth_key=${VOD_AUTH_KEY}` }] } },
+    {
+      marker: marker(3),
+      plan: { ...base(3), Items: [{ ItemName: marker(3), VodUrl: `ftp://vod.example.com/${marker(3)}.avi?auth_key=${VOD_AUTH_KEY}` }] },
+    },
     { marker: marker(4), plan: { ...base(4), Unexpected: true } },
   ];
 }
@@ -179,7 +189,12 @@ function buildWorkload(): Trigger[] {
     const payload = i % 5 === 0 ? { ...plan, StartTime: undefined, StartOffset: 'PT30M' } : plan;
     const resolved = resolveStartOffset(JSON.parse(JSON.stringify(payload)), Date.parse(triggerTime));
     const expectedToken = deriveClientToken(timerIdentity(triggerName, triggerTime, asPlan(resolved.input)));
-    triggers.push({ key, fn: 'timer', event: timerEventBuffer({ triggerName, triggerTime, payload }), units: [{ key, fn: 'timer', valid: true, expectedToken }] });
+    triggers.push({
+      key,
+      fn: 'timer',
+      event: timerEventBuffer({ triggerName, triggerTime, payload }),
+      units: [{ key, fn: 'timer', valid: true, expectedToken }],
+    });
   }
 
   const source = 'acs.caster-carousel.soak';
@@ -190,7 +205,10 @@ function buildWorkload(): Trigger[] {
     const plan = validPlan((n += 1));
     // EventBridge delivers `data` as an object, or as a JSON string when the publisher sent text.
     const data = eventIndex % 2 === 0 ? JSON.stringify(plan) : plan;
-    return { unit: { key: id, fn: 'event', valid: true, expectedToken: cloudEventClientToken(source, id), eventId: id }, event: cloudEvent({ id, source, data }) };
+    return {
+      unit: { key: id, fn: 'event', valid: true, expectedToken: cloudEventClientToken(source, id), eventId: id },
+      event: cloudEvent({ id, source, data }),
+    };
   };
   for (let i = 0; i < EVENT_SINGLES; i += 1) {
     const { unit, event } = eventUnit();
@@ -198,16 +216,35 @@ function buildWorkload(): Trigger[] {
   }
   for (let i = 0; i < EVENT_BATCHES; i += 1) {
     const members = [eventUnit(), eventUnit(), eventUnit()];
-    triggers.push({ key: `event-batch-${i}`, fn: 'event', event: cloudEventBuffer(members.map((member) => member.event)), units: members.map((member) => member.unit) });
+    triggers.push({
+      key: `event-batch-${i}`,
+      fn: 'event',
+      event: cloudEventBuffer(members.map((member) => member.event)),
+      units: members.map((member) => member.unit),
+    });
   }
 
   // Invalid plans: alone, and (for events) one inside a batch of otherwise valid events.
   for (const fn of ['http', 'timer', 'event'] as const) {
     invalidPlans(fn).forEach(({ marker, plan }, index) => {
-      const unit: PlanUnit = { key: marker, fn, valid: false, expectedToken: undefined, marker, ...(fn === 'event' ? { eventId: marker } : {}) };
+      const unit: PlanUnit = {
+        key: marker,
+        fn,
+        valid: false,
+        expectedToken: undefined,
+        marker,
+        ...(fn === 'event' ? { eventId: marker } : {}),
+      };
       if (fn === 'http') triggers.push({ key: marker, fn, event: httpEventBuffer({ body: plan }), units: [unit] });
-      else if (fn === 'timer') triggers.push({ key: marker, fn, event: timerEventBuffer({ triggerName: 'soak-invalid', triggerTime: '2031-03-02T00:00:00Z', payload: plan }), units: [unit] });
-      else if (index < 3) triggers.push({ key: marker, fn, event: cloudEventBuffer(cloudEvent({ id: marker, source, data: plan })), units: [unit] });
+      else if (fn === 'timer')
+        triggers.push({
+          key: marker,
+          fn,
+          event: timerEventBuffer({ triggerName: 'soak-invalid', triggerTime: '2031-03-02T00:00:00Z', payload: plan }),
+          units: [unit],
+        });
+      else if (index < 3)
+        triggers.push({ key: marker, fn, event: cloudEventBuffer(cloudEvent({ id: marker, source, data: plan })), units: [unit] });
       else {
         const members = [eventUnit(), eventUnit()];
         const events = [members[0]!.event, cloudEvent({ id: marker, source, data: plan }), members[1]!.event];
@@ -248,8 +285,13 @@ function readHttpOutcome(outcome: InvocationOutcome): UnitOutcome {
   if (!outcome.ok) return { status: 'failed', reason: `unhandled ${outcome.error.errorType}`, detail: outcome.error.errorMessage };
   const response = outcome.result as { statusCode: number; body: string };
   const body = JSON.parse(response.body) as Record<string, unknown>;
-  if (response.statusCode === 201) return { status: 'scheduled', ProgramId: String(body['ProgramId']), ClientToken: String(body['ClientToken']) };
-  return { status: 'failed', reason: String(body['error'] ?? ''), detail: `HTTP ${response.statusCode} ${String(body['code'] ?? '')} ${String(body['message'] ?? '')}` };
+  if (response.statusCode === 201)
+    return { status: 'scheduled', ProgramId: String(body['ProgramId']), ClientToken: String(body['ClientToken']) };
+  return {
+    status: 'failed',
+    reason: String(body['error'] ?? ''),
+    detail: `HTTP ${response.statusCode} ${String(body['code'] ?? '')} ${String(body['message'] ?? '')}`,
+  };
 }
 
 function readAsyncFailure(error: { errorType: string; errorMessage: string }, label: string): UnitOutcome | undefined {
@@ -266,7 +308,13 @@ function readTimerOutcome(outcome: InvocationOutcome, trigger: Trigger): UnitOut
     return { status: 'scheduled', ProgramId: result.ProgramId, ClientToken: result.ClientToken };
   }
   const event = JSON.parse(trigger.event.toString('utf8')) as { triggerName: string; triggerTime: string };
-  return readAsyncFailure(outcome.error, `${event.triggerName}@${event.triggerTime}`) ?? { status: 'failed', reason: '(unnamed)', detail: outcome.error.errorMessage };
+  return (
+    readAsyncFailure(outcome.error, `${event.triggerName}@${event.triggerTime}`) ?? {
+      status: 'failed',
+      reason: '(unnamed)',
+      detail: outcome.error.errorMessage,
+    }
+  );
 }
 
 function readEventOutcomes(outcome: InvocationOutcome, trigger: Trigger): Map<PlanUnit, UnitOutcome> {
@@ -275,7 +323,12 @@ function readEventOutcomes(outcome: InvocationOutcome, trigger: Trigger): Map<Pl
     const results = (outcome.result as { outcomes: { id: string; status: string; ProgramId?: string; ClientToken?: string }[] }).outcomes;
     for (const unit of trigger.units) {
       const result = results.find((candidate) => candidate.id === unit.eventId);
-      outcomes.set(unit, result?.status === 'scheduled' ? { status: 'scheduled', ProgramId: result.ProgramId, ClientToken: result.ClientToken } : { status: 'failed', reason: '(missing outcome)', detail: JSON.stringify(result) });
+      outcomes.set(
+        unit,
+        result?.status === 'scheduled'
+          ? { status: 'scheduled', ProgramId: result.ProgramId, ClientToken: result.ClientToken }
+          : { status: 'failed', reason: '(missing outcome)', detail: JSON.stringify(result) },
+      );
     }
     return outcomes;
   }
@@ -312,7 +365,13 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
       requestLogSize: 50_000,
       onInternalError: (error) => internalErrors.push(error),
     });
-    const env = { LIVE_ENDPOINT: emulator.url, CASTER_ID: DEMO_STUDIO.CasterId, REDIS_URL: redis.url, PACING_ACCOUNT: pacingAccount, LOG_LEVEL: 'info' };
+    const env = {
+      LIVE_ENDPOINT: emulator.url,
+      CASTER_ID: DEMO_STUDIO.CasterId,
+      REDIS_URL: redis.url,
+      PACING_ACCOUNT: pacingAccount,
+      LOG_LEVEL: 'info',
+    };
     fleet = startFleet(
       [
         { name: 'http', instance: 'http-a' },
@@ -342,7 +401,12 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
       const worker = async (instance: FleetInstance): Promise<void> => {
         for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
           const outcome = await instance.invoke(next.trigger.event);
-          records.push({ trigger: next.trigger, redelivery: next.redelivery, instance: instance.instance, outcomes: readOutcomes(outcome, next.trigger) });
+          records.push({
+            trigger: next.trigger,
+            redelivery: next.redelivery,
+            instance: instance.instance,
+            outcomes: readOutcomes(outcome, next.trigger),
+          });
         }
       };
       await Promise.all(instances.flatMap((instance) => Array.from({ length: WORKERS_PER_INSTANCE }, () => worker(instance))));
@@ -352,7 +416,11 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
     const startedAtMs = Date.now();
     await Promise.all([drain('http'), drain('timer'), drain('event')]);
     const elapsedSeconds = (Date.now() - startedAtMs) / 1000;
-    const groups = ((await (await fetch(`${emulator.url}/_emulator/episode-groups`)).json()) as { EpisodeGroups: { ProgramId: string; ClientToken: string | null }[] }).EpisodeGroups;
+    const groups = (
+      (await (await fetch(`${emulator.url}/_emulator/episode-groups`)).json()) as {
+        EpisodeGroups: { ProgramId: string; ClientToken: string | null }[];
+      }
+    ).EpisodeGroups;
     const requests = ((await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as { Requests: RequestLogEntry[] }).Requests;
     const inspector = new Redis(redis.url);
     const commandStats = await inspector.info('commandstats');
@@ -360,7 +428,8 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
 
     // Assess: every delivery of every trigger came back, and told each of its plans' fate.
     const units = triggers.flatMap((trigger) => trigger.units);
-    const deliveriesOf = (unit: PlanUnit) => records.filter((record) => record.outcomes.has(unit)).map((record) => record.outcomes.get(unit)!);
+    const deliveriesOf = (unit: PlanUnit) =>
+      records.filter((record) => record.outcomes.has(unit)).map((record) => record.outcomes.get(unit)!);
     const redeliveries = records.filter((record) => record.redelivery).length;
     expect(records.length).toBe(triggers.length + redeliveries);
     for (const unit of units) expect(deliveriesOf(unit).length, unit.key).toBeGreaterThanOrEqual(1);
@@ -380,32 +449,47 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
     const problems: string[] = [];
     for (const unit of units.filter((candidate) => candidate.valid)) {
       const outcomes = deliveriesOf(unit);
-      const scheduled = outcomes.filter((outcome): outcome is Extract<UnitOutcome, { status: 'scheduled' }> => outcome.status === 'scheduled');
+      const scheduled = outcomes.filter(
+        (outcome): outcome is Extract<UnitOutcome, { status: 'scheduled' }> => outcome.status === 'scheduled',
+      );
       const failed = outcomes.filter((outcome): outcome is Extract<UnitOutcome, { status: 'failed' }> => outcome.status === 'failed');
       const found = groupsByToken.get(unit.expectedToken!) ?? [];
       for (const failure of failed) {
         failuresByReason.set(failure.reason, (failuresByReason.get(failure.reason) ?? 0) + 1);
-        if (!EXHAUSTION_REASONS.has(failure.reason)) problems.push(`${unit.key}: failed for an unexpected reason ${failure.reason}: ${failure.detail}`);
+        if (!EXHAUSTION_REASONS.has(failure.reason))
+          problems.push(`${unit.key}: failed for an unexpected reason ${failure.reason}: ${failure.detail}`);
         if (!failure.detail) problems.push(`${unit.key}: failure without details`);
       }
       if (scheduled.length > 0) {
         scheduledUnits += 1;
         if (found.length !== 1) problems.push(`${unit.key}: scheduled, but ${found.length} groups carry its ClientToken`);
         for (const result of scheduled) {
-          if (result.ClientToken !== undefined && result.ClientToken !== unit.expectedToken) problems.push(`${unit.key}: reported ClientToken ${result.ClientToken}, expected ${unit.expectedToken}`);
-          if (result.ProgramId !== undefined && result.ProgramId !== found[0]?.ProgramId) problems.push(`${unit.key}: reported ProgramId ${result.ProgramId}, the API holds ${found[0]?.ProgramId}`);
+          if (result.ClientToken !== undefined && result.ClientToken !== unit.expectedToken)
+            problems.push(`${unit.key}: reported ClientToken ${result.ClientToken}, expected ${unit.expectedToken}`);
+          if (result.ProgramId !== undefined && result.ProgramId !== found[0]?.ProgramId)
+            problems.push(`${unit.key}: reported ProgramId ${result.ProgramId}, the API holds ${found[0]?.ProgramId}`);
         }
       } else {
         permanentlyFailedUnits += 1;
-        const attempts = requests.filter((request) => request.ClientToken === unit.expectedToken).map((request) => `${request.Fault ?? 'no fault'}: ${request.Verdict}`);
-        permanentFailureDetails.push(`${unit.key}: ${failed.map((failure) => `${failure.reason} (${failure.detail.slice(0, 160)})`).join('; ')}; attempts seen by the API: ${attempts.join(', ')}`);
-        const createdByALostAnswer = requests.some((request) => request.ClientToken === unit.expectedToken && request.Fault === 'lost' && request.Verdict === 'ok');
-        if (found.length !== 0 && !createdByALostAnswer) problems.push(`${unit.key}: reported failed, yet ${found.length} group(s) carry its ClientToken`);
+        const attempts = requests
+          .filter((request) => request.ClientToken === unit.expectedToken)
+          .map((request) => `${request.Fault ?? 'no fault'}: ${request.Verdict}`);
+        permanentFailureDetails.push(
+          `${unit.key}: ${failed.map((failure) => `${failure.reason} (${failure.detail.slice(0, 160)})`).join('; ')}; attempts seen by the API: ${attempts.join(', ')}`,
+        );
+        const createdByALostAnswer = requests.some(
+          (request) => request.ClientToken === unit.expectedToken && request.Fault === 'lost' && request.Verdict === 'ok',
+        );
+        if (found.length !== 0 && !createdByALostAnswer)
+          problems.push(`${unit.key}: reported failed, yet ${found.length} group(s) carry its ClientToken`);
       }
     }
     expect(problems).toEqual([]);
     const expectedTokens = new Set(units.filter((unit) => unit.valid).map((unit) => unit.expectedToken));
-    expect(groups.filter((group) => !expectedTokens.has(group.ClientToken ?? '')), 'groups no trigger stands for').toEqual([]);
+    expect(
+      groups.filter((group) => !expectedTokens.has(group.ClientToken ?? '')),
+      'groups no trigger stands for',
+    ).toEqual([]);
     expect(groups.length).toBeGreaterThanOrEqual(scheduledUnits);
     expect(groups.length).toBeLessThanOrEqual(scheduledUnits + permanentlyFailedUnits);
 
@@ -414,7 +498,10 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
     expect(invalid).toHaveLength(12);
     for (const unit of invalid) {
       for (const outcome of deliveriesOf(unit)) expect(outcome, unit.key).toMatchObject({ status: 'failed', reason: 'InvalidPlan' });
-      expect(requests.filter((request) => JSON.stringify(request).includes(unit.marker!)), `${unit.key} reached the API`).toEqual([]);
+      expect(
+        requests.filter((request) => JSON.stringify(request).includes(unit.marker!)),
+        `${unit.key} reached the API`,
+      ).toEqual([]);
     }
 
     // Assess: the fleet paced through Redis (every attempt took a slot there), and every failed attempt was tried
@@ -430,12 +517,20 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
       if (lastFailed.get(request.ClientToken ?? '') === true) retries += 1;
       lastFailed.set(request.ClientToken ?? '', failedForTheClient(request));
     }
-    const gaveUp = units.filter((unit) => unit.valid && deliveriesOf(unit).some((outcome) => outcome.status === 'failed')).map((unit) => unit.expectedToken);
+    const gaveUp = units
+      .filter((unit) => unit.valid && deliveriesOf(unit).some((outcome) => outcome.status === 'failed'))
+      .map((unit) => unit.expectedToken);
     const leftFailing = [...lastFailed].filter(([, failed]) => failed).map(([token]) => token);
-    expect(leftFailing.filter((token) => !gaveUp.includes(token)), 'failed attempts never retried nor reported').toEqual([]);
+    expect(
+      leftFailing.filter((token) => !gaveUp.includes(token)),
+      'failed attempts never retried nor reported',
+    ).toEqual([]);
     expect(faulted.length).toBeGreaterThan(0);
     expect(retries).toBeGreaterThan(0);
-    const scriptCalls = [...commandStats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    const scriptCalls = [...commandStats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
     expect(scriptCalls).toBeGreaterThanOrEqual(adds.length);
     expect(fleet.jsonLogs().filter((line) => String(line['message']).includes('Redis pacing unavailable'))).toEqual([]);
     // Throttling by the API's own limit (not injected) would mean the shared pacer let the fleet over-send.
@@ -448,12 +543,24 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
     expect(describeFindings([...recorder.scan(SECRETS), ...recorder.scanUnredacted()])).toEqual([]);
 
     const count = (list: readonly RequestLogEntry[], pickKey: (request: RequestLogEntry) => string | null) =>
-      Object.fromEntries([...list.reduce((map, request) => map.set(pickKey(request) ?? 'none', (map.get(pickKey(request) ?? 'none') ?? 0) + 1), new Map<string, number>())].sort());
+      Object.fromEntries(
+        [
+          ...list.reduce(
+            (map, request) => map.set(pickKey(request) ?? 'none', (map.get(pickKey(request) ?? 'none') ?? 0) + 1),
+            new Map<string, number>(),
+          ),
+        ].sort(),
+      );
     const summary = {
       seed: SEED,
       elapsedSeconds: Math.round(elapsedSeconds),
       instances: fleet.instances.length,
-      triggers: { total: triggers.length, http: triggers.filter((t) => t.fn === 'http').length, timer: triggers.filter((t) => t.fn === 'timer').length, event: triggers.filter((t) => t.fn === 'event').length },
+      triggers: {
+        total: triggers.length,
+        http: triggers.filter((t) => t.fn === 'http').length,
+        timer: triggers.filter((t) => t.fn === 'timer').length,
+        event: triggers.filter((t) => t.fn === 'event').length,
+      },
       plans: units.length,
       redeliveries,
       scheduledExactlyOnce: scheduledUnits,

@@ -55,7 +55,9 @@ export function httpEventBuffer(options: HttpEventOptions = {}): Buffer {
 
 /** The timer trigger event as a Buffer; `payload` is a string, as configured on the trigger. */
 export function timerEventBuffer(options: { triggerTime: string; triggerName?: string; payload: unknown }): Buffer {
-  return toBuffer(shapes.timerEvent({ triggerTime: options.triggerTime, triggerName: options.triggerName ?? 'every-morning', payload: options.payload }));
+  return toBuffer(
+    shapes.timerEvent({ triggerTime: options.triggerTime, triggerName: options.triggerName ?? 'every-morning', payload: options.payload }),
+  );
 }
 
 /** A CloudEvents 1.0 envelope with the fields EventBridge adds, carrying `data`. */

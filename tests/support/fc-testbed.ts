@@ -3,7 +3,14 @@
  * function tests need to invoke handlers over real HTTP and look at what the studio received.
  */
 import { afterAll, beforeAll, vi } from 'vitest';
-import { DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator, type FaultSpec, type RequestLogEntry, type RunningEmulator } from '../../emulator/index';
+import {
+  DEMO_CREDENTIALS,
+  DEMO_STUDIO,
+  type FaultSpec,
+  type RequestLogEntry,
+  type RunningEmulator,
+  startEmulator,
+} from '../../emulator/index';
 import { fcContext, ROTATED_STS_CREDENTIALS, TEST_STS_CREDENTIALS } from './fc-events';
 import { describeFindings, findSecrets, findUnredactedSecrets } from './secret-scan';
 
@@ -64,7 +71,16 @@ export interface FcFunctionModule {
 /** The functions of the project. */
 export type FcFunctionName = 'http' | 'timer' | 'event';
 
-const FUNCTION_VARIABLES = ['LIVE_ENDPOINT', 'CASTER_ID', 'LOG_LEVEL', 'REDIS_URL', 'PACING_ACCOUNT', 'LIVE_TIMEOUT_MS', 'LIVE_REGION_ID', 'LIVE_SIGNATURE_ALGORITHM'];
+const FUNCTION_VARIABLES = [
+  'LIVE_ENDPOINT',
+  'CASTER_ID',
+  'LOG_LEVEL',
+  'REDIS_URL',
+  'PACING_ACCOUNT',
+  'LIVE_TIMEOUT_MS',
+  'LIVE_REGION_ID',
+  'LIVE_SIGNATURE_ALGORITHM',
+];
 
 /**
  * Loads a function as a brand-new FC instance (fresh module state: pacer, caches) with the given environment,
@@ -119,7 +135,11 @@ export function useFunction(name: FcFunctionName, options: FcTestbedOptions = {}
 }
 
 /** For one test: runs `body` against a fresh function instance and its own testbed, closed whatever `body` does. */
-export async function withFunction<T>(name: FcFunctionName, options: FcTestbedOptions, body: (running: RunningFunction) => Promise<T>): Promise<T> {
+export async function withFunction<T>(
+  name: FcFunctionName,
+  options: FcTestbedOptions,
+  body: (running: RunningFunction) => Promise<T>,
+): Promise<T> {
   const testbed = await startFcTestbed(options);
   try {
     const fn = await startFunctionInstance(name, testbed.env);

@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startFcFunction, type FcFunctionHost, type HostCredentials } from '../../local/fc-host';
+import { type FcFunctionHost, type HostCredentials, startFcFunction } from '../../local/fc-host';
 
 export type { InvocationOutcome } from '../../local/fc-host';
 
@@ -29,7 +29,9 @@ export function functionCodeDir(name: FunctionName): string {
 export function requireBuiltFunctions(): void {
   const missing = (['http', 'timer', 'event'] as const).filter((name) => !existsSync(`${functionCodeDir(name)}/index.js`));
   if (missing.length > 0 || !existsSync(`${LAYER_NODE_MODULES}/caster-carousel-shared/index.js`)) {
-    throw new Error(`dist/ is incomplete (missing: ${[...missing, 'layer'].join(', ')}): run \`node scripts/build.mjs\` first (npm test does)`);
+    throw new Error(
+      `dist/ is incomplete (missing: ${[...missing, 'layer'].join(', ')}): run \`node scripts/build.mjs\` first (npm test does)`,
+    );
   }
 }
 
@@ -67,7 +69,10 @@ export interface FleetOptions {
 }
 
 /** Starts (lazily, on first invocation) one FC instance per entry. */
-export function startFleet(members: readonly { name: FunctionName; instance: string; env?: Readonly<Record<string, string>>; credentials?: HostCredentials }[], options: FleetOptions): Fleet {
+export function startFleet(
+  members: readonly { name: FunctionName; instance: string; env?: Readonly<Record<string, string>>; credentials?: HostCredentials }[],
+  options: FleetOptions,
+): Fleet {
   requireBuiltFunctions();
   const lines: InstanceLine[] = [];
   const instances = members.map((member): FleetInstance => {
@@ -77,7 +82,7 @@ export function startFleet(members: readonly { name: FunctionName; instance: str
       codeDir: functionCodeDir(member.name),
       layerNodeModulesDir: LAYER_NODE_MODULES,
       env: { ...options.env, ...member.env },
-      ...(member.credentials ?? options.credentials ? { credentials: member.credentials ?? options.credentials } : {}),
+      ...((member.credentials ?? options.credentials) ? { credentials: member.credentials ?? options.credentials } : {}),
       timeoutSeconds: options.timeoutSeconds ?? 60,
       onOutput: (text, stream) => {
         const pieces = (partial[stream] + text).split('\n');

@@ -55,7 +55,10 @@ function decodeForm(text: string): Record<string, string> {
 function describe(method: string, url: string, headers: http.IncomingHttpHeaders, body: string): ProxiedRequest {
   const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
   // The project encodes spaces as %20 and '+' as %2B, so URLSearchParams decodes its queries and forms exactly.
-  const params = { ...decodeForm(query), ...((headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? decodeForm(body) : {}) };
+  const params = {
+    ...decodeForm(query),
+    ...((headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? decodeForm(body) : {}),
+  };
   const authorization = typeof headers['authorization'] === 'string' ? headers['authorization'] : undefined;
   const acs3 = authorization?.startsWith('ACS3-') ? /Signature=([0-9a-fA-F]+)/.exec(authorization)?.[1] : undefined;
   const tokenHeader = headers['x-acs-security-token'];
@@ -109,8 +112,9 @@ export async function startRecordingProxy(targetUrl: string): Promise<RecordingP
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const distinct = (pick: (request: ProxiedRequest) => string | undefined): string[] =>
-    [...new Set(requests.map(pick).filter((value): value is string => value !== undefined && value !== ''))];
+  const distinct = (pick: (request: ProxiedRequest) => string | undefined): string[] => [
+    ...new Set(requests.map(pick).filter((value): value is string => value !== undefined && value !== '')),
+  ];
   return {
     url: `http://127.0.0.1:${port}`,
     requests,

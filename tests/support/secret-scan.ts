@@ -100,15 +100,25 @@ export function findSecrets(text: string, secrets: Secrets, source?: string): Se
 
 /** One line per finding, for an assertion message: `label (form) in source: …context…`. */
 export function describeFindings(findings: readonly SecretFinding[]): string[] {
-  return findings.map((finding) => `${finding.label} (${finding.form})${finding.source ? ` in ${finding.source}` : ''}: …${finding.context.replace(/\s+/g, ' ')}…`);
+  return findings.map(
+    (finding) =>
+      `${finding.label} (${finding.form})${finding.source ? ` in ${finding.source}` : ''}: …${finding.context.replace(/\s+/g, ' ')}…`,
+  );
 }
 
 // Values the project's redaction must have replaced: anything after `auth_key=` (in any encoding) and after
 // `Signature=` that is not `<redacted>` (or its encodings), and the JSON values of keys that only ever hold secrets.
 const UNREDACTED_PATTERNS: readonly { readonly name: string; readonly pattern: RegExp }[] = [
-  { name: 'auth_key value', pattern: /(?<prefix>auth_key(?:=|%3D|%253D))(?!<redacted>|%3Credacted%3E|%253Credacted%253E)[^&\s"'#<>,%\\]{4,}/gi },
+  {
+    name: 'auth_key value',
+    pattern: /(?<prefix>auth_key(?:=|%3D|%253D))(?!<redacted>|%3Credacted%3E|%253Credacted%253E)[^&\s"'#<>,%\\]{4,}/gi,
+  },
   { name: 'Signature value', pattern: /(?<prefix>(?:^|[?&\s,"])Signature=)(?!<redacted>|%3Credacted%3E)[A-Za-z0-9+/=%]{16,}/g },
-  { name: 'secret-named JSON field', pattern: /(?<prefix>"(?:AccessKeySecret|accessKeySecret|SecurityToken|securityToken|Signature|Authorization|authorization)"\s*:\s*")(?!<redacted>)[^"]{6,}"/g },
+  {
+    name: 'secret-named JSON field',
+    pattern:
+      /(?<prefix>"(?:AccessKeySecret|accessKeySecret|SecurityToken|securityToken|Signature|Authorization|authorization)"\s*:\s*")(?!<redacted>)[^"]{6,}"/g,
+  },
 ];
 
 /**
@@ -174,7 +184,9 @@ export class OutputRecorder {
 
   /** Every unredacted auth_key / Signature / secret field in every recorded text (of sources starting with `prefix`). */
   scanUnredacted(prefix = ''): SecretFinding[] {
-    return this.chunks.filter((chunk) => chunk.source.startsWith(prefix)).flatMap((chunk) => findUnredactedSecrets(chunk.text, chunk.source));
+    return this.chunks
+      .filter((chunk) => chunk.source.startsWith(prefix))
+      .flatMap((chunk) => findUnredactedSecrets(chunk.text, chunk.source));
   }
 }
 

@@ -42,7 +42,11 @@ function expectedV1Signature(method: string, params: Record<string, string>, sec
 }
 
 /** Starts a loopback endpoint that checks V1 signatures against one AccessKey pair and answers from a script. */
-export async function startSignatureCheckingEndpoint(accessKeyId: string, accessKeySecret: string, securityToken?: string): Promise<SignatureCheckingEndpoint> {
+export async function startSignatureCheckingEndpoint(
+  accessKeyId: string,
+  accessKeySecret: string,
+  securityToken?: string,
+): Promise<SignatureCheckingEndpoint> {
   const received: ReceivedRequest[] = [];
   const scripts = new Map<string, ScriptedAnswer[]>();
   let programCounter = 0;
@@ -63,7 +67,10 @@ export async function startSignatureCheckingEndpoint(accessKeyId: string, access
       const itemCount = Object.keys(params).filter((name) => /^Item\.\d+\.ItemName$/.test(name)).length;
       return {
         status: 200,
-        body: { ProgramId: `program-${programCounter}`, ItemIds: { ItemId: Array.from({ length: itemCount }, (_, i) => `item-${programCounter}-${i + 1}`) } },
+        body: {
+          ProgramId: `program-${programCounter}`,
+          ItemIds: { ItemId: Array.from({ length: itemCount }, (_, i) => `item-${programCounter}-${i + 1}`) },
+        },
       };
     }
     return { status: 200, body: {} };
@@ -85,7 +92,10 @@ export async function startSignatureCheckingEndpoint(accessKeyId: string, access
       const requestId = createHash('md5').update(`${received.length}`).digest('hex').toUpperCase();
       let answer: ScriptedAnswer;
       if (!signatureValid) {
-        answer = { status: 400, body: { Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' } };
+        answer = {
+          status: 400,
+          body: { Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' },
+        };
       } else {
         answer = scripts.get(action)?.shift() ?? defaultAnswer(action, params);
       }

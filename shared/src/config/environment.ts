@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../errors';
 import { DEFAULT_LIVE_ENDPOINT, DEFAULT_REGION_ID, DEFAULT_TIMEOUT_MS } from '../live/live-client';
-import { parseLogLevel, type LogLevel } from '../logging/logger';
+import { type LogLevel, parseLogLevel } from '../logging/logger';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
 
 /** Settings read from environment variables, shared by the CLI and the functions. */

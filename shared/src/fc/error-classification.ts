@@ -35,13 +35,31 @@ export function classifyError(error: unknown): ErrorClassification {
     return { statusCode: error.statusCode, error: error.code, message: safeMessage(error), headers: error.headers, retryable: false };
   }
   if (error instanceof PlanValidationError) {
-    return { statusCode: 400, error: 'InvalidPlan', message: safeMessage(error), fieldErrors: safeFieldErrors(error.fieldErrors), retryable: false };
+    return {
+      statusCode: 400,
+      error: 'InvalidPlan',
+      message: safeMessage(error),
+      fieldErrors: safeFieldErrors(error.fieldErrors),
+      retryable: false,
+    };
   }
   if (error instanceof InvalidEventError) {
-    return { statusCode: 400, error: 'InvalidEvent', message: safeMessage(error), fieldErrors: safeFieldErrors(error.fieldErrors), retryable: false };
+    return {
+      statusCode: 400,
+      error: 'InvalidEvent',
+      message: safeMessage(error),
+      fieldErrors: safeFieldErrors(error.fieldErrors),
+      retryable: false,
+    };
   }
   if (error instanceof ThrottledError) {
-    return { statusCode: 429, error: 'Throttled', message: 'Too many requests for the Live API right now; try again later', retryAfterSeconds: toSeconds(error.retryAfterMs), retryable: true };
+    return {
+      statusCode: 429,
+      error: 'Throttled',
+      message: 'Too many requests for the Live API right now; try again later',
+      retryAfterSeconds: toSeconds(error.retryAfterMs),
+      retryable: true,
+    };
   }
   if (error instanceof LiveApiError) return classifyLiveApiError(error);
   if (error instanceof LiveTransportError) {
@@ -55,7 +73,12 @@ export function classifyError(error: unknown): ErrorClassification {
   if (error instanceof Error && error.name === 'TimeoutError') {
     return { statusCode: 504, error: 'Timeout', message: 'The function ran out of time', retryable: true };
   }
-  return { statusCode: 500, error: 'InternalError', message: 'An unexpected error occurred; the function logs have the details', retryable: true };
+  return {
+    statusCode: 500,
+    error: 'InternalError',
+    message: 'An unexpected error occurred; the function logs have the details',
+    retryable: true,
+  };
 }
 
 function classifyLiveApiError(error: LiveApiError): ErrorClassification {
@@ -64,10 +87,22 @@ function classifyLiveApiError(error: LiveApiError): ErrorClassification {
     return { statusCode: 429, error: 'Throttled', ...details, retryAfterSeconds: toSeconds(error.retryAfterMs ?? 1000), retryable: true };
   }
   if (error.code === IDEMPOTENT_MISMATCH) {
-    return { statusCode: 409, error: 'IdempotencyConflict', ...details, message: 'This idempotency key (ClientToken) was already used with a different plan', retryable: false };
+    return {
+      statusCode: 409,
+      error: 'IdempotencyConflict',
+      ...details,
+      message: 'This idempotency key (ClientToken) was already used with a different plan',
+      retryable: false,
+    };
   }
   if (error.code.startsWith('ServiceUnavailable') || error.code === 'InternalError') {
-    return { statusCode: 503, error: 'LiveApiUnavailable', ...details, ...(error.retryAfterMs !== undefined ? { retryAfterSeconds: toSeconds(error.retryAfterMs) } : {}), retryable: true };
+    return {
+      statusCode: 503,
+      error: 'LiveApiUnavailable',
+      ...details,
+      ...(error.retryAfterMs !== undefined ? { retryAfterSeconds: toSeconds(error.retryAfterMs) } : {}),
+      retryable: true,
+    };
   }
   return { statusCode: 502, error: 'LiveApiError', ...details, retryable: error.retryable };
 }

@@ -11,7 +11,11 @@ export const DEFAULT_SAFETY_MARGIN_MS = 1_000;
 const MAX_MARGIN_SHARE = 0.25;
 
 /** The epoch ms past which an invocation that started at `startedAtMs` should start no more work. */
-export function deadlineAtMsFor(startedAtMs: number, timeoutSeconds: number | undefined, safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS): number {
+export function deadlineAtMsFor(
+  startedAtMs: number,
+  timeoutSeconds: number | undefined,
+  safetyMarginMs = DEFAULT_SAFETY_MARGIN_MS,
+): number {
   const seconds = typeof timeoutSeconds === 'number' && timeoutSeconds > 0 ? timeoutSeconds : DEFAULT_FUNCTION_TIMEOUT_SECONDS;
   const timeoutMs = seconds * 1000;
   return startedAtMs + timeoutMs - Math.min(safetyMarginMs, timeoutMs * MAX_MARGIN_SHARE);

@@ -24,7 +24,12 @@ export async function initializeFcInstance(context: FcContext): Promise<void> {
   if (casterId && credentials) {
     const timeoutMs = (context.function?.initializationTimeout ?? 3) * 1000;
     const deadlineAtMs = startedAtMs + Math.min(WARM_UP_BUDGET_MS, timeoutMs / 2);
-    const client = createLiveClientFromEnvironment(instance.environment, { credentials, pacer: instance.pacer, logger, retry: { maxAttempts: 1 } });
+    const client = createLiveClientFromEnvironment(instance.environment, {
+      credentials,
+      pacer: instance.pacer,
+      logger,
+      retry: { maxAttempts: 1 },
+    });
     try {
       await lookUpStudio(casterId, { client, configCache: instance.configCache }, deadlineAtMs);
     } catch (error) {

@@ -1,5 +1,5 @@
-import { ConfigurationError } from '../errors';
 import { createLiveClientFromEnvironment } from '../config/live-client-from-environment';
+import { ConfigurationError } from '../errors';
 import type { ScheduleDependencies } from '../schedule/schedule-carousel';
 import { getFcInstance } from './fc-instance';
 import type { InvocationContext } from './fc-types';
@@ -12,7 +12,9 @@ export function scheduleDependenciesFor(context: InvocationContext): ScheduleDep
   const { environment, pacer, configCache } = getFcInstance();
   const credentials = context.liveCredentials;
   if (!credentials) {
-    throw new ConfigurationError('No credentials: give the function a role (FC then passes context.credentials) or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+    throw new ConfigurationError(
+      'No credentials: give the function a role (FC then passes context.credentials) or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    );
   }
   const client = createLiveClientFromEnvironment(environment, { credentials, pacer, logger: context.invocationLogger });
   return { client, configCache, defaultCasterId: environment.defaultCasterId, logger: context.invocationLogger };

@@ -23,5 +23,9 @@ function sortKeys(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   // fromEntries defines own properties: assigning `sorted[key]` would turn a JSON key "__proto__" into the
   // copy's prototype, dropping it from the text so that two different inputs gave the same token.
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }

@@ -1,12 +1,19 @@
 import { ConfigurationError, LiveApiError } from '../errors';
-import { silentLogger, type LogFields, type Logger } from '../logging/logger';
+import { type LogFields, type Logger, silentLogger } from '../logging/logger';
 import { registerSecret } from '../logging/redact';
 import type { Pacer } from '../pacing/pacer';
 import { sleepMs } from '../pacing/pacer';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
-import { sendHttpRequest, type HttpAnswer } from './http-transport';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableCode, isRetryableError, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
-import { signLiveRequest, type SignedRequest } from './request-signing';
+import { type HttpAnswer, sendHttpRequest } from './http-transport';
+import { type SignedRequest, signLiveRequest } from './request-signing';
+import {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  isRetryableCode,
+  isRetryableError,
+  parseRetryAfterMs,
+  type RetryPolicy,
+} from './retry-policy';
 
 export const DEFAULT_LIVE_ENDPOINT = 'https://live.aliyuncs.com';
 export const DEFAULT_REGION_ID = 'cn-shanghai';
@@ -92,7 +99,14 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
       const startedAtMs = now();
       const attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAtMs - startedAtMs));
       try {
-        const answer = await sendHttpRequest({ action, method: request.method, url: request.url, headers: request.headers, body: request.body, timeoutMs: attemptTimeoutMs });
+        const answer = await sendHttpRequest({
+          action,
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          body: request.body,
+          timeoutMs: attemptTimeoutMs,
+        });
         const body = interpretAnswer(action, answer);
         log.info('live call succeeded', { attempt, latencyMs: now() - startedAtMs, RequestId: body['RequestId'] });
         return body;
@@ -126,10 +140,24 @@ export function interpretAnswer(action: string, answer: HttpAnswer): Record<stri
   } catch (cause) {
     // No JSON at all: a gateway or proxy answered. Only its status tells whether to try again.
     const retryable = answer.status >= 500 || answer.status === 429;
-    throw new LiveApiError({ action, code: retryable ? 'ServiceUnavailable' : 'InvalidResponse', message: `HTTP ${answer.status} with a body that is not JSON`, httpStatus: answer.status, retryable, retryAfterMs: retryAfter(answer), cause });
+    throw new LiveApiError({
+      action,
+      code: retryable ? 'ServiceUnavailable' : 'InvalidResponse',
+      message: `HTTP ${answer.status} with a body that is not JSON`,
+      httpStatus: answer.status,
+      retryable,
+      retryAfterMs: retryAfter(answer),
+      cause,
+    });
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new LiveApiError({ action, code: 'InvalidResponse', message: 'response body is not a JSON object', httpStatus: answer.status, retryable: false });
+    throw new LiveApiError({
+      action,
+      code: 'InvalidResponse',
+      message: 'response body is not a JSON object',
+      httpStatus: answer.status,
+      retryable: false,
+    });
   }
   const record = body as Record<string, unknown>;
   const code = typeof record['Code'] === 'string' ? record['Code'] : undefined;
@@ -146,7 +174,15 @@ export function interpretAnswer(action: string, answer: HttpAnswer): Record<stri
   }
   if (answer.status >= 400) {
     const retryable = answer.status >= 500 || answer.status === 429;
-    throw new LiveApiError({ action, code: `Http${answer.status}`, message: 'error status without an error code', requestId: typeof record['RequestId'] === 'string' ? record['RequestId'] : undefined, httpStatus: answer.status, retryable, retryAfterMs: retryAfter(answer) });
+    throw new LiveApiError({
+      action,
+      code: `Http${answer.status}`,
+      message: 'error status without an error code',
+      requestId: typeof record['RequestId'] === 'string' ? record['RequestId'] : undefined,
+      httpStatus: answer.status,
+      retryable,
+      retryAfterMs: retryAfter(answer),
+    });
   }
   return record;
 }
@@ -156,8 +192,6 @@ const SUCCESS_CODES = new Set(['200', 'OK', 'Success', 'success']);
 function retryAfter(answer: HttpAnswer): number | undefined {
   return parseRetryAfterMs(answer.headers['x-acs-retry-after']);
 }
-
-
 
 function parseEndpoint(text: string): URL {
   let url: URL;

@@ -68,13 +68,24 @@ export async function addCasterEpisodeGroup(
   const body = await client.call('AddCasterEpisodeGroup', episodeGroupParams(request), { httpMethod: 'POST', ...options });
   const programId = optionalString(body['ProgramId']);
   if (!programId) {
-    throw new LiveApiError({ action: 'AddCasterEpisodeGroup', code: 'InvalidResponse', message: 'answer has no ProgramId', requestId: optionalString(body['RequestId']), httpStatus: 200, retryable: false });
+    throw new LiveApiError({
+      action: 'AddCasterEpisodeGroup',
+      code: 'InvalidResponse',
+      message: 'answer has no ProgramId',
+      requestId: optionalString(body['RequestId']),
+      httpStatus: 200,
+      retryable: false,
+    });
   }
   return { ProgramId: programId, ItemIds: parseItemIds(body['ItemIds']), RequestId: optionalString(body['RequestId']) ?? '' };
 }
 
 /** Removes an episode group by the ProgramId AddCasterEpisodeGroup returned. */
-export async function deleteCasterEpisodeGroup(client: LiveClient, programId: string, options?: CallOptions): Promise<{ RequestId: string }> {
+export async function deleteCasterEpisodeGroup(
+  client: LiveClient,
+  programId: string,
+  options?: CallOptions,
+): Promise<{ RequestId: string }> {
   const body = await client.call('DeleteCasterEpisodeGroup', { ProgramId: programId }, { httpMethod: 'POST', ...options });
   return { RequestId: optionalString(body['RequestId']) ?? '' };
 }

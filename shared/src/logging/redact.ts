@@ -5,7 +5,8 @@ export const REDACTED = '<redacted>';
 
 // Keys whose values are always secret, whatever they hold. ClientToken is deliberately absent: it is an
 // idempotency key that operators need to see.
-const SECRET_KEY = /^(accesskeysecret|access_key_secret|securitytoken|security_token|x-acs-security-token|signature|authorization|password|secret)$/i;
+const SECRET_KEY =
+  /^(accesskeysecret|access_key_secret|securitytoken|security_token|x-acs-security-token|signature|authorization|password|secret)$/i;
 const AUTH_KEY_IN_URL = /(auth_key=)[^&#\s"'<>]*/gi;
 // The same URL percent-encoded once (inside a signed query or form body, `auth_key%3D`) or twice (inside the
 // string-to-sign the server echoes with SignatureDoesNotMatch, `auth_key%253D`): the value ends at the encoded `&`.

@@ -1,5 +1,5 @@
 import { ThrottledError } from '../errors';
-import { emissionIntervalMs, LIVE_API_LIMITS_PER_SECOND, sleepMs, type Pacer } from './pacer';
+import { emissionIntervalMs, LIVE_API_LIMITS_PER_SECOND, type Pacer, sleepMs } from './pacer';
 
 export interface GcraPacerOptions {
   /** Requests per second per action, before the safety margin. Actions not listed are not paced. */

@@ -1,7 +1,7 @@
 import { ThrottledError } from '../errors';
-import { silentLogger, type Logger } from '../logging/logger';
+import { type Logger, silentLogger } from '../logging/logger';
 import { createGcraPacer } from './gcra-pacer';
-import { emissionIntervalMs, LIVE_API_LIMITS_PER_SECOND, sleepMs, type Pacer } from './pacer';
+import { emissionIntervalMs, LIVE_API_LIMITS_PER_SECOND, type Pacer, sleepMs } from './pacer';
 
 /**
  * GCRA in one Redis key per account and action. The script reads Redis's own clock, so processes with skewed
@@ -109,7 +109,11 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
       const maxWaitUs = Math.max(0, Math.floor((deadlineAtMs - now()) * 1000));
       let answer: [number, number];
       try {
-        answer = await (await connection()).gcraAcquire(pacingKey(keyPrefix, accountKey, action), intervalUs, Number.isFinite(maxWaitUs) ? maxWaitUs : Number.MAX_SAFE_INTEGER);
+        answer = await (await connection()).gcraAcquire(
+          pacingKey(keyPrefix, accountKey, action),
+          intervalUs,
+          Number.isFinite(maxWaitUs) ? maxWaitUs : Number.MAX_SAFE_INTEGER,
+        );
         fallbackLogged = false;
       } catch (error) {
         if (!fallbackLogged) {

@@ -1,9 +1,9 @@
 import { ConfigurationError, PlanValidationError } from '../errors';
 import { canonicalJson, deriveClientToken } from '../idempotency/client-token';
-import { silentLogger, type Logger } from '../logging/logger';
 import type { CasterConfigCache, CasterConfigLookup } from '../live/caster-config-cache';
 import type { LiveClient } from '../live/live-client';
 import { addCasterEpisodeGroup, describeCasterConfig, type EpisodeGroupRequest, type EpisodeGroupResult } from '../live/operations';
+import { type Logger, silentLogger } from '../logging/logger';
 import type { Plan } from '../plan/plan';
 
 /** What scheduling needs from its surroundings; FC adapters and the CLI each build one. */
@@ -49,10 +49,7 @@ export function chooseClientToken(request: Pick<ScheduleRequest, 'plan' | 'idemp
  * Fills CallbackUrl, DomainName and SideOutputUrl from DescribeCasterConfig when the plan does not give both
  * CallbackUrl and DomainName; a plan that gives both is sent as it is, without a lookup.
  */
-export async function resolveEpisodeGroup(
-  request: ScheduleRequest,
-  dependencies: ScheduleDependencies,
-): Promise<EpisodeGroupRequest> {
+export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies: ScheduleDependencies): Promise<EpisodeGroupRequest> {
   const { plan } = request;
   const clientToken = chooseClientToken(request);
   const base = { StartTime: plan.StartTime, RepeatNum: plan.RepeatNum, Items: plan.Items, ClientToken: clientToken };
@@ -73,7 +70,9 @@ export async function resolveEpisodeGroup(
   const callbackUrl = plan.CallbackUrl ?? lookup.config.CallbackUrl;
   const domainName = plan.DomainName ?? lookup.config.DomainName;
   if (!callbackUrl || !domainName) {
-    throw new ConfigurationError(`Studio ${casterId} has no ${callbackUrl ? 'DomainName' : 'CallbackUrl'} in DescribeCasterConfig; give it in the plan`);
+    throw new ConfigurationError(
+      `Studio ${casterId} has no ${callbackUrl ? 'DomainName' : 'CallbackUrl'} in DescribeCasterConfig; give it in the plan`,
+    );
   }
   return { ...base, CallbackUrl: callbackUrl, DomainName: domainName, SideOutputUrl: plan.SideOutputUrl ?? lookup.config.SideOutputUrl };
 }
@@ -85,7 +84,9 @@ export function lookUpStudio(
   deadlineAtMs: number | undefined,
 ): Promise<CasterConfigLookup> {
   const { client, configCache } = dependencies;
-  return configCache.get(client.regionId, casterId, () => describeCasterConfig(client, casterId, { deadlineAtMs, logFields: { caster: casterId } }));
+  return configCache.get(client.regionId, casterId, () =>
+    describeCasterConfig(client, casterId, { deadlineAtMs, logFields: { caster: casterId } }),
+  );
 }
 
 /** Schedules one validated plan: studio configuration, then one paced, retried, idempotent AddCasterEpisodeGroup. */

@@ -61,9 +61,7 @@ export function acs3Authorization(request: Acs3Request, accessKeyId: string, acc
 }
 
 /** Splits an ACS3 `Authorization` header into its parts, or returns undefined when it is not one. */
-export function parseAcs3Authorization(
-  header: string,
-): { accessKeyId: string; signedHeaders: string[]; signature: string } | undefined {
+export function parseAcs3Authorization(header: string): { accessKeyId: string; signedHeaders: string[]; signature: string } | undefined {
   const match = /^ACS3-HMAC-SHA256\s+Credential=([^,]+),\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-fA-F]+)$/.exec(header.trim());
   if (!match) return undefined;
   return { accessKeyId: match[1]!, signedHeaders: match[2]!.split(';'), signature: match[3]! };

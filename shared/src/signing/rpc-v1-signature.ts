@@ -35,10 +35,6 @@ export function encodeSignedRpcV1(
 }
 
 /** Signs RPC parameters (which must not already contain `Signature`) and returns them with `Signature` added. */
-export function signRpcV1(
-  httpMethod: string,
-  params: Readonly<Record<string, string>>,
-  accessKeySecret: string,
-): Record<string, string> {
+export function signRpcV1(httpMethod: string, params: Readonly<Record<string, string>>, accessKeySecret: string): Record<string, string> {
   return { ...params, Signature: encodeSignedRpcV1(httpMethod, params, accessKeySecret).signature };
 }

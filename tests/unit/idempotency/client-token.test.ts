@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, CLIENT_TOKEN_MAX_LENGTH, deriveClientToken } from '../../../shared/src/idempotency/client-token';
+import { CLIENT_TOKEN_MAX_LENGTH, canonicalJson, deriveClientToken } from '../../../shared/src/idempotency/client-token';
 
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
@@ -53,7 +53,11 @@ describe('deriveClientToken', () => {
 
   it('always yields at most 64 printable ASCII characters, whatever the identity (property)', () => {
     // Prepare
-    const identities = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 500 }), fc.string({ unit: 'binary', maxLength: 500 }), fc.string({ maxLength: 5_000 }));
+    const identities = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 500 }),
+      fc.string({ unit: 'binary', maxLength: 500 }),
+      fc.string({ maxLength: 5_000 }),
+    );
 
     // Act + Assess
     fc.assert(

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveTransportError } from '../../../shared/src/errors';
 import { sendHttpRequest } from '../../../shared/src/live/http-transport';
-import { scripted, startLoopbackServer, type LoopbackServer } from '../../support/loopback-server';
+import { type LoopbackServer, scripted, startLoopbackServer } from '../../support/loopback-server';
 
 describe('sendHttpRequest', () => {
   let server: LoopbackServer;

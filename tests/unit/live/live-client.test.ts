@@ -5,13 +5,16 @@ import { addCasterEpisodeGroup, type EpisodeGroupRequest } from '../../../shared
 import type { Pacer } from '../../../shared/src/pacing/pacer';
 import { acs3Authorization, sha256Hex } from '../../../shared/src/signing/acs3-signature';
 import { rpcV1Signature, rpcV1StringToSign } from '../../../shared/src/signing/rpc-v1-signature';
-import { refusedUrl, scripted, startLoopbackServer, type LoopbackServer, type ScriptedReply } from '../../support/loopback-server';
+import { type LoopbackServer, refusedUrl, type ScriptedReply, scripted, startLoopbackServer } from '../../support/loopback-server';
 
 const CREDENTIALS = { accessKeyId: 'testid', accessKeySecret: 'live-client-test-secret' };
 const START_MS = Date.UTC(2031, 2, 6, 19, 0, 0);
 
 const OK: ScriptedReply = { status: 200, json: { RequestId: 'R-ok', ProgramId: 'P-1', ItemIds: { ItemId: ['i-1'] } } };
-const THROTTLED_USER: ScriptedReply = { status: 400, json: { RequestId: 'R-throttled', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' } };
+const THROTTLED_USER: ScriptedReply = {
+  status: 400,
+  json: { RequestId: 'R-throttled', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' },
+};
 
 /** A clock that only moves when the client sleeps, and the list of every sleep it asked for. */
 function virtualTime(startMs = START_MS): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
@@ -123,7 +126,11 @@ describe('createLiveClient against a loopback Live endpoint', () => {
       const live = client({
         credentials: () => {
           generation += 1;
-          return { accessKeyId: `STS.id${generation}`, accessKeySecret: `sts-secret-${generation}`, securityToken: `sts-token-${generation}` };
+          return {
+            accessKeyId: `STS.id${generation}`,
+            accessKeySecret: `sts-secret-${generation}`,
+            securityToken: `sts-token-${generation}`,
+          };
         },
       });
 
@@ -371,7 +378,12 @@ describe('createLiveClient against a loopback Live endpoint', () => {
       server.respondWith(
         scripted({
           status: 400,
-          json: { RequestId: 'A57FBFD7-FC9A', HostId: 'live.aliyuncs.com', Code: 'InvalidParameter', Message: 'The specified parameter is not valid.' },
+          json: {
+            RequestId: 'A57FBFD7-FC9A',
+            HostId: 'live.aliyuncs.com',
+            Code: 'InvalidParameter',
+            Message: 'The specified parameter is not valid.',
+          },
         }),
       );
 
@@ -419,12 +431,11 @@ describe('createLiveClient against a loopback Live endpoint', () => {
         'Item.2.ItemName': 'Épisode 2 (final)*',
         'Item.2.VodUrl': 'https://cdn.example.com/ep2.flv?auth_key=1-0-0-abc',
       });
-      expect(Object.keys(sent.form).filter((name) => name.startsWith('Item.')).sort()).toEqual([
-        'Item.1.ItemName',
-        'Item.1.VodUrl',
-        'Item.2.ItemName',
-        'Item.2.VodUrl',
-      ]);
+      expect(
+        Object.keys(sent.form)
+          .filter((name) => name.startsWith('Item.'))
+          .sort(),
+      ).toEqual(['Item.1.ItemName', 'Item.1.VodUrl', 'Item.2.ItemName', 'Item.2.VodUrl']);
       expect(hasValidV1Signature('POST', sent.form)).toBe(true);
     });
 

@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveApiError } from '../../../shared/src/errors';
 import type { CallOptions, LiveClient } from '../../../shared/src/live/live-client';
 import { interpretAnswer } from '../../../shared/src/live/live-client';
-import {
-  deleteCasterEpisodeGroup,
-  describeCasterConfig,
-  episodeGroupParams,
-  parseItemIds,
-} from '../../../shared/src/live/operations';
+import { deleteCasterEpisodeGroup, describeCasterConfig, episodeGroupParams, parseItemIds } from '../../../shared/src/live/operations';
 
 /** A client that records calls and answers with a fixed body, for the operation wrappers. */
 function recordingClient(body: Record<string, unknown>) {
@@ -101,7 +96,13 @@ describe('describeCasterConfig', () => {
     const config = await describeCasterConfig(client, 'LIVEPRODUCER_POST-cn-1', { deadlineAtMs: 123 });
 
     // Assess
-    expect(calls).toEqual([{ action: 'DescribeCasterConfig', params: { CasterId: 'LIVEPRODUCER_POST-cn-1' }, options: { httpMethod: 'POST', deadlineAtMs: 123 } }]);
+    expect(calls).toEqual([
+      {
+        action: 'DescribeCasterConfig',
+        params: { CasterId: 'LIVEPRODUCER_POST-cn-1' },
+        options: { httpMethod: 'POST', deadlineAtMs: 123 },
+      },
+    ]);
     expect(config).toEqual({
       CasterId: 'LIVEPRODUCER_POST-cn-1',
       CallbackUrl: 'http://learn.aliyundoc.com/callBackLive',

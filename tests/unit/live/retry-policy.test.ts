@@ -50,7 +50,11 @@ describe('isRetryableError', () => {
     ['a transport timeout', new LiveTransportError('A', 'RequestTimeout', 'slow'), true],
     ['a refused connection', new LiveTransportError('A', 'ConnectionFailed', 'ECONNREFUSED'), true],
     ['a retryable API error', new LiveApiError({ action: 'A', code: 'Throttling', message: '', httpStatus: 400, retryable: true }), true],
-    ['a final API error', new LiveApiError({ action: 'A', code: 'InvalidParameter', message: '', httpStatus: 400, retryable: false }), false],
+    [
+      'a final API error',
+      new LiveApiError({ action: 'A', code: 'InvalidParameter', message: '', httpStatus: 400, retryable: false }),
+      false,
+    ],
     ['the local pacer giving up', new ThrottledError('A', 300), false],
     ['a programming error', new TypeError('bug'), false],
   ])('answers for %s', (_name, error, expected) => {

@@ -19,7 +19,9 @@ describe('createLogger', () => {
     logger.info('episode group scheduled', { ProgramId: 'P-1', items: 2 });
 
     // Assess
-    expect(parsed()).toEqual([{ time: '2031-03-06T19:00:00.000Z', level: 'info', message: 'episode group scheduled', ProgramId: 'P-1', items: 2 }]);
+    expect(parsed()).toEqual([
+      { time: '2031-03-06T19:00:00.000Z', level: 'info', message: 'episode group scheduled', ProgramId: 'P-1', items: 2 },
+    ]);
   });
 
   it('drops lines below the chosen level (info by default)', () => {
@@ -35,7 +37,7 @@ describe('createLogger', () => {
     expect(parsed().map((line) => line['message'])).toEqual(['kept', 'kept too']);
   });
 
-  it('adds a child logger\'s fields to each of its lines without changing the parent', () => {
+  it("adds a child logger's fields to each of its lines without changing the parent", () => {
     // Prepare
     const { logger, parsed } = capture('debug');
     const child = logger.child({ caster: 'c-1', ClientToken: 'cc1-x' });

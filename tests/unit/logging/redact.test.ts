@@ -1,22 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { redact, redactText, registerSecret, REDACTED } from '../../../shared/src/logging/redact';
-import { percentEncode } from '../../../shared/src/signing/percent-encode';
 import { LiveApiError } from '../../../shared/src/errors';
+import { REDACTED, redact, redactText, registerSecret } from '../../../shared/src/logging/redact';
+import { percentEncode } from '../../../shared/src/signing/percent-encode';
 
 describe('redact', () => {
-  it.each(['AccessKeySecret', 'SecurityToken', 'x-acs-security-token', 'Signature', 'authorization', 'Authorization', 'password', 'secret'])(
-    'hides the value under the key %s whatever it holds',
-    (key) => {
-      // Prepare
-      const value = { [key]: 'anything-at-all', kept: 'visible' };
+  it.each([
+    'AccessKeySecret',
+    'SecurityToken',
+    'x-acs-security-token',
+    'Signature',
+    'authorization',
+    'Authorization',
+    'password',
+    'secret',
+  ])('hides the value under the key %s whatever it holds', (key) => {
+    // Prepare
+    const value = { [key]: 'anything-at-all', kept: 'visible' };
 
-      // Act
-      const copy = redact(value);
+    // Act
+    const copy = redact(value);
 
-      // Assess
-      expect(copy).toEqual({ [key]: REDACTED, kept: 'visible' });
-    },
-  );
+    // Assess
+    expect(copy).toEqual({ [key]: REDACTED, kept: 'visible' });
+  });
 
   it('keeps ClientToken and AccessKeyId visible, since operators need them to trace a request', () => {
     // Prepare
@@ -93,13 +99,16 @@ describe('redact', () => {
 describe('redactText', () => {
   it('hides signatures after "Signature=" (a V1 query or an ACS3 Authorization header)', () => {
     // Prepare
-    const text = 'GET /?A=1&Signature=OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D&B=2 and ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=06563a9e';
+    const text =
+      'GET /?A=1&Signature=OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D&B=2 and ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=06563a9e';
 
     // Act
     const redacted = redactText(text);
 
     // Assess
-    expect(redacted).toBe(`GET /?A=1&Signature=${REDACTED}&B=2 and ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=${REDACTED}`);
+    expect(redacted).toBe(
+      `GET /?A=1&Signature=${REDACTED}&B=2 and ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=${REDACTED}`,
+    );
   });
 
   it('hides auth_key values percent-encoded once or twice, up to the encoded "&"', () => {

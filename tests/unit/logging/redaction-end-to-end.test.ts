@@ -10,7 +10,7 @@ import { addCasterEpisodeGroup } from '../../../shared/src/live/operations';
 import { createLogger } from '../../../shared/src/logging/logger';
 import { percentEncode } from '../../../shared/src/signing/percent-encode';
 import { rpcV1StringToSign } from '../../../shared/src/signing/rpc-v1-signature';
-import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../support/loopback-server';
+import { type LoopbackServer, type RecordedRequest, startLoopbackServer } from '../../support/loopback-server';
 
 const ACCESS_KEY_SECRET = 'Sup3r/S3cret+Value=redaction';
 // STS tokens are long base64 text: '+', '/' and '=' change under percent-encoding, once and twice.

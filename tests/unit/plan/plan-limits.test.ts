@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PLAN_LIMITS } from '../../../shared/src/plan/plan-limits';
 import planSchema from '../../../shared/src/plan/plan.schema.json';
+import { PLAN_LIMITS } from '../../../shared/src/plan/plan-limits';
 
 const planFields = planSchema.definitions.PlanFields.properties;
 const itemFields = planSchema.definitions.PlanItemFields.properties;

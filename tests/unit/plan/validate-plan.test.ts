@@ -9,7 +9,8 @@ const NOT_REAL_MESSAGE = 'is not a real calendar date/time';
 function fullPlan(): Record<string, unknown> {
   return {
     CasterId: 'LIVEPRODUCER_POST-cn-0pp1czt****',
-    CallbackUrl: 'http://learn.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201****?auth_key=1608953344-0-0-53f0758162964516ac850f2ddc3f****',
+    CallbackUrl:
+      'http://learn.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201****?auth_key=1608953344-0-0-53f0758162964516ac850f2ddc3f****',
     DomainName: 'example.com',
     SideOutputUrl: 'rtmp://sophon-developer.aliyundoc.com/caster/4a82a3d1b7f0462ea37348366201****?auth_key=1608953344-0-0-ac8c6280',
     StartTime: '2031-03-06T19:00:00Z',
@@ -35,7 +36,10 @@ function planWithVodUrl(vodUrl: unknown): Record<string, unknown> {
 }
 
 function itemsOfCount(count: number): Array<Record<string, unknown>> {
-  return Array.from({ length: count }, (_, index) => ({ ItemName: `Episode ${index + 1}`, VodUrl: `https://cdn.example.com/ep${index + 1}.ts` }));
+  return Array.from({ length: count }, (_, index) => ({
+    ItemName: `Episode ${index + 1}`,
+    VodUrl: `https://cdn.example.com/ep${index + 1}.ts`,
+  }));
 }
 
 /** The field errors of a rejected input; fails the test when the input was accepted. */
@@ -109,11 +113,27 @@ describe('validatePlan accepts valid plans unchanged', () => {
     expect(result.ok).toBe(true);
   });
 
-  it.each(['rtmp://guide.example.com/caster/x', 'rtmps://guide.example.com/caster/x', 'http://guide.example.com', 'https://guide.example.com/x?auth_key=1'])(
-    'accepts SideOutputUrl %s',
-    (sideOutputUrl) => {
+  it.each([
+    'rtmp://guide.example.com/caster/x',
+    'rtmps://guide.example.com/caster/x',
+    'http://guide.example.com',
+    'https://guide.example.com/x?auth_key=1',
+  ])('accepts SideOutputUrl %s', (sideOutputUrl) => {
+    // Prepare
+    const input = { ...minimalPlan(), SideOutputUrl: sideOutputUrl };
+
+    // Act
+    const result = validatePlan(input);
+
+    // Assess
+    expect(result.ok).toBe(true);
+  });
+
+  it.each(['example.com', 'EXAMPLE.com', 'live-1.example.com', 'localhost', `${'a'.repeat(63)}.com`])(
+    'accepts DomainName %s',
+    (domainName) => {
       // Prepare
-      const input = { ...minimalPlan(), SideOutputUrl: sideOutputUrl };
+      const input = { ...minimalPlan(), DomainName: domainName };
 
       // Act
       const result = validatePlan(input);
@@ -123,22 +143,16 @@ describe('validatePlan accepts valid plans unchanged', () => {
     },
   );
 
-  it.each(['example.com', 'EXAMPLE.com', 'live-1.example.com', 'localhost', `${'a'.repeat(63)}.com`])('accepts DomainName %s', (domainName) => {
-    // Prepare
-    const input = { ...minimalPlan(), DomainName: domainName };
-
-    // Act
-    const result = validatePlan(input);
-
-    // Assess
-    expect(result.ok).toBe(true);
-  });
-
   it('accepts exactly the maximum number of items and the longest names and tokens', () => {
     // Prepare
     const items = itemsOfCount(PLAN_LIMITS.itemsMaxCount);
     items[0] = { ItemName: 'n'.repeat(PLAN_LIMITS.itemNameMaxChars), VodUrl: 'https://cdn.example.com/ep.mp4' };
-    const input = { ...minimalPlan(), Items: items, ClientToken: '~'.repeat(PLAN_LIMITS.clientTokenMaxChars), CasterId: 'C'.repeat(PLAN_LIMITS.casterIdMaxChars) };
+    const input = {
+      ...minimalPlan(),
+      Items: items,
+      ClientToken: '~'.repeat(PLAN_LIMITS.clientTokenMaxChars),
+      CasterId: 'C'.repeat(PLAN_LIMITS.casterIdMaxChars),
+    };
 
     // Act
     const result = validatePlan(input);
@@ -439,17 +453,33 @@ describe('validatePlan rejects the optional properties', () => {
     ['CasterId', '', 'must not be empty'],
     ['CasterId', 'C'.repeat(PLAN_LIMITS.casterIdMaxChars + 1), `must be at most ${PLAN_LIMITS.casterIdMaxChars} characters`],
     ['CasterId', 'LIVEPRODUCER POST', 'must contain only letters, digits, "_", "-" and "*"'],
-    ['CallbackUrl', 'ftp://learn.aliyundoc.com/callBackLive', 'must be an http(s) URL with a host, without whitespace, control characters or user info'],
+    [
+      'CallbackUrl',
+      'ftp://learn.aliyundoc.com/callBackLive',
+      'must be an http(s) URL with a host, without whitespace, control characters or user info',
+    ],
     ['CallbackUrl', 'http://', 'must be an http(s) URL with a host, without whitespace, control characters or user info'],
-    ['CallbackUrl', 'http://learn.aliyundoc.com/call back', 'must be an http(s) URL with a host, without whitespace, control characters or user info'],
-    ['CallbackUrl', `http://learn.aliyundoc.com/${'c'.repeat(PLAN_LIMITS.callbackUrlMaxChars)}`, `must be at most ${PLAN_LIMITS.callbackUrlMaxChars} characters`],
+    [
+      'CallbackUrl',
+      'http://learn.aliyundoc.com/call back',
+      'must be an http(s) URL with a host, without whitespace, control characters or user info',
+    ],
+    [
+      'CallbackUrl',
+      `http://learn.aliyundoc.com/${'c'.repeat(PLAN_LIMITS.callbackUrlMaxChars)}`,
+      `must be at most ${PLAN_LIMITS.callbackUrlMaxChars} characters`,
+    ],
     ['DomainName', '-example.com', 'must be a hostname of letters, digits, hyphens and dots'],
     ['DomainName', 'example..com', 'must be a hostname of letters, digits, hyphens and dots'],
     ['DomainName', 'example.com.', 'must be a hostname of letters, digits, hyphens and dots'],
     ['DomainName', 'exa_mple.com', 'must be a hostname of letters, digits, hyphens and dots'],
     ['DomainName', 'https://example.com', 'must be a hostname of letters, digits, hyphens and dots'],
     ['DomainName', `${'a'.repeat(64)}.com`, 'must be a hostname of letters, digits, hyphens and dots'],
-    ['SideOutputUrl', 'srt://guide.example.com/caster/x', 'must be an rtmp, rtmps, http or https URL with a host, without whitespace, control characters or user info'],
+    [
+      'SideOutputUrl',
+      'srt://guide.example.com/caster/x',
+      'must be an rtmp, rtmps, http or https URL with a host, without whitespace, control characters or user info',
+    ],
     ['ClientToken', '', 'must not be empty'],
     ['ClientToken', 't'.repeat(PLAN_LIMITS.clientTokenMaxChars + 1), `must be at most ${PLAN_LIMITS.clientTokenMaxChars} characters`],
     ['ClientToken', 'tökén', 'must contain only printable ASCII characters (0x21-0x7E)'],

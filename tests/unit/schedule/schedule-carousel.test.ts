@@ -9,8 +9,8 @@ import {
   chooseClientToken,
   planIdentity,
   resolveEpisodeGroup,
-  scheduleCarousel,
   type ScheduleDependencies,
+  scheduleCarousel,
 } from '../../../shared/src/schedule/schedule-carousel';
 
 const STUDIO = {
@@ -123,7 +123,9 @@ describe('scheduleCarousel', () => {
     const { CasterId: _casterId, ...withoutCaster } = plan();
 
     // Act
-    const error = await scheduleCarousel({ plan: withoutCaster, idempotencyIdentity: 'event:1' }, dependencies).catch((caught: unknown) => caught);
+    const error = await scheduleCarousel({ plan: withoutCaster, idempotencyIdentity: 'event:1' }, dependencies).catch(
+      (caught: unknown) => caught,
+    );
 
     // Assess
     expect(error).toBeInstanceOf(PlanValidationError);
@@ -137,7 +139,10 @@ describe('scheduleCarousel', () => {
     const { CasterId: _casterId, ...withoutCaster } = plan();
 
     // Act
-    await scheduleCarousel({ plan: withoutCaster, idempotencyIdentity: 'event:1' }, { ...dependencies, defaultCasterId: 'LIVEPRODUCER_POST-cn-default' });
+    await scheduleCarousel(
+      { plan: withoutCaster, idempotencyIdentity: 'event:1' },
+      { ...dependencies, defaultCasterId: 'LIVEPRODUCER_POST-cn-default' },
+    );
 
     // Assess
     expect(calls[0]).toEqual({ action: 'DescribeCasterConfig', params: { CasterId: 'LIVEPRODUCER_POST-cn-default' } });
@@ -159,7 +164,7 @@ describe('scheduleCarousel', () => {
     expect(calls.map((call) => call.action)).toEqual(['DescribeCasterConfig']);
   });
 
-  it('fills only what the plan lacks: the plan\'s CallbackUrl wins, the studio\'s DomainName fills in', async () => {
+  it("fills only what the plan lacks: the plan's CallbackUrl wins, the studio's DomainName fills in", async () => {
     // Prepare
     const { dependencies, calls } = fakeLive();
 
@@ -176,7 +181,10 @@ describe('scheduleCarousel', () => {
 
     // Act
     const fromStudio = await resolveEpisodeGroup({ plan: plan(), idempotencyIdentity: 'e' }, dependencies);
-    const fromPlan = await resolveEpisodeGroup({ plan: plan({ SideOutputUrl: 'rtmp://plan/side' }), idempotencyIdentity: 'e' }, dependencies);
+    const fromPlan = await resolveEpisodeGroup(
+      { plan: plan({ SideOutputUrl: 'rtmp://plan/side' }), idempotencyIdentity: 'e' },
+      dependencies,
+    );
 
     // Assess
     expect(fromStudio.SideOutputUrl).toBe(STUDIO.SideOutputUrl);

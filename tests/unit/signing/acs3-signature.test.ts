@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Acs3Request,
   acs3Authorization,
   acs3CanonicalRequest,
   acs3Signature,
   acs3StringToSign,
   parseAcs3Authorization,
   sha256Hex,
-  type Acs3Request,
 } from '../../../shared/src/signing/acs3-signature';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

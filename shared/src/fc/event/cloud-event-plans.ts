@@ -10,7 +10,14 @@ import { printableLabel } from '../printable-label';
 
 /** One CloudEvent of a delivery: either a plan ready to schedule, or why it cannot be. */
 export type CloudEventEntry =
-  | { readonly ok: true; readonly index: number; readonly id: string; readonly source: string; readonly plan: Plan; readonly clientToken: string }
+  | {
+      readonly ok: true;
+      readonly index: number;
+      readonly id: string;
+      readonly source: string;
+      readonly plan: Plan;
+      readonly clientToken: string;
+    }
   | { readonly ok: false; readonly index: number; readonly id: string; readonly source?: string; readonly failure: TriggerFailure };
 
 /** The event function's event once read: every CloudEvent of the delivery, in order. */
@@ -39,10 +46,19 @@ export function readCloudEvent(event: unknown, index: number): CloudEventEntry {
   const fail = (error: unknown): CloudEventEntry => ({ ok: false, index, id, source, failure: describeTriggerFailure(id, source, error) });
   if (!record) return fail(new InvalidEventError({ [fallbackId]: ['must be a CloudEvent object'] }, 'not a CloudEvent object'));
   if (typeof record.id !== 'string' || record.id === '' || !source) {
-    return fail(new InvalidEventError({ ...(source ? {} : { source: ['is required'] }), ...(typeof record.id === 'string' && record.id !== '' ? {} : { id: ['is required'] }) }, 'the CloudEvent needs an id and a source'));
+    return fail(
+      new InvalidEventError(
+        {
+          ...(source ? {} : { source: ['is required'] }),
+          ...(typeof record.id === 'string' && record.id !== '' ? {} : { id: ['is required'] }),
+        },
+        'the CloudEvent needs an id and a source',
+      ),
+    );
   }
   const data = record.data;
-  if (data === undefined || data === null) return fail(new PlanValidationError({ data: ['is required: the plan'] }, 'the CloudEvent has no data'));
+  if (data === undefined || data === null)
+    return fail(new PlanValidationError({ data: ['is required: the plan'] }, 'the CloudEvent has no data'));
   let plan: Plan;
   try {
     plan = requireValidPlan(typeof data === 'string' ? parsePlanJson(data, 'data', 'the CloudEvent data is not valid JSON') : data);

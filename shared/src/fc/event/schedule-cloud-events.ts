@@ -7,7 +7,15 @@ import type { CloudEventBatch, CloudEventEntry } from './cloud-event-plans';
 
 /** One CloudEvent's outcome. */
 export type CloudEventOutcome =
-  | { readonly id: string; readonly source: string; readonly status: 'scheduled'; readonly ProgramId: string; readonly ItemIds: string[]; readonly RequestId: string; readonly ClientToken: string }
+  | {
+      readonly id: string;
+      readonly source: string;
+      readonly status: 'scheduled';
+      readonly ProgramId: string;
+      readonly ItemIds: string[];
+      readonly RequestId: string;
+      readonly ClientToken: string;
+    }
   | ({ readonly status: 'failed' } & TriggerFailure);
 
 /** What a fully successful delivery returns. */
@@ -28,11 +36,20 @@ export async function scheduleCloudEvents(event: CloudEventBatch, context: Invoc
   const getDependencies = (): ScheduleDependencies => (dependencies ??= scheduleDependenciesFor(context));
   const outcomes = await Promise.all(event.entries.map((entry) => scheduleEntry(entry, context, getDependencies)));
   const failures = outcomes.filter((outcome): outcome is Extract<CloudEventOutcome, { status: 'failed' }> => outcome.status === 'failed');
-  if (failures.length > 0) throw new AsyncInvocationError(failures.map(({ status: _status, ...failure }) => failure), outcomes.length, outcomes);
+  if (failures.length > 0)
+    throw new AsyncInvocationError(
+      failures.map(({ status: _status, ...failure }) => failure),
+      outcomes.length,
+      outcomes,
+    );
   return { outcomes };
 }
 
-async function scheduleEntry(entry: CloudEventEntry, context: InvocationContext, dependencies: () => ScheduleDependencies): Promise<CloudEventOutcome> {
+async function scheduleEntry(
+  entry: CloudEventEntry,
+  context: InvocationContext,
+  dependencies: () => ScheduleDependencies,
+): Promise<CloudEventOutcome> {
   if (!entry.ok) return { status: 'failed', ...entry.failure };
   try {
     const base = dependencies();

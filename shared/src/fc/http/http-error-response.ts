@@ -1,7 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { classifyError, type ErrorClassification } from '../error-classification';
-import type { FcHttpResponse } from '../fc-types';
 import { invocationLoggerOf, latencyMsOf } from '../fc-invocation-logger';
+import type { FcHttpResponse } from '../fc-types';
 import { jsonResponse } from './http-response';
 
 /** The JSON error response for a classification: `{error, message, code?, requestId?, fieldErrors?}`, no stack. */

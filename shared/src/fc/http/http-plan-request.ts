@@ -1,8 +1,8 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { deriveClientToken } from '../../idempotency/client-token';
 import type { Plan } from '../../plan/plan';
-import { HttpError } from '../fc-errors';
 import { parsePlanJson, requireValidPlan } from '../../plan/require-valid-plan';
+import { HttpError } from '../fc-errors';
 import type { FcHttpEvent } from '../fc-types';
 import { bodyByteLength, bodyText, headerValue, httpMethod, isJsonContentType } from './http-event';
 

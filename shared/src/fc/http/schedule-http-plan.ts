@@ -10,5 +10,10 @@ export async function scheduleHttpPlan(event: HttpPlanEvent, context: Invocation
     { plan: event.plan, clientToken: event.clientToken, deadlineAtMs: context.deadlineAtMs },
     scheduleDependenciesFor(context),
   );
-  return jsonResponse(201, { ProgramId: result.ProgramId, ItemIds: result.ItemIds, RequestId: result.RequestId, ClientToken: result.ClientToken });
+  return jsonResponse(201, {
+    ProgramId: result.ProgramId,
+    ItemIds: result.ItemIds,
+    RequestId: result.RequestId,
+    ClientToken: result.ClientToken,
+  });
 }

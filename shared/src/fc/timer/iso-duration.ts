@@ -8,12 +8,16 @@ const SYNTAX_HELP = 'must be an ISO 8601 duration of days, hours, minutes and se
 
 /** Parses `PnDTnHnMnS` (any part optional, at least one present) into seconds; messages never quote the input. */
 export function parseIsoDurationSeconds(text: string): DurationParse {
-  if (/[.,]/.test(text)) return { ok: false, message: 'must use whole numbers: fractions such as PT1.5H are not supported (write PT1H30M)' };
+  if (/[.,]/.test(text))
+    return { ok: false, message: 'must use whole numbers: fractions such as PT1.5H are not supported (write PT1H30M)' };
   if (text.startsWith('-')) return { ok: false, message: 'must not be negative' };
   const timeAt = text.indexOf('T');
   const datePart = timeAt === -1 ? text.slice(1) : text.slice(1, timeAt);
   if (text.startsWith('P') && /[YM]/.test(datePart)) {
-    return { ok: false, message: 'must not use years or months (their length varies); use days (D), hours (H), minutes (M after T) or seconds (S)' };
+    return {
+      ok: false,
+      message: 'must not use years or months (their length varies); use days (D), hours (H), minutes (M after T) or seconds (S)',
+    };
   }
   if (text.startsWith('P') && datePart.includes('W')) return { ok: false, message: 'must not use weeks; use days (D), e.g. P7D' };
   const match = DURATION.exec(text);

@@ -1,4 +1,4 @@
-import { scheduleCarousel, type ScheduleResult } from '../../schedule/schedule-carousel';
+import { type ScheduleResult, scheduleCarousel } from '../../schedule/schedule-carousel';
 import type { InvocationContext } from '../fc-types';
 import { scheduleDependenciesFor } from '../live-dependencies';
 import type { TimerPlanEvent } from './timer-plan-request';

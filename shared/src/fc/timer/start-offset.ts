@@ -2,7 +2,9 @@ import type { FieldErrors } from '../../plan/plan';
 import { parseIsoDurationSeconds } from './iso-duration';
 
 /** The input with `StartOffset` replaced by the `StartTime` it means, or the field errors that prevent it. */
-export type StartOffsetResolution = { readonly ok: true; readonly input: unknown } | { readonly ok: false; readonly fieldErrors: FieldErrors; readonly input: unknown };
+export type StartOffsetResolution =
+  | { readonly ok: true; readonly input: unknown }
+  | { readonly ok: false; readonly fieldErrors: FieldErrors; readonly input: unknown };
 
 /** Formats epoch ms as the API's `yyyy-MM-ddTHH:mm:ssZ`, rounded to the nearest whole second. */
 export function formatStartTime(epochMs: number): string {
@@ -20,14 +22,22 @@ export function resolveStartOffset(input: unknown, triggerTimeMs: number): Start
   const hasStartTime = record['StartTime'] !== undefined;
   if (!('StartOffset' in record)) {
     if (hasStartTime) return { ok: true, input };
-    return { ok: false, fieldErrors: { StartTime: ['is required, or give StartOffset (a duration after the trigger time such as PT30M)'] }, input: withPlaceholder(record) };
+    return {
+      ok: false,
+      fieldErrors: { StartTime: ['is required, or give StartOffset (a duration after the trigger time such as PT30M)'] },
+      input: withPlaceholder(record),
+    };
   }
   const { StartOffset: offset, ...rest } = record;
   if (hasStartTime) {
     return { ok: false, fieldErrors: { StartOffset: ['give either StartTime or StartOffset, not both'] }, input: rest };
   }
   if (typeof offset !== 'string') {
-    return { ok: false, fieldErrors: { StartOffset: ['must be a string holding an ISO 8601 duration such as PT30M'] }, input: withPlaceholder(rest) };
+    return {
+      ok: false,
+      fieldErrors: { StartOffset: ['must be a string holding an ISO 8601 duration such as PT30M'] },
+      input: withPlaceholder(rest),
+    };
   }
   const duration = parseIsoDurationSeconds(offset);
   if (!duration.ok) return { ok: false, fieldErrors: { StartOffset: [duration.message] }, input: withPlaceholder(rest) };

@@ -37,7 +37,10 @@ export function timerPlanRequest(): MiddlewareObj {
     before: function readTimerPlan(request: Request) {
       const event = request.event as Partial<FcTimerEvent> | null;
       if (event === null || typeof event !== 'object' || typeof event.triggerName !== 'string' || typeof event.triggerTime !== 'string') {
-        throw new InvalidEventError({ '(event)': ['must be a timer event with triggerName and triggerTime'] }, 'The event is not a timer event');
+        throw new InvalidEventError(
+          { '(event)': ['must be a timer event with triggerName and triggerTime'] },
+          'The event is not a timer event',
+        );
       }
       const triggerTimeMs = Date.parse(event.triggerTime);
       if (Number.isNaN(triggerTimeMs)) {
@@ -65,7 +68,10 @@ function readPayloadPlan(payload: unknown, triggerTimeMs: number): Plan {
   if (typeof payload === 'string' && payload.trim() !== '') {
     input = parsePlanJson(payload, 'payload', 'The timer payload is not valid JSON');
   } else if (payload === null || typeof payload !== 'object') {
-    throw new PlanValidationError({ payload: ['is required: the timer trigger payload must hold the plan as JSON'] }, 'The timer payload is empty');
+    throw new PlanValidationError(
+      { payload: ['is required: the timer trigger payload must hold the plan as JSON'] },
+      'The timer payload is empty',
+    );
   }
   const resolution = resolveStartOffset(input, triggerTimeMs);
   const validation = validatePlan(resolution.input);
