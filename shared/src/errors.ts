@@ -1,6 +1,7 @@
-/** Base of every error the project throws on purpose; anything else escaping is a bug. */
-export class CasterCarouselError extends Error {
+/** Base of every error the project throws on purpose; anything else escaping is a bug. `code` is stable for callers. */
+export abstract class CasterCarouselError extends Error {
   override name = 'CasterCarouselError';
+  abstract readonly code: string;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -75,4 +76,10 @@ export class PlanValidationError extends CasterCarouselError {
 export class ConfigurationError extends CasterCarouselError {
   override name = 'ConfigurationError';
   readonly code = 'InvalidConfiguration';
+}
+
+/** A command line the CLI cannot act on (unknown flag, missing argument): nothing was read or sent. */
+export class UsageError extends CasterCarouselError {
+  override name = 'UsageError';
+  readonly code = 'InvalidUsage';
 }
