@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from '../../local/fc-host';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
-import { type FcTestbed, samplePlan, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
+import { type FcTestbed, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
+import { samplePlan } from '../support/plan-fixtures';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');

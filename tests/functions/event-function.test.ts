@@ -1,7 +1,8 @@
 import { type AsyncInvocationError, type CloudEventsResult, cloudEventClientToken } from 'caster-carousel-shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cloudEvent, cloudEventBuffer, fcContext } from '../support/fc-events';
-import { captureLogLines, samplePlan, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
+import { captureLogLines, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
+import { samplePlan } from '../support/plan-fixtures';
 
 // Each test file loads fresh function instances (vi.resetModules), so errors are checked by name, not class.
 const logs = captureLogLines();

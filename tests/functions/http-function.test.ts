@@ -5,12 +5,12 @@ import {
   captureLogLines,
   type FcFunctionModule,
   parseLogLines,
-  samplePlan,
   secretLeaksIn,
   startFunctionInstance,
   useFunction,
   withFunction,
 } from '../support/fc-testbed';
+import { samplePlan } from '../support/plan-fixtures';
 
 interface HttpResult {
   readonly statusCode: number;

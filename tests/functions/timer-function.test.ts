@@ -1,7 +1,8 @@
 import { type AsyncInvocationError, deriveClientToken } from 'caster-carousel-shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fcContext, timerEventBuffer } from '../support/fc-events';
-import { captureLogLines, parseLogLines, samplePlan, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
+import { captureLogLines, parseLogLines, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
+import { samplePlan } from '../support/plan-fixtures';
 
 interface TimerResult {
   readonly ProgramId: string;

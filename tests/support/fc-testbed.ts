@@ -12,6 +12,7 @@ import {
   startEmulator,
 } from '../../emulator/index';
 import { fcContext, ROTATED_STS_CREDENTIALS, TEST_STS_CREDENTIALS } from './fc-events';
+import { SAMPLE_AUTH_KEY } from './plan-fixtures';
 import { describeFindings, findSecrets, findUnredactedSecrets } from './secret-scan';
 
 /** An episode group as `/_emulator/episode-groups` shows it. */
@@ -173,24 +174,6 @@ export function captureLogLines(): { readonly lines: string[]; restore(): void }
 /** The log lines as objects. */
 export function parseLogLines(lines: readonly string[]): Record<string, unknown>[] {
   return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-let planCounter = 0;
-/** A URL query secret in every sample plan, to prove it never reaches a log line. */
-export const SAMPLE_AUTH_KEY = '1893456000-0-0-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
-
-/** A valid plan, unique per call (so each gets its own ClientToken), with an auth_key in its VodUrl. */
-export function samplePlan(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  planCounter += 1;
-  return {
-    StartTime: '2031-03-06T19:00:00Z',
-    RepeatNum: 0,
-    Items: [
-      { ItemName: `Episode ${planCounter}-a`, VodUrl: `https://cdn.example.com/carousel/ep${planCounter}.mp4?auth_key=${SAMPLE_AUTH_KEY}` },
-      { ItemName: `Episode ${planCounter}-b`, VodUrl: 'https://cdn.example.com/carousel/outro.flv' },
-    ],
-    ...overrides,
-  };
 }
 
 /**
