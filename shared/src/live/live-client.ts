@@ -68,6 +68,8 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? sleepMs;
   const random = options.random ?? Math.random;
+  // The client's region, sent unless the caller's parameters name one.
+  const defaultParams = Object.freeze({ RegionId: regionId });
 
   const currentCredentials = (): Credentials => {
     const credentials = typeof options.credentials === 'function' ? options.credentials() : options.credentials;
@@ -83,7 +85,8 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
     signLiveRequest({
       endpoint,
       action,
-      params: { RegionId: regionId, ...params },
+      params,
+      defaultParams,
       method: httpMethod,
       credentials: currentCredentials(),
       algorithm,

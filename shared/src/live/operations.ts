@@ -52,11 +52,22 @@ export function episodeGroupParams(request: EpisodeGroupRequest): Record<string,
   };
   // UNCONFIRMED whether an empty SideOutputUrl differs from an absent one; absent is what "use the default" means.
   if (request.SideOutputUrl) params['SideOutputUrl'] = request.SideOutputUrl;
-  request.Items.forEach((item, index) => {
-    params[`Item.${index + 1}.ItemName`] = item.ItemName;
-    params[`Item.${index + 1}.VodUrl`] = item.VodUrl;
-  });
+  for (let index = 0; index < request.Items.length; index += 1) {
+    const item = request.Items[index] as PlanItem;
+    const names = itemParamNames(index);
+    params[names.itemName] = item.ItemName;
+    params[names.vodUrl] = item.VodUrl;
+  }
   return params;
+}
+
+// Built once per position: a property name made fresh for every plan is hashed and looked up again each time.
+const ITEM_PARAM_NAMES: { readonly itemName: string; readonly vodUrl: string }[] = [];
+
+/** `Item.N.ItemName` and `Item.N.VodUrl` for the item at a 0-based index. */
+function itemParamNames(index: number): { readonly itemName: string; readonly vodUrl: string } {
+  ITEM_PARAM_NAMES[index] ??= { itemName: `Item.${index + 1}.ItemName`, vodUrl: `Item.${index + 1}.VodUrl` };
+  return ITEM_PARAM_NAMES[index];
 }
 
 /** Submits an episode list; sent by POST so long lists never hit URL limits. */

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { acs3Authorization, sha256Hex } from '../signing/acs3-signature';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
 import { canonicalQueryString } from '../signing/percent-encode';
-import { encodeSignedRpcV1 } from '../signing/rpc-v1-signature';
+import { encodeSignedRpcV1Layers } from '../signing/rpc-v1-signature';
 
 export const LIVE_API_VERSION = '2016-11-01';
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** A request ready to send: URL, headers and body, signed for one attempt. */
 export interface SignedRequest {
@@ -20,6 +21,8 @@ export interface SigningInput {
   readonly endpoint: URL;
   readonly action: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Parameters sent unless `params` gives the same name (the client's RegionId). */
+  readonly defaultParams?: Readonly<Record<string, string>>;
   readonly method: 'GET' | 'POST';
   readonly credentials: Credentials;
   readonly algorithm: SignatureAlgorithm;
@@ -30,7 +33,8 @@ export interface SigningInput {
 
 /** The `yyyy-MM-ddTHH:mm:ssZ` timestamp both signatures use. */
 export function utcSecondTimestamp(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString always ends in `.sssZ`; dropping the milliseconds keeps the trailing Z.
+  return `${new Date(epochMs).toISOString().slice(0, -5)}Z`;
 }
 
 /** Signs one attempt of an RPC call with a fresh nonce and timestamp. */
@@ -51,25 +55,38 @@ function signV1(input: SigningInput, nonce: string): SignedRequest {
     Timestamp: utcSecondTimestamp(input.nowMs),
   };
   if (input.credentials.securityToken) common['SecurityToken'] = input.credentials.securityToken;
-  const unsigned = { ...input.params, ...common };
-  const { signature, encoded } = encodeSignedRpcV1(input.method, unsigned, input.credentials.accessKeySecret);
-  const signedParams = { ...unsigned, Signature: signature };
+  const layers = [input.defaultParams ?? NO_PARAMS, input.params, common];
+  const { signature, encoded } = encodeSignedRpcV1Layers(input.method, layers, input.credentials.accessKeySecret);
+  // Only a dry run reads the merged record, so it is built on first read rather than on every attempt.
+  let merged: Record<string, string> | undefined;
+  const signedParams = (): Record<string, string> =>
+    (merged ??= { ...input.defaultParams, ...input.params, ...common, Signature: signature });
   if (input.method === 'GET') {
-    return { method: 'GET', url: new URL(`/?${encoded}`, input.endpoint), headers: {}, signedParams };
+    return {
+      method: 'GET',
+      url: new URL(`/?${encoded}`, input.endpoint),
+      headers: {},
+      get signedParams() {
+        return signedParams();
+      },
+    };
   }
   return {
     method: 'POST',
     url: new URL('/', input.endpoint),
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(encoded)) },
     body: encoded,
-    signedParams,
+    get signedParams() {
+      return signedParams();
+    },
   };
 }
 
 function signAcs3(input: SigningInput, nonce: string): SignedRequest {
+  const params = input.defaultParams ? { ...input.defaultParams, ...input.params } : input.params;
   // RPC parameters travel in the form body on POST (no URL length limit for long episode lists), in the query on GET.
-  const body = input.method === 'POST' ? canonicalQueryString(input.params) : '';
-  const query = input.method === 'GET' ? input.params : {};
+  const body = input.method === 'POST' ? canonicalQueryString(params) : '';
+  const query = input.method === 'GET' ? params : {};
   const headers: Record<string, string> = {
     host: input.endpoint.host,
     'x-acs-action': input.action,
@@ -95,6 +112,6 @@ function signAcs3(input: SigningInput, nonce: string): SignedRequest {
     url: new URL(search ? `/?${search}` : '/', input.endpoint),
     headers,
     body: input.method === 'POST' ? body : undefined,
-    signedParams: { ...input.params, ...headers },
+    signedParams: { ...params, ...headers },
   };
 }

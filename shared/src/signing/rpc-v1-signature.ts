@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { canonicalQueryString, percentEncode } from './percent-encode';
 
+/** Parameters as several records, merged the way `{ ...first, ...second }` merges them: a later record's value wins. */
+export type RpcParamLayers = readonly Readonly<Record<string, string>>[];
+
 /** The RPC V1 string-to-sign: `METHOD&%2F&` followed by the percent-encoded canonical query. */
 export function rpcV1StringToSign(httpMethod: string, params: Readonly<Record<string, string>>): string {
   return rpcV1StringToSignFromCanonical(httpMethod, canonicalQueryString(params));
@@ -8,7 +11,9 @@ export function rpcV1StringToSign(httpMethod: string, params: Readonly<Record<st
 
 /** The same string-to-sign from an already canonical query, so a caller can encode the parameters only once. */
 export function rpcV1StringToSignFromCanonical(httpMethod: string, canonicalQuery: string): string {
-  return `${httpMethod.toUpperCase()}&${percentEncode('/')}&${percentEncode(canonicalQuery)}`;
+  // `%2F` is percentEncode('/'), the only path RPC signs. A canonical query is percentEncode output joined by `=`
+  // and `&`, so it holds none of the !'()* that percentEncode adds to encodeURIComponent: the two agree on it.
+  return `${httpMethod.toUpperCase()}&%2F&${encodeURIComponent(canonicalQuery)}`;
 }
 
 /** Base64 HMAC-SHA1 of a string-to-sign, keyed with the AccessKey secret followed by `&`. */
@@ -26,15 +31,51 @@ export function encodeSignedRpcV1(
   params: Readonly<Record<string, string>>,
   accessKeySecret: string,
 ): { signature: string; encoded: string } {
-  const names = Object.keys(params).sort();
-  const pairs = names.map((name) => `${percentEncode(name)}=${percentEncode(params[name]!)}`);
-  const signature = rpcV1Signature(rpcV1StringToSignFromCanonical(httpMethod, pairs.join('&')), accessKeySecret);
-  const signatureIndex = names.findIndex((name) => name > 'Signature');
-  pairs.splice(signatureIndex === -1 ? pairs.length : signatureIndex, 0, `Signature=${percentEncode(signature)}`);
-  return { signature, encoded: pairs.join('&') };
+  return encodeSignedRpcV1Layers(httpMethod, [params], accessKeySecret);
+}
+
+/**
+ * encodeSignedRpcV1 of the merge of several parameter records, without building the merged record: copying a
+ * few dozen `Item.N.*` properties into a new object costs more than percent-encoding and signing them.
+ */
+export function encodeSignedRpcV1Layers(
+  httpMethod: string,
+  layers: RpcParamLayers,
+  accessKeySecret: string,
+): { signature: string; encoded: string } {
+  const names: string[] = [];
+  for (const layer of layers) names.push(...Object.keys(layer));
+  // Default sort compares UTF-16 code units, which for the ASCII parameter names of the API is byte order; a name
+  // given by several layers ends up in adjacent slots, and is encoded once.
+  names.sort();
+  // The canonical query in two halves, split where `Signature` sorts in, so the body needs no second join.
+  let beforeSignature = '';
+  let afterSignature = '';
+  for (let index = 0; index < names.length; index += 1) {
+    const name = names[index] as string;
+    if (name === names[index + 1]) continue;
+    const pair = `${percentEncode(name)}=${percentEncode(layeredValue(layers, name))}`;
+    if (name < 'Signature') beforeSignature += beforeSignature === '' ? pair : `&${pair}`;
+    else afterSignature += afterSignature === '' ? pair : `&${pair}`;
+  }
+  const canonical =
+    beforeSignature === '' || afterSignature === '' ? beforeSignature + afterSignature : `${beforeSignature}&${afterSignature}`;
+  const signature = rpcV1Signature(rpcV1StringToSignFromCanonical(httpMethod, canonical), accessKeySecret);
+  const signaturePair = `Signature=${percentEncode(signature)}`;
+  const encoded = `${beforeSignature}${beforeSignature === '' ? '' : '&'}${signaturePair}${afterSignature === '' ? '' : '&'}${afterSignature}`;
+  return { signature, encoded };
 }
 
 /** Signs RPC parameters (which must not already contain `Signature`) and returns them with `Signature` added. */
 export function signRpcV1(httpMethod: string, params: Readonly<Record<string, string>>, accessKeySecret: string): Record<string, string> {
   return { ...params, Signature: encodeSignedRpcV1(httpMethod, params, accessKeySecret).signature };
+}
+
+/** The value the last layer that owns `name` gives it. */
+function layeredValue(layers: RpcParamLayers, name: string): string {
+  for (let index = layers.length - 1; index >= 0; index -= 1) {
+    const layer = layers[index] as Readonly<Record<string, string>>;
+    if (Object.hasOwn(layer, name)) return layer[name] as string;
+  }
+  return '';
 }
