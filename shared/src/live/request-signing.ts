@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { acs3Authorization, sha256Hex } from '../signing/acs3-signature';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
 import { canonicalQueryString } from '../signing/percent-encode';
-import { encodeSignedRpcV1Layers } from '../signing/rpc-v1-signature';
+import { encodeSignedRpcV1Layers, type RpcParamLayers } from '../signing/rpc-v1-signature';
 
 export const LIVE_API_VERSION = '2016-11-01';
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
@@ -31,10 +31,19 @@ export interface SigningInput {
   readonly nonce?: string;
 }
 
+// Requests signed within the same second share one timestamp text.
+let lastTimestampSecond = Number.NaN;
+let lastTimestampText = '';
+
 /** The `yyyy-MM-ddTHH:mm:ssZ` timestamp both signatures use. */
 export function utcSecondTimestamp(epochMs: number): string {
-  // toISOString always ends in `.sssZ`; dropping the milliseconds keeps the trailing Z.
-  return `${new Date(epochMs).toISOString().slice(0, -5)}Z`;
+  const second = Math.floor(epochMs / 1000);
+  if (second !== lastTimestampSecond) {
+    // toISOString always ends in `.sssZ`; dropping the milliseconds keeps the trailing Z.
+    lastTimestampText = `${new Date(second * 1000).toISOString().slice(0, -5)}Z`;
+    lastTimestampSecond = second;
+  }
+  return lastTimestampText;
 }
 
 /** Signs one attempt of an RPC call with a fresh nonce and timestamp. */
@@ -57,29 +66,39 @@ function signV1(input: SigningInput, nonce: string): SignedRequest {
   if (input.credentials.securityToken) common['SecurityToken'] = input.credentials.securityToken;
   const layers = [input.defaultParams ?? NO_PARAMS, input.params, common];
   const { signature, encoded } = encodeSignedRpcV1Layers(input.method, layers, input.credentials.accessKeySecret);
-  // Only a dry run reads the merged record, so it is built on first read rather than on every attempt.
-  let merged: Record<string, string> | undefined;
-  const signedParams = (): Record<string, string> =>
-    (merged ??= { ...input.defaultParams, ...input.params, ...common, Signature: signature });
-  if (input.method === 'GET') {
-    return {
-      method: 'GET',
-      url: new URL(`/?${encoded}`, input.endpoint),
-      headers: {},
-      get signedParams() {
-        return signedParams();
-      },
-    };
+  if (input.method === 'GET') return new SignedV1Request('GET', new URL(`/?${encoded}`, input.endpoint), {}, undefined, layers, signature);
+  // Percent-encoded text is ASCII: its length is its byte count, without flattening the string to measure it.
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(encoded.length) };
+  return new SignedV1Request('POST', new URL('/', input.endpoint), headers, encoded, layers, signature);
+}
+
+/**
+ * A V1-signed request whose merged parameter record is built on first read: only a dry run reads it, and
+ * merging a few dozen `Item.N.*` parameters into a new object costs more than signing them. A class getter,
+ * because an object literal with a getter is rebuilt property by property on every request.
+ */
+class SignedV1Request implements SignedRequest {
+  readonly #layers: RpcParamLayers;
+  readonly #signature: string;
+  #signedParams: Record<string, string> | undefined;
+
+  constructor(
+    readonly method: 'GET' | 'POST',
+    readonly url: URL,
+    readonly headers: Record<string, string>,
+    readonly body: string | undefined,
+    layers: RpcParamLayers,
+    signature: string,
+  ) {
+    this.#layers = layers;
+    this.#signature = signature;
   }
-  return {
-    method: 'POST',
-    url: new URL('/', input.endpoint),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(encoded)) },
-    body: encoded,
-    get signedParams() {
-      return signedParams();
-    },
-  };
+
+  get signedParams(): Record<string, string> {
+    // fromEntries defines own properties as a spread would (a later layer wins, a `__proto__` name stays a name).
+    this.#signedParams ??= Object.fromEntries([...this.#layers.flatMap((layer) => Object.entries(layer)), ['Signature', this.#signature]]);
+    return this.#signedParams;
+  }
 }
 
 function signAcs3(input: SigningInput, nonce: string): SignedRequest {

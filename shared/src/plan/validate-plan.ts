@@ -36,6 +36,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
 const ECHOABLE_PROPERTY_NAME = /^[A-Za-z0-9_.$-]{1,64}$/;
 
 const START_TIME_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+const DAYS_IN_MONTH: readonly number[] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Checks untrusted input against the plan format; returns the plan itself (not a copy) or messages per field path. */
 export function validatePlan(input: unknown): PlanValidation {
@@ -63,19 +64,14 @@ function isImpossibleDateTime(text: string): boolean {
   // Wrong shapes are the schema's to report (or to skip, past a size guard); this rule is only about the values.
   const match = START_TIME_PARTS.exec(text);
   if (!match) return false;
-  const [year, month, day, hours, minutes, seconds] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not, so every four-digit year round-trips.
-  const date = new Date(Date.UTC(2000, 0, 1));
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hours, minutes, seconds, 0);
-  // Date normalises overflow (Feb 30 becomes Mar 2), so any change in a component means it did not exist.
-  return !(
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hours &&
-    date.getUTCMinutes() === minutes &&
-    date.getUTCSeconds() === seconds
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  // The proleptic Gregorian calendar of Date (year 0000 included), checked by arithmetic: no Date per plan.
+  const leapYear = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leapYear ? 29 : 28) : DAYS_IN_MONTH[month - 1];
+  return (
+    daysInMonth === undefined || day < 1 || day > daysInMonth || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6]) > 59
   );
 }
 

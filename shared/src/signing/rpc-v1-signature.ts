@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { canonicalQueryString, percentEncode } from './percent-encode';
+import { canonicalQueryString, encodeSubDelimiters, percentEncode, percentEncodeName } from './percent-encode';
 
 /** Parameters as several records, merged the way `{ ...first, ...second }` merges them: a later record's value wins. */
 export type RpcParamLayers = readonly Readonly<Record<string, string>>[];
@@ -48,22 +48,20 @@ export function encodeSignedRpcV1Layers(
   // Default sort compares UTF-16 code units, which for the ASCII parameter names of the API is byte order; a name
   // given by several layers ends up in adjacent slots, and is encoded once.
   names.sort();
-  // The canonical query in two halves, split where `Signature` sorts in, so the body needs no second join.
-  let beforeSignature = '';
-  let afterSignature = '';
+  const pairs: string[] = [];
+  let signatureIndex = -1;
   for (let index = 0; index < names.length; index += 1) {
     const name = names[index] as string;
     if (name === names[index + 1]) continue;
-    const pair = `${percentEncode(name)}=${percentEncode(layeredValue(layers, name))}`;
-    if (name < 'Signature') beforeSignature += beforeSignature === '' ? pair : `&${pair}`;
-    else afterSignature += afterSignature === '' ? pair : `&${pair}`;
+    if (signatureIndex === -1 && name > 'Signature') signatureIndex = pairs.length;
+    // encodeURIComponent now, the few characters it leaves that percentEncode encodes once over the joined text.
+    pairs.push(`${percentEncodeName(name)}=${encodeURIComponent(layeredValue(layers, name))}`);
   }
-  const canonical =
-    beforeSignature === '' || afterSignature === '' ? beforeSignature + afterSignature : `${beforeSignature}&${afterSignature}`;
+  const canonical = encodeSubDelimiters(pairs.join('&'));
   const signature = rpcV1Signature(rpcV1StringToSignFromCanonical(httpMethod, canonical), accessKeySecret);
-  const signaturePair = `Signature=${percentEncode(signature)}`;
-  const encoded = `${beforeSignature}${beforeSignature === '' ? '' : '&'}${signaturePair}${afterSignature === '' ? '' : '&'}${afterSignature}`;
-  return { signature, encoded };
+  // The signature pair is letters, digits and %XX only: the joined body needs the same finishing as the canonical.
+  pairs.splice(signatureIndex === -1 ? pairs.length : signatureIndex, 0, `Signature=${percentEncode(signature)}`);
+  return { signature, encoded: encodeSubDelimiters(pairs.join('&')) };
 }
 
 /** Signs RPC parameters (which must not already contain `Signature`) and returns them with `Signature` added. */
