@@ -51,6 +51,25 @@ export function codePointLength(text) {
   return length;
 }
 
+/**
+ * Rewrites ajv's `count(x) > N` / `count(x) < N` length checks so that `.length` decides first: a string has at
+ * most as many code points as UTF-16 units and at least half as many, so the count only runs in between.
+ */
+export function decideLengthChecksByUnits(source) {
+  const countName = /const (func\d+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/.exec(source)?.[1];
+  if (!countName) throw new Error('ajv no longer counts string lengths with ucs2length');
+  let rewritten = 0;
+  const result = source.replace(new RegExp(`\\b${countName}\\((\\w+)\\) ([<>]) (\\d+)\\b`, 'g'), (_match, data, operator, limit) => {
+    rewritten += 1;
+    const count = `${countName}(${data})`;
+    return operator === '>'
+      ? `(${data}.length > ${limit} && ${count} > ${limit})`
+      : `(${data}.length < ${limit} || (${data}.length < ${2 * Number(limit)} && ${count} < ${limit}))`;
+  });
+  if (rewritten === 0) throw new Error('no string length check found in the generated validator');
+  return result;
+}
+
 /** Returns a copy of a schema without annotation keywords (property names that match them are kept). */
 export function stripAnnotations(schema) {
   if (Array.isArray(schema)) return schema.map(stripAnnotations);
@@ -83,7 +102,7 @@ export async function compilePlanSchema() {
   const validate = ajv.compile(stripAnnotations(schema));
   const ajvSource = standaloneCode(ajv, validate);
   if (!ajvSource.includes(AJV_CODE_POINT_LENGTH)) throw new Error('ajv no longer counts string lengths with ucs2length');
-  const source = ajvSource.replaceAll(AJV_CODE_POINT_LENGTH, `(${codePointLength.toString()})`);
+  const source = decideLengthChecksByUnits(ajvSource).replaceAll(AJV_CODE_POINT_LENGTH, `(${codePointLength.toString()})`);
   if (/new Ajv|\.compile\(|require\("ajv"\)/.test(source)) {
     throw new Error('standalone plan validator unexpectedly references the ajv compiler');
   }

@@ -1,5 +1,8 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { canonicalQueryString, encodeSubDelimiters, percentEncode, percentEncodeName } from './percent-encode';
+
+// Ids, versions, nonces and tokens often need no encoding at all: one anchored test is cheaper than copying them.
+const UNRESERVED_ONLY = /^[A-Za-z0-9_.~-]*$/;
 
 /** Parameters as several records, merged the way `{ ...first, ...second }` merges them: a later record's value wins. */
 export type RpcParamLayers = readonly Readonly<Record<string, string>>[];
@@ -16,9 +19,18 @@ export function rpcV1StringToSignFromCanonical(httpMethod: string, canonicalQuer
   return `${httpMethod.toUpperCase()}&%2F&${encodeURIComponent(canonicalQuery)}`;
 }
 
+// The HMAC key of the last secret used: a process signs with one AccessKey secret at a time, and a key object
+// spares every signature the conversion of the secret to bytes.
+let lastSecret: string | undefined;
+let lastSecretKey: KeyObject | undefined;
+
 /** Base64 HMAC-SHA1 of a string-to-sign, keyed with the AccessKey secret followed by `&`. */
 export function rpcV1Signature(stringToSign: string, accessKeySecret: string): string {
-  return createHmac('sha1', `${accessKeySecret}&`).update(stringToSign, 'utf8').digest('base64');
+  if (lastSecretKey === undefined || accessKeySecret !== lastSecret) {
+    lastSecretKey = createSecretKey(Buffer.from(`${accessKeySecret}&`, 'utf8'));
+    lastSecret = accessKeySecret;
+  }
+  return createHmac('sha1', lastSecretKey).update(stringToSign, 'utf8').digest('base64');
 }
 
 /**
@@ -55,7 +67,8 @@ export function encodeSignedRpcV1Layers(
     if (name === names[index + 1]) continue;
     if (signatureIndex === -1 && name > 'Signature') signatureIndex = pairs.length;
     // encodeURIComponent now, the few characters it leaves that percentEncode encodes once over the joined text.
-    pairs.push(`${percentEncodeName(name)}=${encodeURIComponent(layeredValue(layers, name))}`);
+    const value = layeredValue(layers, name);
+    pairs.push(`${percentEncodeName(name)}=${UNRESERVED_ONLY.test(value) ? value : encodeURIComponent(value)}`);
   }
   const canonical = encodeSubDelimiters(pairs.join('&'));
   const signature = rpcV1Signature(rpcV1StringToSignFromCanonical(httpMethod, canonical), accessKeySecret);
