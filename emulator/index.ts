@@ -1,6 +1,7 @@
 /**
  * A local emulator of the ApsaraVideo Live API operations caster-carousel uses (DescribeCasterConfig,
- * AddCasterEpisodeGroup, AddCasterEpisodeGroupContent, DeleteCasterEpisodeGroup), faithful enough on the wire
+ * AddCasterEpisodeGroup, AddCasterEpisodeGroupContent, DeleteCasterEpisodeGroup, ListPlaylist,
+ * ListPlaylistItems), faithful enough on the wire
  * (V1 and ACS3 signatures, error bodies, flow control, idempotency) that @alicloud/pop-core cannot tell it
  * from live.aliyuncs.com.
  *

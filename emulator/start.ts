@@ -45,7 +45,7 @@ export interface EmulatorOptions {
   readonly seed?: number;
   /** AddCasterEpisodeGroup's ItemIds: `wrapped` (SDK model, default) or `flat` (older doc sample). */
   readonly itemIdsShape?: ItemIdsShape;
-  /** Per-account QPS per operation, overriding the documented 4 (adds, delete) and 15 (DescribeCasterConfig). */
+  /** Per-account QPS per operation, overriding the documented 4 (adds, delete), 10 (playlist reads) and 15 (DescribeCasterConfig). */
   readonly qps?: Partial<Record<ApiAction, number>>;
   /** The server clock in epoch ms, for timestamps, nonces and flow control; default `Date.now`. */
   readonly now?: () => number;
