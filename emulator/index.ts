@@ -20,4 +20,4 @@ export { DEMO_CREDENTIALS, DEMO_STUDIO } from './demo';
 export { type FaultKind, type FaultSpec, type LatencyFault, parseFaultSpec } from './faults';
 export type { ApiAction, ItemIdsShape } from './operations';
 export type { RequestLogEntry } from './request-log';
-export { type EmulatorOptions, type RunningEmulator, startEmulator } from './start';
+export { DEFAULT_MAX_REQUEST_BYTES, type EmulatorOptions, type RunningEmulator, startEmulator } from './start';

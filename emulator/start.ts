@@ -53,8 +53,13 @@ export interface EmulatorOptions {
   readonly clockSkewLimitMs?: number;
   /** How many recent requests `/_emulator/requests` keeps; default 500. */
   readonly requestLogSize?: number;
-  /** Largest accepted request body; default 1 MiB. */
+  /** Largest accepted request body; default 4 MiB (the largest valid plan as a form body fits). */
   readonly maxBodyBytes?: number;
+  /**
+   * Largest accepted request line and headers together; default 4 MiB. Generated SDKs send every parameter
+   * in the URL query, even for POST, and the largest valid plan makes a URL of about 2.6 MB that way.
+   */
+  readonly maxHeaderBytes?: number;
   /** Where unexpected internal errors are reported; default `console.error`, with auth_key values and secrets redacted. */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -79,6 +84,9 @@ export interface RunningEmulator {
 }
 
 const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
+
+/** The default size limit of a request's URL and headers, and of its body (each on its own). */
+export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
 function resolveQps(overrides: Partial<Record<ApiAction, number>> | undefined): Record<ApiAction, number> {
   const qps = {} as Record<ApiAction, number>;
@@ -128,6 +136,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = resolveFaults(options);
   const qps = resolveQps(options.qps);
   const clockSkewLimitMs = options.clockSkewLimitMs ?? FIFTEEN_MINUTES_MS;
+  for (const [name, value] of [
+    ['maxBodyBytes', options.maxBodyBytes],
+    ['maxHeaderBytes', options.maxHeaderBytes],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+      throw new EmulatorConfigError(`${name} must be a whole number of bytes, at least 1; got ${value}.`);
+  }
   const itemIdsShape = options.itemIdsShape ?? 'wrapped';
   if (itemIdsShape !== 'wrapped' && itemIdsShape !== 'flat')
     throw new EmulatorConfigError(`itemIdsShape must be "wrapped" or "flat"; got "${String(itemIdsShape)}".`);
@@ -160,7 +175,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     inspection: { state, requestLog },
     requestLog,
     faults: faults ? new FaultInjector(faults.spec, faults.seed) : undefined,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    maxHeaderBytes: options.maxHeaderBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     knownSecrets,
   });
   const address = await listen(server, host, port);
