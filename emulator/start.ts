@@ -1,3 +1,4 @@
+import type { SignatureAlgorithm } from '../shared/src/signing/credentials';
 import { API_VERSION } from './api-handler';
 import { type CasterConfig, CasterDirectory, loadCastersFile, validateCasters } from './casters';
 import { EmulatorConfigError } from './config-error';
@@ -17,6 +18,7 @@ import { SlidingWindowRateLimiter } from './rate-limiter';
 import { redactText } from './redact';
 import { RequestLog } from './request-log';
 import { closeServer, createEmulatorServer, listen } from './server';
+import { DEFAULT_TIMESTAMP_WINDOWS_MS, nonceRetentionMs } from './signature-windows';
 import { StateStore } from './state-store';
 
 /** How to start the emulator. Everything is optional; the defaults mirror the real service. */
@@ -49,8 +51,11 @@ export interface EmulatorOptions {
   readonly qps?: Partial<Record<ApiAction, number>>;
   /** The server clock in epoch ms, for timestamps, nonces and flow control; default `Date.now`. */
   readonly now?: () => number;
-  /** Allowed distance of Timestamp / x-acs-date from the clock, either way; default 15 minutes. */
-  readonly clockSkewLimitMs?: number;
+  /**
+   * Allowed distance of the signing time from the clock, either way: V1 `Timestamp` (default 31 minutes) and
+   * ACS3 `x-acs-date` (default 15 minutes), as Alibaba documents them. Nonces are kept twice the wider one.
+   */
+  readonly timestampWindowsMs?: Partial<Record<SignatureAlgorithm, number>>;
   /** How many recent requests `/_emulator/requests` keeps; default 500. */
   readonly requestLogSize?: number;
   /** Largest accepted request body; default 4 MiB (the largest valid plan as a form body fits). */
@@ -83,8 +88,6 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
-
 /** The default size limit of a request's URL and headers, and of its body (each on its own). */
 export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
@@ -101,6 +104,17 @@ function resolveQps(overrides: Partial<Record<ApiAction, number>> | undefined): 
       throw new EmulatorConfigError(`qps.${action}: no such operation (known: ${Object.keys(OPERATIONS).join(', ')}).`);
   }
   return qps;
+}
+
+function resolveTimestampWindows(overrides: Partial<Record<SignatureAlgorithm, number>> | undefined): Record<SignatureAlgorithm, number> {
+  const windows = { ...DEFAULT_TIMESTAMP_WINDOWS_MS, ...overrides };
+  for (const [algorithm, windowMs] of Object.entries(windows)) {
+    if (!Number.isInteger(windowMs) || windowMs < 1000)
+      throw new EmulatorConfigError(
+        `timestampWindowsMs.${algorithm} must be a whole number of milliseconds, at least 1000; got ${windowMs}.`,
+      );
+  }
+  return windows;
 }
 
 function resolveCasters(options: EmulatorOptions): CasterConfig[] {
@@ -135,7 +149,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const casters = resolveCasters(options);
   const faults = resolveFaults(options);
   const qps = resolveQps(options.qps);
-  const clockSkewLimitMs = options.clockSkewLimitMs ?? FIFTEEN_MINUTES_MS;
+  const timestampWindowsMs = resolveTimestampWindows(options.timestampWindowsMs);
   for (const [name, value] of [
     ['maxBodyBytes', options.maxBodyBytes],
     ['maxHeaderBytes', options.maxHeaderBytes],
@@ -157,7 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = createEmulatorServer({
     api: {
-      auth: { credentials, nonces: new NonceCache(clockSkewLimitMs), clockSkewLimitMs },
+      auth: { credentials, nonces: new NonceCache(nonceRetentionMs(timestampWindowsMs)), timestampWindowsMs },
       rateLimiter: new SlidingWindowRateLimiter(1000),
       qps,
       state,
