@@ -20,6 +20,7 @@ import {
 } from '../../shared/src/idempotency/trigger-tokens';
 import { Redis } from '../../shared/src/pacing/redis-connection';
 import { validatePlan } from '../../shared/src/plan/validate-plan';
+import type { CloudEvent } from '../../shared/src/triggers/event/cloud-events';
 import { resolveStartOffset } from '../../shared/src/triggers/timer/start-offset';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, timerEventBuffer } from '../support/fc-events';
 import { type RedisServer, startRedisServer } from '../support/redis-server';
@@ -198,7 +199,7 @@ function buildWorkload(): Trigger[] {
 
   const source = 'acs.caster-carousel.soak';
   let eventIndex = 0;
-  const eventUnit = (): { unit: PlanUnit; event: Record<string, unknown> } => {
+  const eventUnit = (): { unit: PlanUnit; event: CloudEvent } => {
     eventIndex += 1;
     const id = `soak-evt-${eventIndex}`;
     const plan = validPlan((n += 1));
