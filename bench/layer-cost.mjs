@@ -8,11 +8,12 @@
 //
 // Run `npm run build` first (this reads dist/), then `node bench/layer-cost.mjs [--runs N]`. See bench/README.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromRoot = createRequire(join(root, 'package.json'));
@@ -117,18 +118,51 @@ const CREDENTIALS = {
   securityToken: 'CAIS-bench-sts-token+/=',
 };
 
-// Ours: the built layer, as a function loads it.
-const layer = requireFromRoot(paths.layer);
-// The layer's own parameter builder, so both stacks sign exactly what a function sends.
-const { episodeGroupParams } = layer;
-const client = layer.createLiveClient({ credentials: CREDENTIALS, regionId: 'cn-shanghai' });
+// Ours: the steps the functions take inside the layer, which exports only FC middlewares and handler cores. The
+// layer's own sources for them (the plan check the HTTP and event triggers run, the Live client, the parameter
+// builder, the V1 signer) are bundled here with the layer's build settings, so this measures what the layer runs.
+const layerSteps = await bundleLayerSteps();
+const { episodeGroupParams } = layerSteps;
+const client = layerSteps.createLiveClient({ credentials: CREDENTIALS, regionId: 'cn-shanghai' });
 function validateWithLayer(plan) {
-  const result = layer.validatePlan(plan);
-  if (!result.ok) throw new Error('bench plan is invalid for the layer');
-  return result.plan;
+  return layerSteps.requireValidPlan(plan);
 }
 function signWithLayer(plan) {
   return client.prepare('AddCasterEpisodeGroup', episodeGroupParams(plan), 'POST').body;
+}
+
+/** Bundles the layer's per-plan steps from shared/src like scripts/build.mjs bundles the layer, and loads them. */
+async function bundleLayerSteps() {
+  const exports = {
+    'plan/require-valid-plan': ['requireValidPlan'],
+    'live/live-client': ['createLiveClient'],
+    'live/operations': ['episodeGroupParams'],
+    'signing/rpc-v1-signature': ['signRpcV1'],
+    'signing/percent-encode': ['canonicalQueryString'],
+  };
+  const contents = Object.entries(exports)
+    .map(([module, names]) => `export { ${names.join(', ')} } from './shared/src/${module}';`)
+    .join('\n');
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    write: false,
+    logLevel: 'warning',
+  });
+  const bundleDir = mkdtempSync(join(os.tmpdir(), 'layer-cost-'));
+  const bundlePath = join(bundleDir, 'layer-steps.js');
+  writeFileSync(bundlePath, result.outputFiles[0].text);
+  try {
+    return createRequire(bundlePath)(bundlePath);
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
 }
 
 // pop-core-style: ajv compiled at load, then pop-core's own signing code. pop-core signs only inside request(),
@@ -188,7 +222,7 @@ function signWithPopCore(plan) {
 }
 
 const PLAN_STACKS = [
-  { name: 'shared layer: validatePlan + client.prepare', validate: validateWithLayer, sign: signWithLayer },
+  { name: 'shared layer: requireValidPlan + client.prepare', validate: validateWithLayer, sign: signWithLayer },
   { name: 'pop-core-style: ajv (compiled at load) + pop-core signing', validate: validateWithAjv, sign: signWithPopCore },
 ];
 
@@ -200,7 +234,7 @@ const fixedParams = {
   SignatureNonce: 'bench-nonce',
 };
 const viaPopCore = popCoreSign('AddCasterEpisodeGroup', { ...fixedParams }, CREDENTIALS, 'POST');
-const viaLayerParams = layer.signRpcV1(
+const viaLayerParams = layerSteps.signRpcV1(
   'POST',
   {
     ...fixedParams,
@@ -216,7 +250,7 @@ const viaLayerParams = layer.signRpcV1(
 );
 const sortedEntries = (entries) => JSON.stringify([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 const bodiesAgree =
-  sortedEntries(new URLSearchParams(viaPopCore)) === sortedEntries(new URLSearchParams(layer.canonicalQueryString(viaLayerParams)));
+  sortedEntries(new URLSearchParams(viaPopCore)) === sortedEntries(new URLSearchParams(layerSteps.canonicalQueryString(viaLayerParams)));
 
 /** Runs `work(PLAN)` for one batch; returns wall and CPU microseconds per plan. */
 function timeBatch(work, sink) {

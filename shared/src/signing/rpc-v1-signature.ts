@@ -61,20 +61,35 @@ export function encodeSignedRpcV1Layers(
   // given by several layers ends up in adjacent slots, and is encoded once.
   names.sort();
   const pairs: string[] = [];
+  // Where the Signature pair goes: after the pairs whose names sort before it, at the length they take joined.
   let signatureIndex = -1;
+  let signatureOffset = -1;
+  let joinedLength = 0;
   for (let index = 0; index < names.length; index += 1) {
     const name = names[index] as string;
     if (name === names[index + 1]) continue;
-    if (signatureIndex === -1 && name > 'Signature') signatureIndex = pairs.length;
+    if (signatureIndex === -1 && name > 'Signature') {
+      signatureIndex = pairs.length;
+      signatureOffset = joinedLength;
+    }
     // encodeURIComponent now, the few characters it leaves that percentEncode encodes once over the joined text.
     const value = layeredValue(layers, name);
-    pairs.push(`${percentEncodeName(name)}=${UNRESERVED_ONLY.test(value) ? value : encodeURIComponent(value)}`);
+    const pair = `${percentEncodeName(name)}=${UNRESERVED_ONLY.test(value) ? value : encodeURIComponent(value)}`;
+    pairs.push(pair);
+    joinedLength += pair.length + 1;
   }
-  const canonical = encodeSubDelimiters(pairs.join('&'));
+  const joined = pairs.join('&');
+  const canonical = encodeSubDelimiters(joined);
   const signature = rpcV1Signature(rpcV1StringToSignFromCanonical(httpMethod, canonical), accessKeySecret);
-  // The signature pair is letters, digits and %XX only: the joined body needs the same finishing as the canonical.
-  pairs.splice(signatureIndex === -1 ? pairs.length : signatureIndex, 0, `Signature=${percentEncode(signature)}`);
-  return { signature, encoded: encodeSubDelimiters(pairs.join('&')) };
+  const signaturePair = `Signature=${percentEncode(signature)}`;
+  if (canonical !== joined) {
+    // Rare (a value with !'()*): the finishing changed lengths, so the pairs are joined again around the signature.
+    pairs.splice(signatureIndex === -1 ? pairs.length : signatureIndex, 0, signaturePair);
+    return { signature, encoded: encodeSubDelimiters(pairs.join('&')) };
+  }
+  // The body is the canonical query with the Signature pair slotted in: two slices, no second join.
+  if (signatureIndex === -1) return { signature, encoded: canonical === '' ? signaturePair : `${canonical}&${signaturePair}` };
+  return { signature, encoded: `${canonical.slice(0, signatureOffset)}${signaturePair}&${canonical.slice(signatureOffset)}` };
 }
 
 /** Signs RPC parameters (which must not already contain `Signature`) and returns them with `Signature` added. */
