@@ -1,5 +1,6 @@
 import { LiveApiError } from '../errors';
 import type { PlanItem } from '../plan/plan';
+import { PLAN_LIMITS } from '../plan/plan-limits';
 import type { CallOptions, LiveClient } from './live-client';
 
 /** The fields of DescribeCasterConfig that scheduling needs. */
@@ -61,13 +62,22 @@ export function episodeGroupParams(request: EpisodeGroupRequest): Record<string,
   return params;
 }
 
-// Built once per position: a property name made fresh for every plan is hashed and looked up again each time.
-const ITEM_PARAM_NAMES: { readonly itemName: string; readonly vodUrl: string }[] = [];
+interface ItemParamNames {
+  readonly itemName: string;
+  readonly vodUrl: string;
+}
+
+// Built once per position, up to the most items a valid plan has: a property name made fresh for every plan is
+// hashed and looked up again each time.
+const ITEM_PARAM_NAMES: ItemParamNames[] = [];
 
 /** `Item.N.ItemName` and `Item.N.VodUrl` for the item at a 0-based index. */
-function itemParamNames(index: number): { readonly itemName: string; readonly vodUrl: string } {
-  ITEM_PARAM_NAMES[index] ??= { itemName: `Item.${index + 1}.ItemName`, vodUrl: `Item.${index + 1}.VodUrl` };
-  return ITEM_PARAM_NAMES[index];
+function itemParamNames(index: number): ItemParamNames {
+  const known = ITEM_PARAM_NAMES[index];
+  if (known) return known;
+  const names = { itemName: `Item.${index + 1}.ItemName`, vodUrl: `Item.${index + 1}.VodUrl` };
+  if (index === ITEM_PARAM_NAMES.length && index < PLAN_LIMITS.itemsMaxCount) ITEM_PARAM_NAMES.push(names);
+  return names;
 }
 
 /** Submits an episode list; sent by POST so long lists never hit URL limits. */
