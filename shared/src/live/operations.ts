@@ -1,6 +1,5 @@
 import { LiveApiError } from '../errors';
 import type { PlanItem } from '../plan/plan';
-import { PLAN_LIMITS } from '../plan/plan-limits';
 import type { CallOptions, LiveClient } from './live-client';
 
 /** The fields of DescribeCasterConfig that scheduling needs. */
@@ -67,16 +66,18 @@ interface ItemParamNames {
   readonly vodUrl: string;
 }
 
-// Built once per position, up to the most items a valid plan has: a property name made fresh for every plan is
-// hashed and looked up again each time.
+// Built once per position: a property name made fresh for every plan is hashed and looked up again each time.
+// The bound is the most items a valid plan has (PLAN_LIMITS.itemsMaxCount, not imported: it would add the whole
+// limits table to the layer).
 const ITEM_PARAM_NAMES: ItemParamNames[] = [];
+const MAX_REMEMBERED_ITEMS = 100;
 
 /** `Item.N.ItemName` and `Item.N.VodUrl` for the item at a 0-based index. */
 function itemParamNames(index: number): ItemParamNames {
   const known = ITEM_PARAM_NAMES[index];
   if (known) return known;
   const names = { itemName: `Item.${index + 1}.ItemName`, vodUrl: `Item.${index + 1}.VodUrl` };
-  if (index === ITEM_PARAM_NAMES.length && index < PLAN_LIMITS.itemsMaxCount) ITEM_PARAM_NAMES.push(names);
+  if (index === ITEM_PARAM_NAMES.length && index < MAX_REMEMBERED_ITEMS) ITEM_PARAM_NAMES.push(names);
   return names;
 }
 
