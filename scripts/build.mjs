@@ -31,13 +31,19 @@ const lazyRedisModule = {
   },
 };
 
-// The emulator is needed only by `caster-carousel emulator`: it becomes a file of its own beside the CLI,
-// required when that command runs, so every other command (and --help) parses none of it.
-const EMULATOR_MODULE = 'caster-carousel-emulator.js';
-const lazyEmulatorModule = {
-  name: 'lazy-emulator-module',
+// Parts of the CLI that only some commands need become files of their own beside it, required when a command
+// reaches them, so that --help and the other commands parse none of them: the emulator (only for
+// `caster-carousel emulator`) and Alibaba's credential library (only for commands that sign requests).
+const LAZY_CLI_MODULES = [
+  { filter: /\/emulator\/index$/, entry: 'emulator/index.ts', file: 'caster-carousel-emulator.js' },
+  { filter: /\/cli-credential-chain$/, entry: 'cli/credentials/cli-credential-chain.ts', file: 'cli-credential-chain.js' },
+];
+const lazyCliModules = {
+  name: 'lazy-cli-modules',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /\/emulator\/index$/ }, () => ({ path: `./${EMULATOR_MODULE}`, external: true }));
+    for (const { filter, file } of LAZY_CLI_MODULES) {
+      pluginBuild.onResolve({ filter }, () => ({ path: `./${file}`, external: true }));
+    }
   },
 };
 const rootManifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
@@ -60,9 +66,11 @@ await bundleWithLazyRedis(
   join(root, 'cli/caster-carousel.ts'),
   join(dist, 'cli/caster-carousel.js'),
   { banner: { js: '#!/usr/bin/env node' }, define: { CASTER_CAROUSEL_VERSION: JSON.stringify(rootManifest.version) } },
-  [lazyEmulatorModule],
+  [lazyCliModules],
 );
-await build({ ...common, entryPoints: [join(root, 'emulator/index.ts')], outfile: join(dist, 'cli', EMULATOR_MODULE) });
+for (const { entry, file } of LAZY_CLI_MODULES) {
+  await build({ ...common, entryPoints: [join(root, entry)], outfile: join(dist, 'cli', file) });
+}
 
 const layerDir = join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE);
 await bundleWithLazyRedis(join(root, 'shared/src/index.ts'), join(layerDir, 'index.js'), { minify: true, keepNames: true });

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../shared/src/errors';
 import { redactText, registerSecret } from '../../shared/src/logging/redact';
 import type { Credentials } from '../../shared/src/signing/credentials';
-import { type CredentialSource, cliCredentialSources, safeReason } from './cli-credential-chain';
+import type { CredentialSource } from './cli-credential-chain';
 
 /** Credentials the chain found, and the source that supplied them. */
 export interface ResolvedCredentials {
@@ -13,8 +13,11 @@ export interface ResolvedCredentials {
 /** Asks each source of the chain in order; the first that supplies an AccessKey pair wins. Throws ConfigurationError listing every source otherwise. */
 export async function resolveCliCredentials(
   options: { profile?: string | undefined },
-  sources: readonly CredentialSource[] = cliCredentialSources(options.profile),
+  sourcesOverride?: readonly CredentialSource[],
 ): Promise<ResolvedCredentials> {
+  // Loaded here, not at the top: the library is most of the CLI's code and --help needs none of it.
+  const { cliCredentialSources, safeReason } = await import('./cli-credential-chain');
+  const sources = sourcesOverride ?? cliCredentialSources(options.profile);
   const tried: string[] = [];
   for (const source of sources) {
     if (!source.provider) {
