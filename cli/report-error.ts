@@ -4,7 +4,6 @@ import {
   LiveApiError,
   LiveTransportError,
   PlanValidationError,
-  ThrottledError,
   UsageError,
 } from '../shared/src/errors';
 import { DEFAULT_LIVE_ENDPOINT } from '../shared/src/live/live-client';
@@ -52,7 +51,7 @@ export function reportError(io: CliIo, error: unknown, command: CommandDeclarati
     );
     return EXIT_FAILURE;
   }
-  if (error instanceof ThrottledError || error instanceof CasterCarouselError) {
+  if (error instanceof CasterCarouselError) {
     write(block(`${prefix}: ${error.message}`, [['Code', error.code]]));
     return EXIT_FAILURE;
   }
