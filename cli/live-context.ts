@@ -36,6 +36,8 @@ export function createLiveContext(io: CliIo, options: { requireCredentials: bool
     configCache: createCasterConfigCache(),
     defaultCasterId: environment.defaultCasterId,
     logger,
+    studioAccess: environment.studioAccess,
+    planRules: environment.planRules,
   };
   return { environment, client, logger, dependencies, close: async () => pacer.close?.() };
 }

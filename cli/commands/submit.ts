@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { readPlanRules } from '../../shared/src/config/environment';
 import { PlanValidationError } from '../../shared/src/errors';
 import { episodeGroupParams } from '../../shared/src/live/operations';
-import type { Plan } from '../../shared/src/plan/plan';
+import type { Plan, PlanRules } from '../../shared/src/plan/plan';
 import { parsePlanJson, requireValidPlan } from '../../shared/src/plan/require-valid-plan';
 import { chooseClientToken, scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
@@ -14,7 +15,7 @@ export async function submitCommand(args: readonly string[], io: CliIo): Promise
   if (!source || args.filter((arg) => arg !== '--dry-run').length !== 1) {
     throw new PlanValidationError({ '(arguments)': ['usage: caster-carousel submit <plan.json | -> [--dry-run]'] });
   }
-  const plan = parsePlan(await readPlanText(source, io), source);
+  const plan = parsePlan(await readPlanText(source, io), source, readPlanRules(io.env));
   const context = createLiveContext(io, { requireCredentials: !dryRun });
   try {
     if (dryRun) {
@@ -38,9 +39,9 @@ async function readPlanText(source: string, io: CliIo): Promise<string> {
   }
 }
 
-function parsePlan(text: string, source: string): Plan {
+function parsePlan(text: string, source: string, rules: PlanRules): Plan {
   const where = source === '-' ? 'standard input' : source;
-  return requireValidPlan(parsePlanJson(text, where, `${where} is not valid JSON`));
+  return requireValidPlan(parsePlanJson(text, where, `${where} is not valid JSON`), rules);
 }
 
 type Prepare = (

@@ -17,5 +17,12 @@ export function scheduleDependenciesFor(context: InvocationContext): ScheduleDep
     );
   }
   const client = createLiveClientFromEnvironment(environment, { credentials, pacer, logger: context.invocationLogger });
-  return { client, configCache, defaultCasterId: environment.defaultCasterId, logger: context.invocationLogger };
+  return {
+    client,
+    configCache,
+    defaultCasterId: environment.defaultCasterId,
+    logger: context.invocationLogger,
+    studioAccess: environment.studioAccess,
+    planRules: environment.planRules,
+  };
 }

@@ -5,6 +5,7 @@ import type { Plan } from '../../plan/plan';
 import { parsePlanJson, requireValidPlan } from '../../plan/require-valid-plan';
 import { describeTriggerFailure, type TriggerFailure } from '../async-invocation-error';
 import { InvalidEventError } from '../fc-errors';
+import { getFcInstance } from '../fc-instance';
 import type { CloudEvent } from '../fc-types';
 import { printableLabel } from '../printable-label';
 
@@ -61,7 +62,10 @@ export function readCloudEvent(event: unknown, index: number): CloudEventEntry {
     return fail(new PlanValidationError({ data: ['is required: the plan'] }, 'the CloudEvent has no data'));
   let plan: Plan;
   try {
-    plan = requireValidPlan(typeof data === 'string' ? parsePlanJson(data, 'data', 'the CloudEvent data is not valid JSON') : data);
+    plan = requireValidPlan(
+      typeof data === 'string' ? parsePlanJson(data, 'data', 'the CloudEvent data is not valid JSON') : data,
+      getFcInstance().environment.planRules,
+    );
   } catch (error) {
     return fail(error as PlanValidationError);
   }

@@ -3,13 +3,15 @@ import { deriveClientToken } from '../../idempotency/client-token';
 import type { Plan } from '../../plan/plan';
 import { parsePlanJson, requireValidPlan } from '../../plan/require-valid-plan';
 import { HttpError } from '../fc-errors';
+import { getFcInstance } from '../fc-instance';
 import type { FcHttpEvent } from '../fc-types';
 import { bodyByteLength, bodyText, headerValue, httpMethod, isJsonContentType } from './http-event';
 
 /**
- * The largest body accepted, in decoded bytes: 1 MiB. The largest valid plan (every field at its limit, in
- * 4-byte UTF-8 characters) is 881,571 bytes of compact JSON (tests/unit/fc/http-body-cap.test.ts measures
- * it), so every valid plan sent as compact UTF-8 JSON fits; anything bigger is refused before it is parsed.
+ * The largest body accepted, in decoded bytes: 1 MiB. The largest valid plan (every field at its limit in
+ * 4-byte UTF-8 characters, as many items as the form-encoded size bound lets through) is 336,747 bytes of
+ * compact JSON (tests/unit/fc/http-body-cap.test.ts measures it), so every valid plan sent as compact UTF-8
+ * JSON fits; anything bigger is refused before it is parsed.
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -48,7 +50,10 @@ export function httpPlanRequest(options: HttpPlanRequestOptions = {}): Middlewar
       if (!isJsonContentType(headerValue(event, 'content-type'))) {
         throw new HttpError(415, 'UnsupportedMediaType', 'Send the plan as JSON with Content-Type: application/json');
       }
-      const plan = requireValidPlan(parsePlanJson(bodyText(event), '(body)', 'The body is not valid JSON'));
+      const plan = requireValidPlan(
+        parsePlanJson(bodyText(event), '(body)', 'The body is not valid JSON'),
+        getFcInstance().environment.planRules,
+      );
       const idempotencyKey = headerValue(event, 'idempotency-key')?.trim();
       const planEvent: HttpPlanEvent = {
         ...event,

@@ -15,5 +15,6 @@ export async function scheduleHttpPlan(event: HttpPlanEvent, context: Invocation
     ItemIds: result.ItemIds,
     RequestId: result.RequestId,
     ClientToken: result.ClientToken,
+    ...(result.warnings ? { warnings: result.warnings } : {}),
   });
 }

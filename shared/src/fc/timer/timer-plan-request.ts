@@ -2,10 +2,12 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { PlanValidationError } from '../../errors';
 import { canonicalJson, deriveClientToken } from '../../idempotency/client-token';
 import type { FieldErrors, Plan } from '../../plan/plan';
+import { StartTimeInPastError } from '../../plan/plan-errors';
 import { parsePlanJson } from '../../plan/require-valid-plan';
 import { validatePlan } from '../../plan/validate-plan';
 import { planIdentity } from '../../schedule/schedule-carousel';
 import { InvalidEventError } from '../fc-errors';
+import { getFcInstance } from '../fc-instance';
 import type { FcTimerEvent } from '../fc-types';
 import { printableLabel } from '../printable-label';
 import { resolveStartOffset } from './start-offset';
@@ -74,8 +76,13 @@ function readPayloadPlan(payload: unknown, triggerTimeMs: number): Plan {
     );
   }
   const resolution = resolveStartOffset(input, triggerTimeMs);
-  const validation = validatePlan(resolution.input);
-  const fieldErrors: FieldErrors = { ...(validation.ok ? {} : validation.fieldErrors), ...(resolution.ok ? {} : resolution.fieldErrors) };
+  const validation = validatePlan(resolution.input, getFcInstance().environment.planRules);
+  const validationErrors: FieldErrors = validation.ok ? {} : { ...validation.fieldErrors };
+  // Without a usable StartOffset the StartTime validated is a placeholder: its errors would only mislead.
+  if (!resolution.ok) delete validationErrors['StartTime'];
+  const fieldErrors: FieldErrors = { ...validationErrors, ...(resolution.ok ? {} : resolution.fieldErrors) };
+  // A redelivered tick whose StartTime (or tick + StartOffset) has passed fails for good: see StartTimeInPastError.
+  if (!validation.ok && resolution.ok && validation.onlyStartTimeInPast) throw new StartTimeInPastError(fieldErrors);
   if (!validation.ok || !resolution.ok) throw new PlanValidationError(fieldErrors);
   return validation.plan;
 }
