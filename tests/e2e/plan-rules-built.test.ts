@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_STUDIO } from '../../emulator/index';
-import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from '../../local/fc-host';
+import { type FcFunctionHost, type HostCredentials, type InvocationOutcome, startFcFunction } from '../../local/fc-host';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
 import { ensureBuilt, layOutBuiltFunction } from '../support/fc-layout';
 import { type FcTestbed, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
@@ -40,7 +40,7 @@ describe('plan rules in the built functions', () => {
     base = mkdtempSync(join(tmpdir(), 'caster-carousel-rules-'));
     testbed = await startFcTestbed();
     const env = { ...testbed.env, ALLOWED_CASTER_IDS: DEMO_STUDIO.CasterId, AUTH_KEY_VALIDITY_S: String(VALIDITY_S) };
-    const start = (name: 'http' | 'timer' | 'event', folder: string, credentials = TEST_STS_CREDENTIALS) =>
+    const start = (name: 'http' | 'timer' | 'event', folder: string, credentials: HostCredentials = TEST_STS_CREDENTIALS) =>
       startFcFunction({
         name: `caster-carousel-${name}`,
         ...layOutBuiltFunction(base, name, folder),
