@@ -7,13 +7,14 @@ import {
   type StudioAccessLists,
 } from '../authorization/studio-access';
 import { ConfigurationError, PlanValidationError } from '../errors';
-import { canonicalJson, deriveClientToken } from '../idempotency/client-token';
 import type { CasterConfigCache, CasterConfigLookup } from '../live/caster-config-cache';
 import type { LiveClient } from '../live/live-client';
 import { addCasterEpisodeGroup, describeCasterConfig, type EpisodeGroupRequest, type EpisodeGroupResult } from '../live/operations';
 import { type Logger, silentLogger } from '../logging/logger';
-import type { Plan, PlanRules, PlanWarning } from '../plan/plan';
+import type { PlanRules, PlanWarning } from '../plan/plan';
 import { planWarnings } from '../plan/plan-content-rules';
+import type { Credentials } from '../signing/credentials';
+import type { ScheduleRequest } from './schedule-request';
 
 /** What scheduling needs from its surroundings; FC adapters and the CLI each build one. */
 export interface ScheduleDependencies {
@@ -26,20 +27,8 @@ export interface ScheduleDependencies {
   readonly studioAccess?: StudioAccessLists | undefined;
   /** START_TIME_GRACE_S / AUTH_KEY_VALIDITY_S, for the warnings of the result. */
   readonly planRules?: PlanRules | undefined;
-}
-
-export interface ScheduleRequest {
-  /** A plan that already passed validatePlan. */
-  readonly plan: Plan;
-  /**
-   * What makes this trigger unique, when not the plan itself; the ClientToken derives from it. Only read when
-   * neither `clientToken` nor the plan's own ClientToken is given, so the plan's canonical form is computed lazily.
-   */
-  readonly idempotencyIdentity?: string | undefined;
-  /** A ClientToken fixed by the caller, e.g. from an Idempotency-Key header; beats the plan's own. */
-  readonly clientToken?: string | undefined;
-  /** Epoch ms past which nothing more is attempted. */
-  readonly deadlineAtMs?: number | undefined;
+  /** The credentials to sign with, when the client has none of its own (an FC invocation's STS keys). */
+  readonly credentials?: Credentials | undefined;
 }
 
 /** The scheduled group, and the ClientToken that makes a retry of this trigger return it again. */
@@ -49,25 +38,13 @@ export interface ScheduleResult extends EpisodeGroupResult {
   readonly warnings?: readonly PlanWarning[];
 }
 
-/** The identity a plan alone stands for: its canonical JSON, ClientToken aside. */
-export function planIdentity(plan: Plan): string {
-  const { ClientToken: _ignored, ...rest } = plan;
-  return `plan:${canonicalJson(rest)}`;
-}
-
-/** Chooses the ClientToken: the caller's, else the plan's, else one derived from the trigger's identity. */
-export function chooseClientToken(request: Pick<ScheduleRequest, 'plan' | 'idempotencyIdentity' | 'clientToken'>): string {
-  return request.clientToken ?? request.plan.ClientToken ?? deriveClientToken(request.idempotencyIdentity ?? planIdentity(request.plan));
-}
-
 /**
  * Fills CallbackUrl, DomainName and SideOutputUrl from DescribeCasterConfig when the plan does not give both
  * CallbackUrl and DomainName; a plan that gives both is sent as it is, without a lookup.
  */
 export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies: ScheduleDependencies): Promise<EpisodeGroupRequest> {
   const { plan } = request;
-  const clientToken = chooseClientToken(request);
-  const base = { StartTime: plan.StartTime, RepeatNum: plan.RepeatNum, Items: plan.Items, ClientToken: clientToken };
+  const base = { StartTime: plan.StartTime, RepeatNum: plan.RepeatNum, Items: plan.Items, ClientToken: request.clientToken };
   const access = dependencies.studioAccess;
   // Refused before any request: a studio not allowed is never even looked up.
   if (access) authorizeStudio(access, plan.CasterId ?? dependencies.defaultCasterId, dependencies.defaultCasterId);
@@ -124,12 +101,17 @@ async function authorizeDestination(
 /** A studio's DescribeCasterConfig, through the cache: the one way scheduling and warm-ups read it. */
 export function lookUpStudio(
   casterId: string,
-  dependencies: Pick<ScheduleDependencies, 'client' | 'configCache'>,
+  dependencies: Pick<ScheduleDependencies, 'client' | 'configCache' | 'logger' | 'credentials'>,
   deadlineAtMs: number | undefined,
 ): Promise<CasterConfigLookup> {
   const { client, configCache } = dependencies;
   return configCache.get(client.regionId, casterId, () =>
-    describeCasterConfig(client, casterId, { deadlineAtMs, logFields: { caster: casterId } }),
+    describeCasterConfig(client, casterId, {
+      deadlineAtMs,
+      logFields: { caster: casterId },
+      logger: dependencies.logger,
+      credentials: dependencies.credentials,
+    }),
   );
 }
 
@@ -140,6 +122,8 @@ export async function scheduleCarousel(request: ScheduleRequest, dependencies: S
   const result = await addCasterEpisodeGroup(dependencies.client, episodeGroup, {
     deadlineAtMs: request.deadlineAtMs,
     logFields: { caster, ClientToken: episodeGroup.ClientToken },
+    logger: dependencies.logger,
+    credentials: dependencies.credentials,
   });
   const logger = dependencies.logger ?? silentLogger;
   logger.info('episode group scheduled', {
