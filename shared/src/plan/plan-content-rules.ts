@@ -45,7 +45,8 @@ export function checkPlanContent(
     schemaErrors,
   };
   if (startMs !== undefined) checkStartTimeRange(context, startMs, nowMs);
-  for (const field of URL_FIELDS) checkUrl(context, field, input[field], PLAN_LIMITS.callbackUrlMaxChars, SIGNED_URL_FIELDS.has(field));
+  for (const field of URL_FIELDS)
+    checkUrl(context, field, undefined, input[field], PLAN_LIMITS.callbackUrlMaxChars, SIGNED_URL_FIELDS.has(field));
   for (const field of ['CasterId', 'DomainName', 'ClientToken', 'StartTime'] as const) {
     // ASCII-only by the schema's patterns; counted for the size bound, not scanned for characters.
     const value = input[field];
@@ -78,8 +79,8 @@ export function planWarnings(plan: Plan, rules: PlanRules): PlanWarning[] {
     encodedBytes: 0,
     schemaErrors: {},
   };
-  if (plan.SideOutputUrl !== undefined) checkSignature(context, 'SideOutputUrl', plan.SideOutputUrl);
-  plan.Items.forEach((item, index) => checkSignature(context, `Items[${index}].VodUrl`, item.VodUrl));
+  if (plan.SideOutputUrl !== undefined) checkSignature(context, 'SideOutputUrl', undefined, plan.SideOutputUrl);
+  plan.Items.forEach((item, index) => checkSignature(context, 'VodUrl', index, item.VodUrl));
   return findings.warnings;
 }
 
@@ -105,70 +106,94 @@ function checkStartTimeRange(context: RuleContext, startMs: number, nowMs: numbe
 function checkItem(context: RuleContext, item: unknown, index: number): void {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return;
   const record = item as Record<string, unknown>;
-  const number = index + 1;
+  // `Item.N.` on the wire; paths are only spelled out when there is something to report.
+  const prefixChars = 6 + digitCount(index + 1);
   const name = record['ItemName'];
   if (typeof name === 'string' && name.length <= PLAN_LIMITS.itemNameMaxChars * 2) {
     const scan = scanText(name, true);
-    const path = `Items[${index}].ItemName`;
-    if (!scan.wellFormed) addTo(context.findings.fieldErrors, path, 'must be well-formed Unicode (it has a lone surrogate)');
+    if (!scan.wellFormed)
+      addTo(context.findings.fieldErrors, `Items[${index}].ItemName`, 'must be well-formed Unicode (it has a lone surrogate)');
     if (scan.hasControlCharacter) {
-      addTo(context.findings.fieldErrors, path, 'must not contain control characters (C0, DEL, C1, CR, LF) or bidi controls');
+      addTo(
+        context.findings.fieldErrors,
+        `Items[${index}].ItemName`,
+        'must not contain control characters (C0, DEL, C1, CR, LF) or bidi controls',
+      );
     }
-    context.encodedBytes += `Item.${number}.ItemName`.length + 2 + scan.encodedLength;
+    context.encodedBytes += prefixChars + 'ItemName'.length + 2 + scan.encodedLength;
   }
-  checkUrl(context, `Items[${index}].VodUrl`, record['VodUrl'], PLAN_LIMITS.vodUrlMaxChars, true, `Item.${number}.VodUrl`.length);
+  checkUrl(context, 'VodUrl', index, record['VodUrl'], PLAN_LIMITS.vodUrlMaxChars, true, prefixChars + 'VodUrl'.length);
 }
 
 function checkUrl(
   context: RuleContext,
-  path: string,
+  field: string,
+  index: number | undefined,
   value: unknown,
   maxChars: number,
   signatureMatters: boolean,
-  paramNameChars = path.length,
+  paramNameChars = field.length,
 ): void {
   if (typeof value !== 'string' || value.length > maxChars * 2) return;
   const { fieldErrors } = context.findings;
   const scan = scanText(value, false);
   context.encodedBytes += paramNameChars + 2 + scan.encodedLength;
-  if (!scan.wellFormed) addTo(fieldErrors, path, 'must be well-formed Unicode (it has a lone surrogate)');
-  if (context.schemaErrors[path]) return;
+  if (!scan.wellFormed) addTo(fieldErrors, fieldPath(field, index), 'must be well-formed Unicode (it has a lone surrogate)');
   const authority = checkUrlAuthority(value);
-  if (authority === 'host') addTo(fieldErrors, path, 'must have a valid host name (letters, digits, hyphens; IDN as xn--) or IP address');
-  if (authority === 'port') addTo(fieldErrors, path, 'must have a port from 1 to 65535');
-  if (signatureMatters) checkSignature(context, path, value);
+  if (authority !== undefined && !context.schemaErrors[fieldPath(field, index)]) {
+    addTo(
+      fieldErrors,
+      fieldPath(field, index),
+      authority === 'host'
+        ? 'must have a valid host name (letters, digits, hyphens; IDN as xn--) or IP address'
+        : 'must have a port from 1 to 65535',
+    );
+  }
+  if (signatureMatters) checkSignature(context, field, index, value);
+}
+
+/** `Items[2].VodUrl` for an item's field, the field itself at the top level. */
+function fieldPath(field: string, index: number | undefined): string {
+  return index === undefined ? field : `Items[${index}].${field}`;
+}
+
+function digitCount(value: number): number {
+  return value < 10 ? 1 : value < 100 ? 2 : 3;
 }
 
 /** Refuses a URL whose signature expires before StartTime (validity known); warns when it may (validity unknown) or when a loop outlives it. */
-function checkSignature(context: RuleContext, path: string, url: string): void {
+function checkSignature(context: RuleContext, field: string, index: number | undefined, url: string): void {
   const { startMs } = context;
   if (startMs === undefined) return;
   const signature = readUrlSignature(url);
   if (!signature) return;
   const { authKeyValidityS } = context.rules;
-  const kind = `its URL signature (type ${signature.type})`;
+  // Messages are only built when there is something to say: a valid plan pays for none of them.
+  const kind = () => `its URL signature (type ${signature.type})`;
   if (authKeyValidityS === undefined) {
     // The domain's validity is unknown: a time before StartTime looks expired, but only a person can tell.
     if (signature.signedAtMs < startMs + SIGNATURE_MARGIN_MS) {
-      const signedAt = formatUtcSeconds(signature.signedAtMs);
       warn(
         context,
-        path,
-        `${kind} carries the time ${signedAt}, before StartTime: it fails on air if the domain's validity ends first (set AUTH_KEY_VALIDITY_S to refuse such URLs)`,
+        fieldPath(field, index),
+        `${kind()} carries the time ${formatUtcSeconds(signature.signedAtMs)}, before StartTime: it fails on air if the domain's validity ends first (set AUTH_KEY_VALIDITY_S to refuse such URLs)`,
       );
     }
     return;
   }
   const expiresAtMs = signature.signedAtMs + authKeyValidityS * 1000;
-  const expiresAt = formatUtcSeconds(expiresAtMs);
   if (expiresAtMs < startMs + SIGNATURE_MARGIN_MS) {
     addTo(
       context.findings.fieldErrors,
-      path,
-      `${kind} expires at ${expiresAt}, before StartTime (AUTH_KEY_VALIDITY_S ${authKeyValidityS} s)`,
+      fieldPath(field, index),
+      `${kind()} expires at ${formatUtcSeconds(expiresAtMs)}, before StartTime (AUTH_KEY_VALIDITY_S ${authKeyValidityS} s)`,
     );
   } else if (context.repeatsForever) {
-    warn(context, path, `${kind} expires at ${expiresAt} while the group loops (RepeatNum -1); playback fails from then`);
+    warn(
+      context,
+      fieldPath(field, index),
+      `${kind()} expires at ${formatUtcSeconds(expiresAtMs)} while the group loops (RepeatNum -1); playback fails from then`,
+    );
   }
 }
 

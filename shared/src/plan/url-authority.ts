@@ -8,7 +8,6 @@
 export type AuthorityProblem = 'host' | 'port' | undefined;
 
 const HOST_NAME_MAX_CHARS = 253;
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const ALL_DIGITS = /^\d+$/;
 
 /** Checks the authority of `url` (everything between `://` and the first `/`, `?` or `#`). */
@@ -48,10 +47,26 @@ export function checkUrlAuthority(url: string): AuthorityProblem {
 /** A DNS host name (dot-separated LDH labels) or a dotted IPv4 address; a name whose last label is numeric must be IPv4. */
 export function isHostName(host: string): boolean {
   if (host === '' || host.length > HOST_NAME_MAX_CHARS) return false;
-  const labels = host.split('.');
-  const last = labels[labels.length - 1] ?? '';
-  if (ALL_DIGITS.test(last)) return isIPv4(host);
-  return labels.every((label) => LABEL.test(label));
+  // One pass over the characters: labels of 1-63 letters, digits and inner hyphens.
+  let labelStart = 0;
+  let lastLabelAllDigits = true;
+  for (let index = 0; index <= host.length; index += 1) {
+    const char = index < host.length ? host.charCodeAt(index) : 0x2e;
+    if (char === 0x2e) {
+      const labelLength = index - labelStart;
+      if (labelLength < 1 || labelLength > 63) return false;
+      if (host.charCodeAt(labelStart) === 0x2d || host.charCodeAt(index - 1) === 0x2d) return false;
+      labelStart = index + 1;
+      if (index < host.length) lastLabelAllDigits = true;
+      continue;
+    }
+    const isDigit = char >= 0x30 && char <= 0x39;
+    const isLetter = (char >= 0x41 && char <= 0x5a) || (char >= 0x61 && char <= 0x7a);
+    if (!isDigit && !isLetter && char !== 0x2d) return false;
+    if (!isDigit) lastLabelAllDigits = false;
+  }
+  // A name whose last label is numeric would be read as an IPv4 address, so it must be a valid one.
+  return lastLabelAllDigits ? isIPv4(host) : true;
 }
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;

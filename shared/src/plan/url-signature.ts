@@ -32,7 +32,7 @@ export function readUrlSignature(url: string): UrlSignature | undefined {
   const pathStart = url.indexOf('/', schemeEnd + 3);
   const pathEnd = queryStart >= 0 && queryStart < end ? queryStart : end;
   if (queryStart >= 0 && queryStart < end) {
-    const typeA = readTypeA(url.slice(queryStart + 1, end));
+    const typeA = readTypeA(url, queryStart + 1, end);
     if (typeA) return typeA;
   }
   if (pathStart < 0 || pathStart > pathEnd) return undefined;
@@ -40,13 +40,18 @@ export function readUrlSignature(url: string): UrlSignature | undefined {
   return readTypeB(path) ?? readTypeC(path);
 }
 
-function readTypeA(query: string): UrlSignature | undefined {
-  for (const pair of query.split('&')) {
-    if (!pair.startsWith('auth_key=')) continue;
-    const match = TYPE_A_VALUE.exec(pair.slice('auth_key='.length));
-    return match ? { type: 'A', signedAtMs: Number(match[1]) * 1000 } : undefined;
-  }
-  return undefined;
+/** The first `auth_key=` parameter of the query (the text between `?` and `#`), read as type A. */
+function readTypeA(url: string, queryStart: number, queryEnd: number): UrlSignature | undefined {
+  let at = url.indexOf('auth_key=', queryStart);
+  // Only a whole parameter name counts: `my_auth_key=` is not one.
+  while (at >= 0 && at < queryEnd && url.charCodeAt(at - 1) !== 0x3f && url.charCodeAt(at - 1) !== 0x26)
+    at = url.indexOf('auth_key=', at + 1);
+  if (at < 0 || at >= queryEnd) return undefined;
+  const valueStart = at + 'auth_key='.length;
+  const ampersand = url.indexOf('&', valueStart);
+  const valueEnd = ampersand < 0 || ampersand > queryEnd ? queryEnd : ampersand;
+  const match = TYPE_A_VALUE.exec(url.slice(valueStart, valueEnd));
+  return match ? { type: 'A', signedAtMs: Number(match[1]) * 1000 } : undefined;
 }
 
 function readTypeB(path: string): UrlSignature | undefined {
