@@ -8,17 +8,29 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
+import { EmulatorConfigError } from '../emulator/config-error';
+import { formatFaultSpec } from '../emulator/faults';
+import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, type FaultSpec, startEmulator } from '../emulator/index';
+import { UsageError } from '../shared/src/errors';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './fc-host';
 import { timerEvent } from './fc-shapes';
+import { localFunctionEnv } from './function-env';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+import { parseStartArgs, START_USAGE } from './start-options';
 
 const REGION = 'cn-shanghai';
 // Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
 const LOCAL_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 async function main(): Promise<void> {
+  // No metadata service on a developer machine: nothing npm start runs may try one.
+  process.env['ALIBABA_CLOUD_ECS_METADATA_DISABLED'] = 'true';
+  const options = parseStartArgs(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(START_USAGE);
+    return;
+  }
   const port = portFrom('PORT', 9000);
   const emulatorPort = portFrom('EMULATOR_PORT', 8787);
   const distDir = join(__dirname, '..');
@@ -38,8 +50,10 @@ async function main(): Promise<void> {
     port: emulatorPort,
     credentials: [DEMO_CREDENTIALS],
     extraCredentials: [functionCredentials],
+    ...options.emulator,
   });
-  const env = { LIVE_ENDPOINT: emulator.url, CASTER_ID: DEMO_STUDIO.CasterId, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+  const studioId = emulator.casters[0]!.CasterId;
+  const env = localFunctionEnv(process.env, { liveEndpoint: emulator.url, defaultCasterId: studioId });
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
     codeDir: join(distDir, 'functions', name),
@@ -68,7 +82,7 @@ async function main(): Promise<void> {
   });
   // PORT=0 picks a free port: print the one actually bound.
   const boundPort = (server.address() as { port: number }).port;
-  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url);
+  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, env['CASTER_ID']!, emulator.faults);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -150,11 +164,17 @@ function portFrom(name: string, fallback: number): number {
   return port;
 }
 
-function printInstructions(baseUrl: string, emulatorUrl: string): void {
+function printInstructions(
+  baseUrl: string,
+  emulatorUrl: string,
+  casterId: string,
+  faults: { readonly spec: FaultSpec; readonly seed: number } | undefined,
+): void {
   const lines = [
     '',
     'caster-carousel: local Function Compute host',
-    `  Live API emulator   ${emulatorUrl}   (studio ${DEMO_STUDIO.CasterId})`,
+    `  Live API emulator   ${emulatorUrl}   (studio ${casterId})`,
+    ...(faults ? [`  injected faults     ${formatFaultSpec(faults.spec)} (--seed ${faults.seed} replays them)`] : []),
     `  HTTP function       POST ${baseUrl}/`,
     `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
@@ -172,7 +192,7 @@ function printInstructions(baseUrl: string, emulatorUrl: string): void {
     `  curl -s ${emulatorUrl}/_emulator/episode-groups`,
     '',
     'The same with the CLI:',
-    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${DEMO_STUDIO.CasterId}`,
+    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${casterId} ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`,
     `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${DEMO_CREDENTIALS.accessKeySecret}`,
     '  npx caster-carousel submit examples/plan.json',
     '',
@@ -183,6 +203,8 @@ function printInstructions(baseUrl: string, emulatorUrl: string): void {
 }
 
 main().catch((error: unknown) => {
+  // A bad flag, casters file, data file or fault spec is the user's to fix (exit 2, as the CLI does).
+  const usage = error instanceof UsageError || error instanceof EmulatorConfigError;
   process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
-  process.exit(1);
+  process.exit(usage ? 2 : 1);
 });
