@@ -47,10 +47,10 @@ export function checkPlanContent(
   if (startMs !== undefined) checkStartTimeRange(context, startMs, nowMs);
   for (const field of URL_FIELDS)
     checkUrl(context, field, undefined, input[field], PLAN_LIMITS.callbackUrlMaxChars, SIGNED_URL_FIELDS.has(field));
-  for (const field of ['CasterId', 'DomainName', 'ClientToken', 'StartTime'] as const) {
-    // ASCII-only by the schema's patterns; counted for the size bound, not scanned for characters.
+  // ASCII-only by the schema's patterns: counted for the size bound only. CasterId is not a parameter of the call.
+  for (const field of ['DomainName', 'ClientToken', 'StartTime'] as const) {
     const value = input[field];
-    if (typeof value === 'string' && field !== 'CasterId') context.encodedBytes += field.length + 2 + scanText(value, false).encodedLength;
+    if (typeof value === 'string') context.encodedBytes += field.length + 2 + scanText(value, false).encodedLength;
   }
   context.encodedBytes += 'RepeatNum'.length + 2 + 6;
   const items = input['Items'];
@@ -61,7 +61,7 @@ export function checkPlanContent(
     addTo(
       findings.fieldErrors,
       'Items',
-      `make a request of ${context.encodedBytes} bytes once form-encoded; at most ${PLAN_LIMITS.planFormMaxBytes} fit in one AddCasterEpisodeGroup (shorten names or URLs, or split the plan)`,
+      `with the rest of the plan make ${context.encodedBytes} bytes once form-encoded; at most ${PLAN_LIMITS.planFormMaxBytes} fit in one AddCasterEpisodeGroup (shorten names or URLs, or split the plan)`,
     );
   }
   return findings;
