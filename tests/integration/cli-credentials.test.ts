@@ -280,6 +280,37 @@ describe('caster-carousel credentials: the Alibaba Cloud default chain (the buil
     expect(unreachable.stdout).toMatch(/^Check: +unreachable: DescribeCasterConfig .* got no answer \(ConnectionFailed/m);
   });
 
+  it('tells valid keys that lack a permission apart: denied, exit 1', async () => {
+    // Prepare
+    const live = await accepting(ACCESS_KEY_ID, ACCESS_KEY_SECRET);
+    live.script('DescribeCasterConfig', [
+      { status: 403, body: { Code: 'Forbidden.RAM', Message: 'User not authorized to operate on the specified resource.' } },
+    ]);
+
+    // Act
+    const result = await cli(['whoami'], {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: ACCESS_KEY_SECRET,
+    });
+
+    // Assess
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^Check: +denied: the keys are valid but lack permission; .* answered Forbidden\.RAM/m);
+  });
+
+  it('shows a dry run with a placeholder AccessKeyId when no source has credentials, and sends nothing', async () => {
+    // Prepare
+    const live = await accepting(ACCESS_KEY_ID, ACCESS_KEY_SECRET);
+
+    // Act
+    const result = await submitPlan({ HOME: await homeWith({}) }, ['--dry-run']);
+
+    // Assess
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).params.AccessKeyId).toBe('<ALIBABA_CLOUD_ACCESS_KEY_ID>');
+    expect(live.received).toHaveLength(0);
+  });
+
   it('never prints a secret, in any output of any run above', () => {
     // Assess
     expect(outputs.length).toBeGreaterThan(12);

@@ -51,6 +51,16 @@ describe('caster-carousel loads the emulator and the credential library only whe
     expect(existsSync(CREDENTIAL_CHAIN_FILE) && readFileSync(CREDENTIAL_CHAIN_FILE, 'utf8')).toContain(CREDENTIAL_LIBRARY_MARKER);
   });
 
+  it('keeps the credential library out of the FC layer and the function bundles', () => {
+    // Prepare
+    const built = join(CLI_DIR, '..');
+    const layer = readFileSync(join(built, 'layer/nodejs/node_modules/caster-carousel-shared/index.js'), 'utf8');
+    const functions = ['http', 'timer', 'event'].map((name) => readFileSync(join(built, 'functions', name, 'index.js'), 'utf8'));
+
+    // Assess
+    for (const code of [layer, ...functions]) expect(code).not.toContain(CREDENTIAL_LIBRARY_MARKER);
+  });
+
   it('loads nothing but the CLI bundle for --help, a command help and --version', async () => {
     // Act
     const loaded = [await loadedCliFiles(['--help']), await loadedCliFiles(['submit', '--help']), await loadedCliFiles(['--version'])];

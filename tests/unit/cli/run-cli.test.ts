@@ -44,7 +44,9 @@ describe('caster-carousel --help and <command> --help', () => {
 
     // Assess
     expect(exitCode).toBe(0);
-    for (const command of COMMANDS) expect(io.out()).toContain(`  ${command.name.padEnd(8)}  ${command.summary}`);
+    const listed = io.out().split('\n');
+    for (const command of COMMANDS) expect(listed).toContainEqual(expect.stringMatching(new RegExp(`^  ${command.name} +\\S`)));
+    for (const command of COMMANDS) expect(listed.some((line) => line.endsWith(`  ${command.summary}`))).toBe(true);
   });
 
   it.each(COMMANDS.map((command) => [command.name, command] as const))(
