@@ -174,22 +174,22 @@ describe('HTTP function against a healthy Live API', () => {
     expect(response.json['error']).toBe('InvalidConfiguration');
   });
 
-  it('fails the initializer loudly and answers 500 InvalidConfiguration when the environment is wrong', async () => {
+  it.each([
+    ['LIVE_SIGNATURE_ALGORITHM', 'md5'],
+    ['REDIS_URL', 'notaurl'],
+    ['LOG_LEVEL', 'loud'],
+  ])('fails the initializer loudly and answers 500 InvalidConfiguration when %s is %s', async (variable, value) => {
     // Prepare
-    const misconfigured = await startFunctionInstance(
-      'http',
-      { ...subject.testbed.env, LIVE_SIGNATURE_ALGORITHM: 'md5' },
-      { initialize: false },
-    );
+    const misconfigured = await startFunctionInstance('http', { ...subject.testbed.env, [variable]: value }, { initialize: false });
 
     // Act
     const initialization = misconfigured.initialize(fcContext());
     const response = await call(misconfigured, { body: samplePlan() });
 
     // Assess
-    await expect(initialization).rejects.toThrow(/LIVE_SIGNATURE_ALGORITHM/);
+    await expect(initialization).rejects.toThrow(new RegExp(`^${variable} must`));
     expect(response.statusCode).toBe(500);
-    expect(response.json).toMatchObject({ error: 'InvalidConfiguration', message: expect.stringContaining('LIVE_SIGNATURE_ALGORITHM') });
+    expect(response.json).toMatchObject({ error: 'InvalidConfiguration', message: expect.stringContaining(variable) });
   });
 
   it('turns an unexpected error into a 500 JSON body without details', async () => {
@@ -256,13 +256,18 @@ describe('HTTP function refusing bad requests', () => {
     expect(response.json['error']).toBe('UnsupportedMediaType');
   });
 
-  it('answers 400 for a body that is not JSON, without quoting it', async () => {
+  it('answers 400 for a body that is not JSON, with the line and column and without quoting it', async () => {
     // Act
-    const response = await call(subject.fn, { body: '{"StartTime": "2031-03-06T19:00:00Z", auth_key=secret' });
+    const response = await call(subject.fn, { body: '{"StartTime": "2031-03-06T19:00:00Z",\n auth_key=secret' });
 
     // Assess
     expect(response.statusCode).toBe(400);
-    expect(response.json).toEqual({ error: 'InvalidPlan', message: expect.any(String), fieldErrors: { '(body)': ['is not valid JSON'] } });
+    expect(response.json).toEqual({
+      error: 'InvalidPlan',
+      message: expect.any(String),
+      fieldErrors: { '(body)': ['is not valid JSON (line 2, column 2)'] },
+    });
+    expect(JSON.stringify(response.json)).not.toContain('secret');
   });
 
   it('answers 400 with field errors for an invalid plan', async () => {

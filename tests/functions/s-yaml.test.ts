@@ -84,6 +84,18 @@ describe('s.yaml', () => {
     for (const [, resource] of resources) expect(resource.component).toBe('fc3');
   });
 
+  it('takes the layer version only from LAYER_VERSION, with no default, and refuses to deploy without it', () => {
+    // Prepare
+    const raw = parse(readFileSync(`${root}s.yaml`, 'utf8')) as ServerlessDevsFile & {
+      resources: Record<string, { actions?: { 'pre-deploy'?: { run: string }[] } }>;
+    };
+
+    // Assess
+    expect(String(raw.vars['layer'])).toMatch(/\/versions\/\$\{env\('LAYER_VERSION'\)\}$/);
+    const firstStep = raw.resources['http']?.actions?.['pre-deploy']?.[0]?.run ?? '';
+    expect(firstStep).toMatch(/^test -n "\$LAYER_VERSION" \|\| \{ .*exit 1; \}$/);
+  });
+
   it('leaves no placeholder unresolved', () => {
     // Assess
     expect(JSON.stringify(file.resources)).not.toContain('${');
@@ -129,6 +141,16 @@ describe('s.yaml', () => {
     for (const value of Object.values(variables)) expect(typeof value).toBe('string');
     expect(Buffer.byteLength(JSON.stringify(variables))).toBeLessThan(4096);
   });
+
+  it.each(resources)(
+    '%s: may schedule only its own studio by default (ALLOWED_CASTER_IDS), with the domain list set',
+    (_name, resource) => {
+      // Assess
+      const variables = resource.props.environmentVariables ?? {};
+      expect(variables['ALLOWED_CASTER_IDS']).toBe(SAMPLE_ENV['CASTER_ID']);
+      expect(variables).toHaveProperty('ALLOWED_DOMAINS');
+    },
+  );
 
   it('protects the HTTP trigger: not anonymous, POST only', () => {
     // Prepare

@@ -6,6 +6,7 @@
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatUtcSeconds } from '../../shared/src/plan/start-time';
 import { validatePlan } from '../../shared/src/plan/validate-plan';
 import { samplePlan } from '../support/plan-fixtures';
 
@@ -94,6 +95,28 @@ describe('StartTime must name a real calendar date and time', () => {
         expect(messages.includes(NOT_REAL)).toBe(!existsByDate(y, month, day, hours, minutes, seconds));
       }),
       { numRuns: NUM_RUNS },
+    );
+  });
+});
+
+describe('times in messages are written as Date writes them', () => {
+  it('formats any instant Date can hold as its toISOString without milliseconds', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: -8.64e15, max: 8.64e15 }),
+          fc.integer({ min: Date.UTC(0, 0, 1) - 86_400_000 * 800, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 86_400_000 * 800 }),
+          fc.integer({ min: 1e12, max: 1e13 }),
+        ),
+        (epochMs) => {
+          // Act
+          const text = formatUtcSeconds(epochMs);
+
+          // Assess
+          expect(text).toBe(new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
