@@ -1,7 +1,8 @@
 /**
  * The precompiled validator counts string lengths in code points with its own counter and lets `.length` decide
- * the limits it can; the StartTime calendar check is arithmetic. Both must say exactly what ajv's own counter and
- * a Date round trip say, for any text (astral characters and lone surrogates included) and any digits.
+ * the limits it can; times in plan messages are formatted by arithmetic. They must say exactly what ajv's own
+ * counter and Date say, for any text (astral characters and lone surrogates included) and any instant; and a
+ * StartTime is refused as not real exactly when a Date round trip changes it.
  */
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import fc from 'fast-check';
