@@ -1,9 +1,21 @@
 import type { CommandDeclaration } from '../framework/command';
+import { cancelCommand } from './cancel';
 import { configCommand } from './config';
 import { deleteCommand } from './delete';
 import { emulatorCommand } from './emulator';
+import { gcCommand } from './gc';
+import { lsCommand } from './ls';
 import { submitCommand } from './submit';
 import { whoamiCommand } from './whoami';
 
 /** Every command, in the order `caster-carousel --help` lists them. A new command is a file plus one line here. */
-export const COMMANDS: readonly CommandDeclaration[] = [submitCommand, configCommand, deleteCommand, whoamiCommand, emulatorCommand];
+export const COMMANDS: readonly CommandDeclaration[] = [
+  submitCommand,
+  lsCommand,
+  cancelCommand,
+  gcCommand,
+  configCommand,
+  deleteCommand,
+  whoamiCommand,
+  emulatorCommand,
+];
