@@ -19,6 +19,8 @@ import {
 /** Scheduling's surroundings, with the ledger when the environment keeps one. */
 export interface LedgerScheduleDependencies extends ScheduleDependencies {
   readonly ledger?: Ledger | undefined;
+  /** Epoch ms now, for deciding which successors have started; Date.now by default. */
+  readonly now?: (() => number) | undefined;
 }
 
 /** A schedule request with what the ledger records about it. */
@@ -200,7 +202,8 @@ async function retireInSlot(
   deadlineAtMs: number | undefined,
 ): Promise<RetireOutcome | undefined> {
   try {
-    return await retireSupersededGroups(ledger, dependencies.client, { slotKey: slotKeyOf(record), deadlineAtMs });
+    const nowMs = (dependencies.now ?? Date.now)();
+    return await retireSupersededGroups(ledger, dependencies.client, { slotKey: slotKeyOf(record), deadlineAtMs, nowMs });
   } catch (error) {
     // The group is scheduled; a superseded one left on air is deleted by the next pass.
     (dependencies.logger ?? silentLogger).warn('could not retire superseded groups of the slot', { slot: record.Slot, error });
