@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { withFileLock } from './file-lock';
 import { LedgerCorruptError, LedgerUnavailableError } from './ledger-errors';
@@ -48,21 +48,25 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
   };
   const change = <T>(scope: string, edit: (data: LedgerScopeData) => T): Promise<T> =>
     serialized(async () => {
-      await mkdir(dirname(file), { recursive: true }).catch(() => undefined); // a failure surfaces as the lock's error
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+      } catch {
+        // Surfaces as the lock's error, which names the file.
+      }
       return withFileLock(
         file,
         async () => {
-          const ledger = await readLedgerFile(file);
+          const ledger = readLedgerFile(file);
           const data = scopeOf(ledger, scope);
           const result = edit(data);
-          await writeLedgerFile(file, ledger);
+          writeLedgerFile(file, ledger);
           return result;
         },
         lockOptions,
       );
     });
   const read = async <T>(scope: string, view: (data: LedgerScopeData) => T): Promise<T> => {
-    const ledger = await readLedgerFile(file);
+    const ledger = readLedgerFile(file);
     return view(Object.hasOwn(ledger.scopes, scope) ? (ledger.scopes[scope] as LedgerScopeData) : emptyScopeData());
   };
   return {
@@ -81,10 +85,10 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
 }
 
 /** Reads the whole ledger file; a missing file is an empty ledger, anything unreadable a typed error naming the file. */
-export async function readLedgerFile(file: string): Promise<LedgerFile> {
+export function readLedgerFile(file: string): LedgerFile {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { format: FORMAT, version: VERSION, scopes: {} };
     throw new LedgerUnavailableError(`Cannot read the ledger file ${file}: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
@@ -105,20 +109,21 @@ export async function readLedgerFile(file: string): Promise<LedgerFile> {
   return candidate as LedgerFile;
 }
 
-async function writeLedgerFile(file: string, ledger: LedgerFile): Promise<void> {
+function writeLedgerFile(file: string, ledger: LedgerFile): void {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const handle = await open(temporary, 'w', 0o600);
+    // 0600: records hold the resolved CallbackUrl and VOD URLs with their auth_key values, resent on a retry.
+    const descriptor = openSync(temporary, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(ledger));
+      writeSync(descriptor, JSON.stringify(ledger));
       // On disk before the rename makes it the ledger: a crash leaves the old file or the new one, never an empty one.
-      await handle.datasync();
+      fdatasyncSync(descriptor);
     } finally {
-      await handle.close();
+      closeSync(descriptor);
     }
-    await rename(temporary, file);
+    renameSync(temporary, file);
   } catch (error) {
-    await rm(temporary, { force: true });
+    rmSync(temporary, { force: true });
     throw new LedgerUnavailableError(`Cannot write the ledger file ${file}: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
   }
 }
