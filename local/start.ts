@@ -5,8 +5,9 @@
  * fires the timer and event functions from `/_local/timer` and `/_local/event`. Ctrl-C stops everything.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
@@ -39,7 +40,15 @@ async function main(): Promise<void> {
     credentials: [DEMO_CREDENTIALS],
     extraCredentials: [functionCredentials],
   });
-  const env = { LIVE_ENDPOINT: emulator.url, CASTER_ID: DEMO_STUDIO.CasterId, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+  // The ledger lives as long as the emulator's groups do: one file per run, shared by the functions and the CLI.
+  const ledgerDir = mkdtempSync(join(tmpdir(), 'caster-carousel-local-'));
+  const ledgerFile = join(ledgerDir, 'ledger.json');
+  const env = {
+    LIVE_ENDPOINT: emulator.url,
+    CASTER_ID: DEMO_STUDIO.CasterId,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+    LEDGER_FILE: ledgerFile,
+  };
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
     codeDir: join(distDir, 'functions', name),
@@ -68,7 +77,7 @@ async function main(): Promise<void> {
   });
   // PORT=0 picks a free port: print the one actually bound.
   const boundPort = (server.address() as { port: number }).port;
-  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url);
+  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, ledgerFile);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -79,6 +88,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await Promise.all(Object.values(functions).map((fn) => fn.close()));
     await emulator.close();
+    rmSync(ledgerDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -150,7 +160,7 @@ function portFrom(name: string, fallback: number): number {
   return port;
 }
 
-function printInstructions(baseUrl: string, emulatorUrl: string): void {
+function printInstructions(baseUrl: string, emulatorUrl: string, ledgerFile: string): void {
   const lines = [
     '',
     'caster-carousel: local Function Compute host',
@@ -168,13 +178,15 @@ function printInstructions(baseUrl: string, emulatorUrl: string): void {
     'Deliver the plan as an EventBridge CloudEvent:',
     `  curl -i -X POST ${baseUrl}/_local/event -H 'Content-Type: application/json' --data-binary @examples/plan.json`,
     '',
-    'See the episode groups the studio got:',
+    'See the episode groups the studio got, and what the ledger recorded:',
     `  curl -s ${emulatorUrl}/_emulator/episode-groups`,
+    `  curl -s ${baseUrl}/schedule`,
     '',
-    'The same with the CLI:',
-    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${DEMO_STUDIO.CasterId}`,
+    "The same with the CLI (it shares the functions' ledger):",
+    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${DEMO_STUDIO.CasterId} LEDGER_FILE=${ledgerFile}`,
     `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${DEMO_CREDENTIALS.accessKeySecret}`,
     '  npx caster-carousel submit examples/plan.json',
+    '  npx caster-carousel ls',
     '',
     'Function logs (JSON lines) follow. Ctrl-C stops everything.',
     '',
