@@ -9,17 +9,29 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
+import { EmulatorConfigError } from '../emulator/config-error';
+import { formatFaultSpec } from '../emulator/faults';
+import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, type FaultSpec, startEmulator } from '../emulator/index';
+import { UsageError } from '../shared/src/errors';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './fc-host';
 import { timerEvent } from './fc-shapes';
+import { localFunctionEnv } from './function-env';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+import { parseStartArgs, START_USAGE } from './start-options';
 
 const REGION = 'cn-shanghai';
 // Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
 const LOCAL_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 async function main(): Promise<void> {
+  // No metadata service on a developer machine: nothing npm start runs may try one.
+  process.env['ALIBABA_CLOUD_ECS_METADATA_DISABLED'] = 'true';
+  const options = parseStartArgs(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(START_USAGE);
+    return;
+  }
   const port = portFrom('PORT', 9000);
   const emulatorPort = portFrom('EMULATOR_PORT', 8787);
   const distDir = join(__dirname, '..');
@@ -39,16 +51,16 @@ async function main(): Promise<void> {
     port: emulatorPort,
     credentials: [DEMO_CREDENTIALS],
     extraCredentials: [functionCredentials],
+    ...options.emulator,
   });
-  // The ledger lives as long as the emulator's groups do: one file per run, shared by the functions and the CLI.
-  const ledgerDir = mkdtempSync(join(tmpdir(), 'caster-carousel-local-'));
-  const ledgerFile = join(ledgerDir, 'ledger.json');
-  const env = {
-    LIVE_ENDPOINT: emulator.url,
-    CASTER_ID: DEMO_STUDIO.CasterId,
-    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
-    LEDGER_FILE: ledgerFile,
-  };
+  const studioId = emulator.casters[0]!.CasterId;
+  const userEnv = localFunctionEnv(process.env, { liveEndpoint: emulator.url, defaultCasterId: studioId });
+  // The ledger lives as long as the emulator's groups do: beside --data when given, else one file for this run;
+  // shared by the functions and the CLI. The user's own LEDGER_FILE (or REDIS_URL) wins.
+  const { dataFile } = options.emulator;
+  const ledgerDir = dataFile ? undefined : mkdtempSync(join(tmpdir(), 'caster-carousel-local-'));
+  const ledgerFile = userEnv['LEDGER_FILE'] || (dataFile ? `${dataFile}.ledger.json` : join(ledgerDir as string, 'ledger.json'));
+  const env: Record<string, string> = { ...userEnv, LEDGER_FILE: ledgerFile };
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
     codeDir: join(distDir, 'functions', name),
@@ -77,7 +89,7 @@ async function main(): Promise<void> {
   });
   // PORT=0 picks a free port: print the one actually bound.
   const boundPort = (server.address() as { port: number }).port;
-  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, ledgerFile);
+  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, env['CASTER_ID']!, emulator.faults, ledgerFile);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -88,7 +100,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await Promise.all(Object.values(functions).map((fn) => fn.close()));
     await emulator.close();
-    rmSync(ledgerDir, { recursive: true, force: true });
+    if (ledgerDir) rmSync(ledgerDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -160,11 +172,18 @@ function portFrom(name: string, fallback: number): number {
   return port;
 }
 
-function printInstructions(baseUrl: string, emulatorUrl: string, ledgerFile: string): void {
+function printInstructions(
+  baseUrl: string,
+  emulatorUrl: string,
+  casterId: string,
+  faults: { readonly spec: FaultSpec; readonly seed: number } | undefined,
+  ledgerFile: string,
+): void {
   const lines = [
     '',
     'caster-carousel: local Function Compute host',
-    `  Live API emulator   ${emulatorUrl}   (studio ${DEMO_STUDIO.CasterId})`,
+    `  Live API emulator   ${emulatorUrl}   (studio ${casterId})`,
+    ...(faults ? [`  injected faults     ${formatFaultSpec(faults.spec)} (--seed ${faults.seed} replays them)`] : []),
     `  HTTP function       POST ${baseUrl}/`,
     `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
@@ -183,7 +202,7 @@ function printInstructions(baseUrl: string, emulatorUrl: string, ledgerFile: str
     `  curl -s ${baseUrl}/schedule`,
     '',
     "The same with the CLI (it shares the functions' ledger):",
-    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${DEMO_STUDIO.CasterId} LEDGER_FILE=${ledgerFile}`,
+    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${casterId} ALIBABA_CLOUD_ECS_METADATA_DISABLED=true LEDGER_FILE=${ledgerFile}`,
     `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${DEMO_CREDENTIALS.accessKeySecret}`,
     '  npx caster-carousel submit examples/plan.json',
     '  npx caster-carousel ls',
@@ -195,6 +214,8 @@ function printInstructions(baseUrl: string, emulatorUrl: string, ledgerFile: str
 }
 
 main().catch((error: unknown) => {
+  // A bad flag, casters file, data file or fault spec is the user's to fix (exit 2, as the CLI does).
+  const usage = error instanceof UsageError || error instanceof EmulatorConfigError;
   process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
-  process.exit(1);
+  process.exit(usage ? 2 : 1);
 });
