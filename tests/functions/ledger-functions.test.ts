@@ -8,6 +8,7 @@ import type { TimerResult } from '../../shared/src/fc/timer/schedule-timer-plan'
 import { cloudEvent, cloudEventBuffer, fcContext, httpEventBuffer, timerEventBuffer } from '../support/fc-events';
 import { captureLogLines, secretLeaksIn, startFunctionInstance, withFunction } from '../support/fc-testbed';
 import { samplePlan } from '../support/plan-fixtures';
+import { freePort } from '../support/redis-server';
 
 const logs = captureLogLines();
 const workDir = mkdtempSync(join(tmpdir(), 'ledger-functions-'));
@@ -120,6 +121,30 @@ describe('the functions with a ledger', () => {
       expect(malformed.body).not.toContain('no spaces allowed');
       expect(withoutLedger.statusCode).toBe(404);
       expect(JSON.parse(withoutLedger.body).error).toBe('NoLedger');
+    });
+  });
+});
+
+describe('the functions when the ledger cannot be written', () => {
+  it('http: with Redis down the plan is still scheduled (201), and the record is logged as a warning, redacted', async () => {
+    await withFunction('http', {}, async ({ testbed }) => {
+      // Prepare
+      const closedPort = await freePort();
+      const fn = await startFunctionInstance('http', { ...testbed.env, REDIS_URL: `redis://127.0.0.1:${closedPort}` });
+      const before = logs.lines.length;
+
+      // Act
+      const response = (await fn.handler(httpEventBuffer({ body: samplePlan() }), fcContext())) as FcHttpResponse;
+
+      // Assess
+      expect(response.statusCode).toBe(201);
+      const { ProgramId } = JSON.parse(response.body);
+      expect((await testbed.episodeGroups()).map((group) => group.ProgramId)).toContain(ProgramId);
+      const lines = logs.lines.slice(before);
+      const warning = lines.map((line) => JSON.parse(line)).find((line) => String(line.message).startsWith('ledger write failed (record)'));
+      expect(warning?.level).toBe('warn');
+      expect(warning?.record.ProgramId).toBe(ProgramId);
+      expect(secretLeaksIn(lines.join('\n'))).toEqual([]);
     });
   });
 });
