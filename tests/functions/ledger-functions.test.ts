@@ -2,9 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS } from '../../emulator/index';
 import type { CloudEventsResult } from '../../shared/src/fc/event/schedule-cloud-events';
 import type { FcHttpResponse } from '../../shared/src/fc/fc-types';
 import type { TimerResult } from '../../shared/src/fc/timer/schedule-timer-plan';
+import { cancelGroup } from '../../shared/src/ledger/cancel-group';
+import { createFileLedgerStore } from '../../shared/src/ledger/file-ledger-store';
+import { createLedger } from '../../shared/src/ledger/ledger';
+import { ledgerScope } from '../../shared/src/ledger/ledger-from-environment';
+import { createLiveClient } from '../../shared/src/live/live-client';
 import { cloudEvent, cloudEventBuffer, fcContext, httpEventBuffer, timerEventBuffer } from '../support/fc-events';
 import { captureLogLines, secretLeaksIn, startFunctionInstance, withFunction } from '../support/fc-testbed';
 import { samplePlan } from '../support/plan-fixtures';
@@ -72,6 +78,29 @@ describe('the functions with a ledger', () => {
       expect(tuesday.Superseded).toBe(monday.ProgramId);
       expect(tuesday.Retired).toEqual([]);
       expect((await testbed.episodeGroups()).map((group) => group.ProgramId)).toEqual([monday.ProgramId, tuesday.ProgramId]);
+    });
+  });
+
+  it('http: after a cancel, the same plan without an Idempotency-Key schedules a new group instead of the deleted one', async () => {
+    await withFunction('http', {}, async ({ testbed }) => {
+      // Prepare
+      const env = { ...testbed.env, ...ledgerEnv() };
+      const fn = await startFunctionInstance('http', env);
+      const plan = samplePlan();
+      const post = async () => JSON.parse(((await fn.handler(httpEventBuffer({ body: plan }), fcContext())) as FcHttpResponse).body);
+      const first = await post();
+      const ledger = createLedger({
+        store: createFileLedgerStore({ file: env.LEDGER_FILE }),
+        scope: ledgerScope({ endpoint: testbed.env['LIVE_ENDPOINT']!, regionId: 'cn-shanghai', pacingAccount: 'default' }),
+      });
+      await cancelGroup(createLiveClient({ endpoint: testbed.emulator.url, credentials: DEMO_CREDENTIALS }), ledger, first.ProgramId);
+
+      // Act
+      const second = await post();
+
+      // Assess
+      expect(second.ProgramId).not.toBe(first.ProgramId);
+      expect((await testbed.episodeGroups()).map((group) => group.ProgramId)).toEqual([second.ProgramId]);
     });
   });
 
