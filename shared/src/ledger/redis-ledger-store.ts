@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { tokenForGeneration } from '../idempotency/token-generation';
+import type { Redis } from '../pacing/redis-connection';
 import { LedgerUnavailableError } from './ledger-errors';
 import type { LedgerIntent, LedgerRecord, LedgerState } from './ledger-record';
 import { slotKeyOf } from './ledger-scope-data';
@@ -18,29 +20,33 @@ export interface RedisLedgerStoreOptions {
   readonly commandTimeoutMs?: number;
 }
 
-type Reply = string | number | null | Reply[];
-interface LedgerRedis {
-  ledgerLookup(...args: string[]): Promise<Reply>;
-  ledgerIntent(...args: string[]): Promise<Reply>;
-  ledgerCommit(...args: string[]): Promise<Reply>;
-  ledgerTransition(...args: string[]): Promise<Reply>;
-  ledgerGeneration(...args: string[]): Promise<Reply>;
-  ledgerIncomplete(...args: string[]): Promise<Reply>;
-  hgetall(key: string): Promise<Record<string, string>>;
-  get(key: string): Promise<string | null>;
-  quit(): Promise<unknown>;
-  disconnect(): void;
+/** A Lua script with its SHA-1, sent by EVALSHA and by EVAL only when Redis does not hold it yet. */
+interface Script {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+function script(lua: string): Script {
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
 }
 
 const SCRIPTS = {
-  ledgerLookup: LOOKUP_SCRIPT,
-  ledgerIntent: INTENT_SCRIPT,
-  ledgerCommit: COMMIT_SCRIPT,
-  ledgerTransition: TRANSITION_SCRIPT,
-  ledgerGeneration: GENERATION_SCRIPT,
-  ledgerIncomplete: INCOMPLETE_SCRIPT,
+  lookUp: script(LOOKUP_SCRIPT),
+  intent: script(INTENT_SCRIPT),
+  commit: script(COMMIT_SCRIPT),
+  transition: script(TRANSITION_SCRIPT),
+  generation: script(GENERATION_SCRIPT),
+  incomplete: script(INCOMPLETE_SCRIPT),
 } as const;
-const KEY_COUNT = 7;
+
+async function runScript(client: Redis, which: Script, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  try {
+    return await client.evalsha(which.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+    return client.eval(which.lua, keys.length, ...keys, ...args);
+  }
+}
 const RECONNECT_BACKOFF_MS = 5_000;
 
 interface StateFields {
@@ -57,10 +63,10 @@ interface StateFields {
 export function createRedisLedgerStore(options: RedisLedgerStoreOptions): LedgerStore {
   const keyPrefix = options.keyPrefix ?? 'caster-carousel:ledger';
   const host = safeHost(options.redisUrl);
-  let redis: Promise<LedgerRedis> | undefined;
+  let redis: Promise<Redis> | undefined;
   let reconnectNotBeforeMs = 0;
 
-  const connect = async (): Promise<LedgerRedis> => {
+  const connect = async (): Promise<Redis> => {
     const { Redis } = await import('../pacing/redis-connection');
     const client = new Redis(options.redisUrl, {
       // Fail fast: scheduling goes on without the ledger rather than waiting for a dead Redis.
@@ -70,7 +76,6 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       commandTimeout: options.commandTimeoutMs ?? 1_000,
       lazyConnect: true,
     });
-    for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: KEY_COUNT, lua });
     client.on('error', () => undefined); // surfaced per command
     try {
       await client.connect();
@@ -78,9 +83,9 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       client.disconnect();
       throw error;
     }
-    return client as unknown as LedgerRedis;
+    return client;
   };
-  const connection = (): Promise<LedgerRedis> => {
+  const connection = (): Promise<Redis> => {
     if (Date.now() < reconnectNotBeforeMs) return Promise.reject(new Error('Redis was unreachable moments ago'));
     redis ??= connect().catch((error: unknown) => {
       redis = undefined;
@@ -89,7 +94,7 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
     });
     return redis;
   };
-  const run = async <T>(what: string, command: (client: LedgerRedis) => Promise<T>): Promise<T> => {
+  const run = async <T>(what: string, command: (client: Redis) => Promise<T>): Promise<T> => {
     try {
       return await command(await connection());
     } catch (error) {
@@ -105,8 +110,8 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
     description: `redis ${host}`,
     lookUp: (scope, baseToken) =>
       run('look up a token', async (client) => {
-        const reply = (await client.ledgerLookup(...keys(scope), baseToken)) as Reply[];
-        const [generation, clientToken, body, state, intent] = reply;
+        const reply = await runScript(client, SCRIPTS.lookUp, keys(scope), [baseToken]);
+        const [generation, clientToken, body, state, intent] = Array.isArray(reply) ? (reply as unknown[]) : [];
         const lookup: TokenLookup = {
           generation: Number(generation),
           clientToken: String(clientToken),
@@ -117,34 +122,38 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       }),
     recordIntent: (scope, intent) =>
       run('record an intent', async (client) => {
-        await client.ledgerIntent(...keys(scope), intent.ClientToken, JSON.stringify(intent));
+        await runScript(client, SCRIPTS.intent, keys(scope), [intent.ClientToken, JSON.stringify(intent)]);
       }),
     commit: (scope, record) =>
       run('record a group', async (client) => {
         const { State, SupersededBy, UpdatedAt, ...body } = record;
         const superseded: StateFields = { State: 'superseded', SupersededBy: record.ProgramId, UpdatedAt: record.CreatedAt };
-        const reply = await client.ledgerCommit(
-          ...keys(scope),
+        const reply = await runScript(client, SCRIPTS.commit, keys(scope), [
           record.ProgramId,
           JSON.stringify(body),
           JSON.stringify({ State, SupersededBy, UpdatedAt }),
           record.ClientToken,
           slotKeyOf(record) ?? '',
           JSON.stringify(superseded),
-        );
+        ]);
         return typeof reply === 'string' ? reply : undefined;
       }),
     transition: (scope, change) =>
       run('change a state', async (client) => {
-        const reply = await client.ledgerTransition(...keys(scope), change.programId, change.to, change.updatedAt, ...change.from);
+        const reply = await runScript(client, SCRIPTS.transition, keys(scope), [
+          change.programId,
+          change.to,
+          change.updatedAt,
+          ...change.from,
+        ]);
         if (!Array.isArray(reply)) return undefined;
-        const [body, state] = reply;
+        const [body, state] = reply as unknown[];
         return typeof body === 'string' && typeof state === 'string' ? joinRecord(body, state) : undefined;
       }),
     advanceGeneration: (scope, baseToken, from) =>
       run('advance a generation', async (client) => {
         const entry = `${from + 1}|${tokenForGeneration(baseToken, from + 1)}`;
-        return Number(await client.ledgerGeneration(...keys(scope), baseToken, String(from), entry));
+        return Number(await runScript(client, SCRIPTS.generation, keys(scope), [baseToken, String(from), entry]));
       }),
     load: (scope) =>
       run('load the ledger', async (client) => {
@@ -164,7 +173,7 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       }),
     markIncomplete: (scope, sinceIso) =>
       run('mark the ledger incomplete', async (client) => {
-        await client.ledgerIncomplete(...keys(scope), sinceIso);
+        await runScript(client, SCRIPTS.incomplete, keys(scope), [sinceIso]);
       }),
     close: async () => {
       const pending = redis;
