@@ -18,6 +18,8 @@ export interface CloudEvent {
   readonly aliyunpublishtime?: unknown;
   readonly aliyuneventbusname?: unknown;
   readonly aliyunregionid?: unknown;
+  readonly aliyunpublishaddr?: unknown;
+  readonly aliyunoriginalaccountid?: unknown;
   readonly data?: unknown;
 }
 
