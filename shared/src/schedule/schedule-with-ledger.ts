@@ -4,7 +4,7 @@ import type { LedgerIntent, LedgerRecord, ResolvedEpisodeGroup } from '../ledger
 import { isLive, slotKeyOf } from '../ledger/ledger-scope-data';
 import type { TokenLookup } from '../ledger/ledger-store';
 import { type RetireOutcome, retireSupersededGroups } from '../ledger/retire-superseded';
-import { addCasterEpisodeGroup, type EpisodeGroupRequest } from '../live/operations';
+import type { EpisodeGroupRequest } from '../live/operations';
 import { silentLogger } from '../logging/logger';
 import type { Plan } from '../plan/plan';
 import { resolveEpisodeGroup, type ScheduleDependencies, type ScheduleResult, scheduleCarousel } from './schedule-carousel';
@@ -72,12 +72,12 @@ export async function scheduleWithLedger(
   const caster = request.plan.CasterId ?? dependencies.defaultCasterId;
   const createdAt = new Date().toISOString();
   if (!current.intent) await ledger.recordIntent(intentOf(request, episodeGroup, baseToken, current.generation, caster, slot, createdAt));
-  const result = await addCasterEpisodeGroup(dependencies.client, episodeGroup, {
-    deadlineAtMs: request.deadlineAtMs,
-    logFields: { caster, ClientToken: episodeGroup.ClientToken },
-    logger: dependencies.logger,
-    credentials: dependencies.credentials,
-  });
+  // Sent by the schedule core with the studio fields filled in, so it looks nothing up again and applies every
+  // rule it applies to a plan that gives them (and computes its warnings) exactly as without the ledger.
+  const result = await scheduleCarousel(
+    { ...request, clientToken: episodeGroup.ClientToken, plan: withStudioFields(request.plan, episodeGroup) },
+    dependencies,
+  );
   const record: LedgerRecord = {
     ProgramId: result.ProgramId,
     ItemIds: result.ItemIds,
@@ -96,12 +96,9 @@ export async function scheduleWithLedger(
     RequestId: result.RequestId,
   };
   const superseded = await ledger.commit(record);
-  logger.info('episode group scheduled', {
-    caster,
+  logger.info('episode group recorded in the ledger', {
     ClientToken: episodeGroup.ClientToken,
     ProgramId: result.ProgramId,
-    RequestId: result.RequestId,
-    items: result.ItemIds.length,
     generation: current.generation,
     ...(slot === undefined ? {} : { slot }),
     ...(superseded === undefined ? {} : { superseded }),
@@ -109,7 +106,6 @@ export async function scheduleWithLedger(
   const retirement = slot === undefined ? undefined : await retireInSlot(ledger, dependencies, record, request.deadlineAtMs);
   return {
     ...result,
-    ClientToken: episodeGroup.ClientToken,
     Generation: current.generation,
     FromLedger: false,
     Slot: slot,
@@ -174,6 +170,12 @@ function intentOf(
     CreatedAt: createdAt,
     Resolved: resolvedOf(episodeGroup),
   };
+}
+
+function withStudioFields(plan: Plan, episodeGroup: EpisodeGroupRequest): Plan {
+  const { SideOutputUrl: _planSideOutput, ...rest } = plan;
+  const filled = { ...rest, CallbackUrl: episodeGroup.CallbackUrl, DomainName: episodeGroup.DomainName };
+  return episodeGroup.SideOutputUrl === undefined ? filled : { ...filled, SideOutputUrl: episodeGroup.SideOutputUrl };
 }
 
 function resolvedOf(episodeGroup: EpisodeGroupRequest): ResolvedEpisodeGroup {
