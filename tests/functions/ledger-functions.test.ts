@@ -104,6 +104,23 @@ describe('the functions with a ledger', () => {
     });
   });
 
+  it('http: an Idempotency-Key reused with another plan is still a 409, never the first group from the ledger', async () => {
+    await withFunction('http', {}, async ({ testbed }) => {
+      // Prepare
+      const fn = await startFunctionInstance('http', { ...testbed.env, ...ledgerEnv() });
+      const headers = { 'Idempotency-Key': 'ledger-reused-key' };
+      const first = (await fn.handler(httpEventBuffer({ headers, body: samplePlan() }), fcContext())) as FcHttpResponse;
+
+      // Act
+      const reused = (await fn.handler(httpEventBuffer({ headers, body: samplePlan() }), fcContext())) as FcHttpResponse;
+
+      // Assess
+      expect(first.statusCode).toBe(201);
+      expect(reused.statusCode).toBe(409);
+      expect(JSON.parse(reused.body).error).toBe('IdempotencyConflict');
+    });
+  });
+
   it('http: GET /schedule?caster= lists the live records of that studio, with every secret redacted', async () => {
     await withFunction('http', {}, async ({ testbed }) => {
       // Prepare

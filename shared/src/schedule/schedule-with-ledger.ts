@@ -184,7 +184,11 @@ function resolvedOf(episodeGroup: EpisodeGroupRequest): ResolvedEpisodeGroup {
 
 // One token with another plan (an Idempotency-Key reused) is the API's to refuse: never answered from the ledger.
 function samePlan(record: LedgerRecord, plan: Plan): boolean {
+  const { Resolved: sent } = record;
   return (
+    (plan.CallbackUrl === undefined || plan.CallbackUrl === sent.CallbackUrl) &&
+    (plan.DomainName === undefined || plan.DomainName === sent.DomainName) &&
+    (plan.SideOutputUrl === undefined || plan.SideOutputUrl === sent.SideOutputUrl) &&
     record.StartTime === plan.StartTime &&
     record.RepeatNum === plan.RepeatNum &&
     record.Items.length === plan.Items.length &&
