@@ -45,5 +45,7 @@ export interface LedgerStore {
   load(scope: string): Promise<LedgerSnapshot>;
   /** Notes that a write failed at `sinceIso`; the earliest such time is kept. */
   markIncomplete(scope: string, sinceIso: string): Promise<void>;
+  /** Opens what the store needs (a Redis connection) ahead of the first request, e.g. in FC's initializer. */
+  warmUp?(): Promise<void>;
   close(): Promise<void>;
 }

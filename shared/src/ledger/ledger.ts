@@ -21,6 +21,8 @@ export interface Ledger {
   advanceGeneration(baseToken: string, from: number): Promise<number>;
   /** Throws when the store cannot be read: a listing must never pass for complete when it is not. */
   load(): Promise<LedgerSnapshot>;
+  /** Connects ahead of the first request; a failure is only logged (the first request tries again). */
+  warmUp?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,13 @@ export function createLedger(options: LedgerOptions): Ledger {
     advanceGeneration: (baseToken, from) =>
       write('generation', { baseToken, from }, from, () => store.advanceGeneration(scope, baseToken, from)),
     load: () => store.load(scope),
+    async warmUp() {
+      try {
+        await store.warmUp?.();
+      } catch (error) {
+        logger.warn('ledger unavailable at start; scheduling goes on and tries it again per request', { ledger: store.description, error });
+      }
+    },
     close: () => store.close(),
   };
 }

@@ -175,6 +175,9 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       run('mark the ledger incomplete', async (client) => {
         await runScript(client, SCRIPTS.incomplete, keys(scope), [sinceIso]);
       }),
+    warmUp: async () => {
+      await connection();
+    },
     close: async () => {
       const pending = redis;
       redis = undefined;
