@@ -20,19 +20,20 @@ export function ledgerTable(records: readonly LedgerRecord[], verdicts?: Readonl
   const header = ['STATE', 'PROGRAM ID', 'SLOT', 'CASTER', 'START (UTC)', 'REPEAT', 'ITEMS', 'TRIGGER', 'CREATED (UTC)'];
   if (verdicts) header.push('VERIFIED');
   const rows = records.map((record) => {
+    // Only the cells that come from outside (ids, names) can hold control characters.
     const row = [
-      record.State === 'superseded' && record.SupersededBy ? `superseded by ${record.SupersededBy}` : record.State,
-      record.ProgramId,
-      record.Slot ?? '-',
-      record.CasterId ?? record.DomainName,
+      record.State === 'superseded' && record.SupersededBy ? `superseded by ${oneLine(record.SupersededBy)}` : record.State,
+      oneLine(record.ProgramId),
+      oneLine(record.Slot ?? '-'),
+      oneLine(record.CasterId ?? record.DomainName),
       record.StartTime,
       String(record.RepeatNum),
       String(record.Items.length),
-      describeTrigger(record),
+      oneLine(describeTrigger(record)),
       record.CreatedAt.replace(/\.\d{3}Z$/, 'Z'),
     ];
     if (verdicts) row.push(verdicts.get(record.ProgramId) ?? '-');
-    return row.map(oneLine);
+    return row;
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (cells: readonly string[]): string =>
@@ -44,7 +45,9 @@ export function ledgerTable(records: readonly LedgerRecord[], verdicts?: Readonl
 }
 
 // Cells come from the ledger (a trigger name, an event id): keep each on one line, without terminal controls.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 function oneLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return text.replace(CONTROL_CHARACTERS, '?');
 }

@@ -85,8 +85,13 @@ export function bumpGeneration(data: LedgerScopeData, baseToken: string, from: n
 
 /** The scope as a snapshot, records oldest first. */
 export function snapshotOf(data: LedgerScopeData): LedgerSnapshot {
-  const records = Object.values(data.records).sort((a, b) => a.CreatedAt.localeCompare(b.CreatedAt));
+  const records = Object.values(data.records).sort(byCreatedAt);
   return { records, incompleteSince: data.incompleteSince };
+}
+
+/** Oldest first. CreatedAt is ISO 8601 UTC, so code-unit order is time order (and far cheaper than localeCompare). */
+export function byCreatedAt(a: Pick<LedgerRecord, 'CreatedAt'>, b: Pick<LedgerRecord, 'CreatedAt'>): number {
+  return a.CreatedAt < b.CreatedAt ? -1 : a.CreatedAt > b.CreatedAt ? 1 : 0;
 }
 
 /** Keeps the earliest time a write was lost. */

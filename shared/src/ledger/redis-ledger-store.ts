@@ -3,7 +3,7 @@ import { tokenForGeneration } from '../idempotency/token-generation';
 import type { Redis } from '../pacing/redis-connection';
 import { LedgerUnavailableError } from './ledger-errors';
 import type { LedgerIntent, LedgerRecord, LedgerState } from './ledger-record';
-import { slotKeyOf } from './ledger-scope-data';
+import { byCreatedAt, slotKeyOf } from './ledger-scope-data';
 import type { LedgerStore, TokenLookup } from './ledger-store';
 import {
   COMMIT_SCRIPT,
@@ -168,7 +168,7 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
           const state = states[programId];
           if (state !== undefined) records.push(joinRecord(body, state));
         }
-        records.sort((a, b) => a.CreatedAt.localeCompare(b.CreatedAt));
+        records.sort(byCreatedAt);
         return { records, incompleteSince: incompleteSince ?? undefined };
       }),
     markIncomplete: (scope, sinceIso) =>
