@@ -5,16 +5,17 @@ import type { LiveClient } from '../shared/src/live/live-client';
 import type { RetryPolicy } from '../shared/src/live/retry-policy';
 import { createLogger, type Logger, silentLogger } from '../shared/src/logging/logger';
 import { createPacerFromEnvironment } from '../shared/src/pacing/pacer-from-environment';
-import type { ScheduleDependencies } from '../shared/src/schedule/schedule-carousel';
+import type { LedgerScheduleDependencies } from '../shared/src/schedule/schedule-with-ledger';
 import type { CliIo } from './cli-io';
 import { type ResolvedCredentials, resolveCliCredentials } from './credentials/resolve-cli-credentials';
+import { openCliLedger } from './ledger-access';
 
 /** A client and its helpers, built from the environment and the credential chain for one CLI command. */
 export interface LiveContext {
   readonly environment: Environment;
   readonly client: LiveClient;
   readonly logger: Logger;
-  readonly dependencies: ScheduleDependencies;
+  readonly dependencies: LedgerScheduleDependencies;
   /** The credentials and where they came from; undefined only for a dry run that found none. */
   readonly resolved: ResolvedCredentials | undefined;
   close(): Promise<void>;
@@ -44,15 +45,20 @@ export async function createLiveContext(io: CliIo, options: LiveContextOptions):
     logger,
     ...(options.retry ? { retry: options.retry } : {}),
   });
-  const dependencies: ScheduleDependencies = {
+  const ledger = openCliLedger(io, io.env['LOG_LEVEL'] ? logger : undefined);
+  const dependencies: LedgerScheduleDependencies = {
     client,
     configCache: createCasterConfigCache(),
     defaultCasterId: environment.defaultCasterId,
     logger,
     studioAccess: environment.studioAccess,
     planRules: environment.planRules,
+    ledger,
   };
-  return { environment, client, logger, dependencies, resolved, close: async () => pacer.close?.() };
+  const close = async (): Promise<void> => {
+    await Promise.all([pacer.close?.(), ledger?.close()]);
+  };
+  return { environment, client, logger, dependencies, resolved, close };
 }
 
 async function credentialsFor(options: LiveContextOptions): Promise<ResolvedCredentials | undefined> {

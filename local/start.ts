@@ -5,8 +5,9 @@
  * fires the timer and event functions from `/_local/timer` and `/_local/event`. Ctrl-C stops everything.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorConfigError } from '../emulator/config-error';
 import { formatFaultSpec } from '../emulator/faults';
@@ -53,7 +54,13 @@ async function main(): Promise<void> {
     ...options.emulator,
   });
   const studioId = emulator.casters[0]!.CasterId;
-  const env = localFunctionEnv(process.env, { liveEndpoint: emulator.url, defaultCasterId: studioId });
+  const userEnv = localFunctionEnv(process.env, { liveEndpoint: emulator.url, defaultCasterId: studioId });
+  // The ledger lives as long as the emulator's groups do: beside --data when given, else one file for this run;
+  // shared by the functions and the CLI. The user's own LEDGER_FILE (or REDIS_URL) wins.
+  const { dataFile } = options.emulator;
+  const ledgerDir = dataFile ? undefined : mkdtempSync(join(tmpdir(), 'caster-carousel-local-'));
+  const ledgerFile = userEnv['LEDGER_FILE'] || (dataFile ? `${dataFile}.ledger.json` : join(ledgerDir as string, 'ledger.json'));
+  const env: Record<string, string> = { ...userEnv, LEDGER_FILE: ledgerFile };
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
     codeDir: join(distDir, 'functions', name),
@@ -82,7 +89,7 @@ async function main(): Promise<void> {
   });
   // PORT=0 picks a free port: print the one actually bound.
   const boundPort = (server.address() as { port: number }).port;
-  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, env['CASTER_ID']!, emulator.faults);
+  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, env['CASTER_ID']!, emulator.faults, ledgerFile);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await Promise.all(Object.values(functions).map((fn) => fn.close()));
     await emulator.close();
+    if (ledgerDir) rmSync(ledgerDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -169,6 +177,7 @@ function printInstructions(
   emulatorUrl: string,
   casterId: string,
   faults: { readonly spec: FaultSpec; readonly seed: number } | undefined,
+  ledgerFile: string,
 ): void {
   const lines = [
     '',
@@ -188,13 +197,15 @@ function printInstructions(
     'Deliver the plan as an EventBridge CloudEvent:',
     `  curl -i -X POST ${baseUrl}/_local/event -H 'Content-Type: application/json' --data-binary @examples/plan.json`,
     '',
-    'See the episode groups the studio got:',
+    'See the episode groups the studio got, and what the ledger recorded:',
     `  curl -s ${emulatorUrl}/_emulator/episode-groups`,
+    `  curl -s ${baseUrl}/schedule`,
     '',
-    'The same with the CLI:',
-    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${casterId} ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`,
+    "The same with the CLI (it shares the functions' ledger):",
+    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${casterId} ALIBABA_CLOUD_ECS_METADATA_DISABLED=true LEDGER_FILE=${ledgerFile}`,
     `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${DEMO_CREDENTIALS.accessKeySecret}`,
     '  npx caster-carousel submit examples/plan.json',
+    '  npx caster-carousel ls',
     '',
     'Function logs (JSON lines) follow. Ctrl-C stops everything.',
     '',

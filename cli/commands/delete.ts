@@ -1,12 +1,12 @@
-import { deleteCasterEpisodeGroup } from '../../shared/src/live/operations';
+import { cancelGroup } from '../../shared/src/ledger/cancel-group';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { type CommandDeclaration, flagValue, type ParsedCommandLine } from '../framework/command';
 import { createLiveContext } from '../live-context';
 
-/** `delete <ProgramId>`: removes a scheduled episode group. */
+/** `delete <ProgramId>`: removes a scheduled episode group, and marks it cancelled in the ledger. */
 export const deleteCommand: CommandDeclaration = {
   name: 'delete',
-  summary: 'delete a scheduled episode group (DeleteCasterEpisodeGroup)',
+  summary: 'delete a scheduled episode group (DeleteCasterEpisodeGroup); the ledger marks it cancelled',
   positionals: { usage: '<ProgramId>', min: 1, max: 1 },
   flags: [],
   sendsRequests: true,
@@ -14,8 +14,8 @@ export const deleteCommand: CommandDeclaration = {
     const programId = parsed.positionals[0]!;
     const context = await createLiveContext(io, { requireCredentials: true, profile: flagValue(parsed, 'profile') });
     try {
-      const result = await deleteCasterEpisodeGroup(context.client, programId);
-      printJson(io, { ProgramId: programId, RequestId: result.RequestId });
+      const outcome = await cancelGroup(context.client, context.dependencies.ledger, programId);
+      printJson(io, { ProgramId: programId, RequestId: outcome.RequestId ?? '-', ...(outcome.AlreadyGone ? { AlreadyGone: true } : {}) });
       return EXIT_OK;
     } finally {
       await context.close();

@@ -1,8 +1,11 @@
 import type { CommandDeclaration } from '../framework/command';
+import { cancelCommand } from './cancel';
 import { checkCommand } from './check';
 import { configCommand } from './config';
 import { deleteCommand } from './delete';
 import { emulatorCommand } from './emulator';
+import { gcCommand } from './gc';
+import { lsCommand } from './ls';
 import { submitCommand } from './submit';
 import { whoamiCommand } from './whoami';
 
@@ -10,6 +13,9 @@ import { whoamiCommand } from './whoami';
 export const COMMANDS: readonly CommandDeclaration[] = [
   submitCommand,
   checkCommand,
+  lsCommand,
+  cancelCommand,
+  gcCommand,
   configCommand,
   deleteCommand,
   whoamiCommand,

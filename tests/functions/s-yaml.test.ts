@@ -152,7 +152,7 @@ describe('s.yaml', () => {
     },
   );
 
-  it('protects the HTTP trigger: not anonymous, POST only', () => {
+  it('protects the HTTP trigger: not anonymous, POST to schedule and GET for /schedule only', () => {
     // Prepare
     const trigger = triggerOf('http', 'http');
 
@@ -160,7 +160,7 @@ describe('s.yaml', () => {
     expect(definition('IHttpTriggerConfig')(trigger?.triggerConfig)).toBe(true);
     expect(trigger?.triggerConfig['authType']).not.toBe('anonymous');
     expect(['function', 'jwt']).toContain(trigger?.triggerConfig['authType']);
-    expect(trigger?.triggerConfig['methods']).toEqual(['POST']);
+    expect(trigger?.triggerConfig['methods']).toEqual(['GET', 'POST']);
   });
 
   it('gives the timer a six-field cron in a CRON_TZ time zone and a payload the function accepts', () => {

@@ -19,7 +19,7 @@ export async function initializeFcInstance(context: FcContext): Promise<void> {
   const casterId = instance.environment.defaultCasterId;
   const credentials = credentialsFromContext(context);
   // Connecting to Redis here keeps it out of the first request (16 instances connecting at once cost ~0.5 s).
-  await instance.pacer.warmUp?.();
+  await Promise.all([instance.pacer.warmUp?.(), instance.ledger?.warmUp?.()]);
   if (casterId && credentials) {
     const timeoutMs = (context.function?.initializationTimeout ?? 3) * 1000;
     const deadlineAtMs = startedAtMs + Math.min(WARM_UP_BUDGET_MS, timeoutMs / 2);

@@ -1,11 +1,13 @@
 import { type Environment, readEnvironment } from '../config/environment';
 import { createLiveClientFromEnvironment } from '../config/live-client-from-environment';
+import type { Ledger } from '../ledger/ledger';
+import { ledgerFromEnvironment } from '../ledger/ledger-from-environment';
 import { type CasterConfigCache, createCasterConfigCache } from '../live/caster-config-cache';
 import type { LiveClient } from '../live/live-client';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Pacer } from '../pacing/pacer';
 import { createPacerFromEnvironment } from '../pacing/pacer-from-environment';
-import type { ScheduleDependencies } from '../schedule/schedule-carousel';
+import type { LedgerScheduleDependencies } from '../schedule/schedule-with-ledger';
 import type { InvocationContext } from './fc-types';
 
 /** What one FC instance keeps between invocations. */
@@ -19,6 +21,8 @@ export interface FcInstance {
   readonly configCache: CasterConfigCache;
   /** One Live client for the instance; each invocation signs with its own credentials (FC's STS keys rotate). */
   readonly client: LiveClient;
+  /** The schedule ledger: in Redis with REDIS_URL, in LEDGER_FILE without; none when neither is set or LEDGER=off. */
+  readonly ledger: Ledger | undefined;
 }
 
 let instance: FcInstance | undefined;
@@ -40,12 +44,15 @@ export function createFcInstance(env: NodeJS.ProcessEnv = process.env): FcInstan
   const logger = createLogger({ level: environment.logLevel, fields: functionFields(env) });
   const pacer = createPacerFromEnvironment(environment, logger);
   const client = createLiveClientFromEnvironment(environment, { pacer, logger });
-  return { environment, logger, pacer, configCache: createCasterConfigCache(), client };
+  const ledger = ledgerFromEnvironment(environment, env, logger);
+  return { environment, logger, pacer, configCache: createCasterConfigCache(), client, ledger };
 }
 
 /** What scheduling needs for one invocation: the instance's client, cache and default studio, the invocation's logger and credentials. */
-export function scheduleDependenciesFor(context: Pick<InvocationContext, 'invocationLogger' | 'liveCredentials'>): ScheduleDependencies {
-  const { client, configCache, environment } = getFcInstance();
+export function scheduleDependenciesFor(
+  context: Pick<InvocationContext, 'invocationLogger' | 'liveCredentials'>,
+): LedgerScheduleDependencies {
+  const { client, configCache, environment, ledger } = getFcInstance();
   return {
     client,
     configCache,
@@ -54,6 +61,7 @@ export function scheduleDependenciesFor(context: Pick<InvocationContext, 'invoca
     credentials: context.liveCredentials,
     studioAccess: environment.studioAccess,
     planRules: environment.planRules,
+    ledger,
   };
 }
 

@@ -25,6 +25,8 @@ export const PLAN_LIMITS = {
   vodUrlMaxChars: 2048,
   /** The API's own limit for ClientToken. */
   clientTokenMaxChars: 64,
+  /** Slot names are ours: long enough for `trigger-name:variant`, short enough for a table column. */
+  slotMaxChars: 64,
   /**
    * The most the plan may add to the AddCasterEpisodeGroup form body, counted exactly as sent: each
    * `name=value&` with the value percent-encoded (one character of 4-byte UTF-8 becomes 12). Character limits

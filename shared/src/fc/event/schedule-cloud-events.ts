@@ -1,4 +1,4 @@
-import { scheduleCarousel } from '../../schedule/schedule-carousel';
+import { scheduleWithLedger } from '../../schedule/schedule-with-ledger';
 import { type CloudEventEntry, readCloudEvents } from '../../triggers/event/cloud-events';
 import { AsyncInvocationError, describeTriggerFailure, type TriggerFailure } from '../async-invocation-error';
 import { getFcInstance, scheduleDependenciesFor } from '../fc-instance';
@@ -14,6 +14,8 @@ export type CloudEventOutcome =
       readonly ItemIds: string[];
       readonly RequestId: string;
       readonly ClientToken: string;
+      /** Answered from the ledger: scheduled by an earlier delivery. */
+      readonly FromLedger?: boolean;
     }
   | ({ readonly status: 'failed' } & TriggerFailure);
 
@@ -34,7 +36,8 @@ export function cloudEventPlans(): FcMiddleware {
 /**
  * Event handler core: schedules every valid event of the delivery (concurrently; the shared pacer spaces the
  * calls), then throws an AsyncInvocationError naming each failed event if any failed, so FC retries the
- * delivery. A retry re-sends the events that succeeded with the same ClientTokens, which returns their
+ * delivery. In a retry, events the ledger holds as scheduled are answered from it without an API call, so the
+ * budget goes to the rest; without a ledger they are re-sent with the same ClientTokens, which returns their
  * existing episode groups instead of creating new ones.
  */
 export async function scheduleCloudEvents(entries: readonly CloudEventEntry[], context: InvocationContext): Promise<CloudEventsResult> {
@@ -54,8 +57,17 @@ async function scheduleEntry(entry: CloudEventEntry, context: InvocationContext)
   if (!entry.ok) return { status: 'failed', ...describeTriggerFailure(entry.id, entry.source, entry.error) };
   try {
     const logger = context.invocationLogger.child({ eventId: entry.id, eventSource: entry.source });
-    const result = await scheduleCarousel(entry.request, { ...scheduleDependenciesFor(context), logger });
-    return { id: entry.id, source: entry.source, status: 'scheduled', ...result };
+    const result = await scheduleWithLedger(entry.request, { ...scheduleDependenciesFor(context), logger });
+    return {
+      id: entry.id,
+      source: entry.source,
+      status: 'scheduled',
+      ProgramId: result.ProgramId,
+      ItemIds: result.ItemIds,
+      RequestId: result.RequestId,
+      ClientToken: result.ClientToken,
+      ...(result.FromLedger ? { FromLedger: true } : {}),
+    };
   } catch (error) {
     return { status: 'failed', ...describeTriggerFailure(entry.id, entry.source, error) };
   }

@@ -8,6 +8,11 @@ export function httpRequestFromFcEvent(event: unknown): HttpRequestInput {
   const record = asRecord(event);
   const http = asRecord(asRecord(record['requestContext'])['http']);
   const method = http['method'];
+  const path = typeof http['path'] === 'string' ? http['path'] : record['rawPath'];
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(asRecord(record['queryParameters']))) {
+    if (typeof value === 'string') query[name] = value;
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(asRecord(record['headers']))) {
     if (typeof value === 'string') headers[name] = value;
@@ -17,6 +22,8 @@ export function httpRequestFromFcEvent(event: unknown): HttpRequestInput {
     headers,
     body: typeof record['body'] === 'string' ? record['body'] : '',
     bodyIsBase64: record['isBase64Encoded'] === true,
+    path: typeof path === 'string' ? path : undefined,
+    query,
   };
 }
 

@@ -7,6 +7,10 @@ export interface HttpRequestInput {
   readonly body: string;
   /** FC encodes binary bodies in Base64. */
   readonly bodyIsBase64: boolean;
+  /** The decoded path, e.g. `/schedule`; undefined when the delivery carried none. */
+  readonly path?: string | undefined;
+  /** Query parameters; repeated ones arrive comma-joined. */
+  readonly query?: Readonly<Record<string, string>> | undefined;
 }
 
 /** A header's value by case-insensitive name. */
