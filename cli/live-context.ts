@@ -1,10 +1,10 @@
 import { type Environment, readEnvironment } from '../shared/src/config/environment';
 import { createLiveClientFromEnvironment } from '../shared/src/config/live-client-from-environment';
+import { createPacerFromEnvironment } from '../shared/src/config/pacer-from-environment';
 import { ConfigurationError } from '../shared/src/errors';
 import { createCasterConfigCache } from '../shared/src/live/caster-config-cache';
 import type { LiveClient } from '../shared/src/live/live-client';
 import { createLogger, type Logger } from '../shared/src/logging/logger';
-import { createPacerFromEnvironment } from '../shared/src/pacing/pacer-from-environment';
 import type { ScheduleDependencies } from '../shared/src/schedule/schedule-carousel';
 import type { CliIo } from './cli-io';
 

@@ -119,7 +119,7 @@ describe('warming the Redis pacer up', () => {
     // Assess: the live pacer holds a connection before any acquire; the dead one warned once and threw nothing.
     expect(String(clients).split('\n').filter(Boolean).length).toBe(2);
     expect(lines.map((line) => JSON.parse(line).message)).toEqual([
-      'Redis pacing unavailable at start, pacing in this process until it answers',
+      "Redis pacing unavailable at start, pacing at this process's share until it answers",
     ]);
     await Promise.all([live.close?.(), dead.close?.(), inspector.quit()]);
     await server.stop();

@@ -1,8 +1,8 @@
 import { type Environment, readEnvironment } from '../config/environment';
+import { createPacerFromEnvironment } from '../config/pacer-from-environment';
 import { type CasterConfigCache, createCasterConfigCache } from '../live/caster-config-cache';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Pacer } from '../pacing/pacer';
-import { createPacerFromEnvironment } from '../pacing/pacer-from-environment';
 
 /**
  * What one FC instance keeps between invocations. Credentials are deliberately absent: they arrive per
