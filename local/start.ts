@@ -13,6 +13,7 @@ import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelo
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './fc-host';
 import { timerEvent } from './fc-shapes';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+import { FC_DEFAULT_SCALING, readFunctionDeployments, scalingWithOverrides } from './s-yaml-scaling';
 
 const REGION = 'cn-shanghai';
 // Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
@@ -39,12 +40,20 @@ async function main(): Promise<void> {
     credentials: [DEMO_CREDENTIALS],
     extraCredentials: [functionCredentials],
   });
-  const env = { LIVE_ENDPOINT: emulator.url, CASTER_ID: DEMO_STUDIO.CasterId, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+  const env = {
+    LIVE_ENDPOINT: emulator.url,
+    CASTER_ID: DEMO_STUDIO.CasterId,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+    ...pacingFromHost(process.env),
+  };
+  // Scaled as s.yaml deploys them (instanceConcurrency, instance cap, PACING_SHARE); LOCAL_* variables override.
+  const deployments = readFunctionDeployments(join(distDir, '..', 's.yaml'));
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
     codeDir: join(distDir, 'functions', name),
     layerNodeModulesDir,
-    env,
+    env: { ...deployments[name]?.pacingEnv, ...env },
+    scaling: scalingWithOverrides(deployments[name]?.scaling ?? FC_DEFAULT_SCALING, process.env),
     credentials: functionCredentials,
     timeoutSeconds,
     region: REGION,
@@ -140,6 +149,16 @@ function sendJson(response: ServerResponse, statusCode: number, body: unknown, h
   response
     .writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers })
     .end(`${JSON.stringify(body, null, 2)}\n`);
+}
+
+/** REDIS_URL and PACING_ACCOUNT set for `npm start` reach the functions, to try shared pacing locally. */
+function pacingFromHost(hostEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const passed: Record<string, string> = {};
+  for (const name of ['REDIS_URL', 'PACING_ACCOUNT']) {
+    const value = hostEnv[name];
+    if (value) passed[name] = value;
+  }
+  return passed;
 }
 
 function portFrom(name: string, fallback: number): number {
