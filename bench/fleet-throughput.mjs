@@ -91,7 +91,12 @@ const baselineConfigurations = [4, 16].map((processes) => ({
   processes,
   label: `${processes} processes, each paces alone (earlier baseline)`,
 }));
-const configurations = [...hostConfigurations, ...baselineConfigurations];
+// --only TEXT keeps the rows whose label contains TEXT (to look at a few rows; the README's table runs them all).
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
+const configurations = [...hostConfigurations, ...baselineConfigurations].filter(
+  (configuration) => only === undefined || configuration.label.includes(only),
+);
 
 function hostSettings({ deployment, redis: withRedis }, accountKey) {
   const scaling = {};
@@ -313,7 +318,7 @@ try {
   }
   console.log('');
   console.log(`## Goal: >= ${GOAL_SHARE * 100}% of the 4/s ceiling, no throttled request, no failure, for the shipped configuration`);
-  for (const configuration of hostConfigurations.filter((candidate) => candidate.deployment === 'shipped')) {
+  for (const configuration of configurations.filter((candidate) => candidate.deployment === 'shipped')) {
     const rows = results.get(configuration);
     const met = rows.filter((row) => row.rate >= GOAL_SHARE * CEILING_PER_SECOND && row.throttled === 0 && row.failed === 0).length;
     console.log(`${configuration.label}: met in ${met}/${rows.length} runs -> ${met === rows.length ? 'MET' : 'NOT MET'}`);

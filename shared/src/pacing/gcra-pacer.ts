@@ -14,8 +14,10 @@ export interface GcraPacerOptions {
 export interface LocalGcraPacer extends Pacer {
   /** The last slot this pacer handed out for `action` (epoch ms), if any. */
   lastSlotMs(action: string): number | undefined;
-  /** Records that this process sent `action` at `slotMs` by other means, so the next local slot keeps its distance. */
-  noteSlotTakenElsewhere(action: string, slotMs: number): void;
+  /** Milliseconds between two local slots of `action`; undefined when it is not paced. */
+  intervalMs(action: string): number | undefined;
+  /** Hands out no slot for `action` before `atMs` (epoch ms), e.g. while slots taken by other means are still due. */
+  holdUntil(action: string, atMs: number): void;
 }
 
 /**
@@ -46,10 +48,10 @@ export function createGcraPacer(options: GcraPacerOptions = {}): LocalGcraPacer 
       if (waitMs > 0) await sleep(waitMs);
     },
     lastSlotMs: (action) => lastSlots.get(action),
-    noteSlotTakenElsewhere(action, slotMs) {
-      const intervalMs = intervalOf(action);
-      if (intervalMs === undefined) return;
-      theoreticalArrivalMs.set(action, Math.max(theoreticalArrivalMs.get(action) ?? 0, slotMs + intervalMs));
+    intervalMs: intervalOf,
+    holdUntil(action, atMs) {
+      if (intervalOf(action) === undefined) return;
+      theoreticalArrivalMs.set(action, Math.max(theoreticalArrivalMs.get(action) ?? 0, atMs));
     },
   };
 }

@@ -6,7 +6,9 @@ export const WHOLE_SHARE = 1;
 /** Reads PACING_SHARE: a fraction of the account's limits, above 0 and at most 1; absent or empty means 1. */
 export function parsePacingShare(text: string | undefined, variable = 'PACING_SHARE'): number {
   if (text === undefined || text.trim() === '') return WHOLE_SHARE;
-  const share = Number(text.trim());
+  // Decimal notation only: Number() alone would also take hexadecimal ('0x1') or binary ('0b1') text.
+  const trimmed = text.trim();
+  const share = /^(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isFinite(share) || share <= 0 || share > 1) {
     throw new ConfigurationError(`${variable} must be a number above 0 and at most 1 (a fraction of the account's limit)`);
   }

@@ -14,7 +14,7 @@ import { shareOfLimits, WHOLE_SHARE } from './pacing-share';
  * KEYS[1] the key; ARGV[1] emission interval (µs); ARGV[2] longest acceptable wait (µs); ARGV[3] (optional)
  * how far ahead the caller's own process is still booked by its local schedule (µs): the shared schedule
  * gives it no slot before that, so a process back from a Redis outage does not double up on its own calls.
- * Returns {admitted (1|0), waitUs}.
+ * Returns {admitted (1|0), waitUs, bookedUs}: bookedUs is how far ahead the shared schedule is now booked.
  */
 export const GCRA_SCRIPT = `
 local now_parts = redis.call('TIME')
@@ -25,10 +25,10 @@ if tat < now then tat = now end
 local booked = now + tonumber(ARGV[3] or '0')
 if tat < booked then tat = booked end
 local wait = tat - now
-if wait > tonumber(ARGV[2]) then return {0, wait} end
+if wait > tonumber(ARGV[2]) then return {0, wait, tat - now} end
 local next_tat = tat + interval
 redis.call('SET', KEYS[1], string.format('%d', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)
-return {1, wait}
+return {1, wait, next_tat - now}
 `;
 
 /** How long a failed Redis stays skipped before one request tries it again. */
@@ -58,7 +58,7 @@ export interface RedisPacerOptions {
 // The script registered with defineCommand below, typed the way ioredis documents for custom commands.
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext> {
-    gcraAcquire(key: string, intervalUs: number, maxWaitUs: number, bookedAheadUs: number): Result<[number, number], Context>;
+    gcraAcquire(key: string, intervalUs: number, maxWaitUs: number, bookedAheadUs: number): Result<[number, number, number], Context>;
   }
 }
 
@@ -87,9 +87,14 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
     now,
     sleep,
   });
-  const breaker = createCircuitBreaker({ openMs: options.openMs ?? DEFAULT_REDIS_OPEN_MS, now });
+  const openMs = options.openMs ?? DEFAULT_REDIS_OPEN_MS;
+  const breaker = createCircuitBreaker({ openMs, now });
   let redis: Promise<Redis> | undefined;
   let fallbackLogged = false;
+  // How far ahead the shared schedule was booked when Redis last answered, per action (ms).
+  const sharedBookedAheadMs = new Map<string, number>();
+  // Until then, this process also keeps to its share: other processes may still be pacing alone.
+  let rejoiningUntilMs = 0;
 
   const connect = async (): Promise<Redis> => {
     const { Redis } = await import('./redis-connection');
@@ -129,7 +134,7 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
     const maxWaitUs = Math.max(0, Math.floor((deadlineAtMs - nowMs) * 1000));
     const lastLocalSlotMs = fallback.lastSlotMs(action);
     const bookedAheadUs = lastLocalSlotMs === undefined ? 0 : Math.max(0, Math.ceil((lastLocalSlotMs + intervalMs - nowMs) * 1000));
-    let answer: [number, number];
+    let answer: [number, number, number];
     try {
       answer = await (await connection()).gcraAcquire(
         pacingKey(keyPrefix, accountKey, action),
@@ -139,6 +144,10 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
       );
     } catch (error) {
       breaker.failed();
+      // Slots other processes took in the shared schedule are still being sent, and their horizon is unknown
+      // now: assume it was as far ahead when this call was sent (a stalled Redis answers nothing after that)
+      // as when Redis last answered, and start the local schedule after it.
+      fallback.holdUntil(action, nowMs + (sharedBookedAheadMs.get(action) ?? 0));
       if (!fallbackLogged) {
         logger.warn("Redis pacing unavailable, pacing at this process's share", {
           action,
@@ -149,15 +158,27 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
       }
       return paceLocally(action, deadlineAtMs);
     }
+    const rejoined = breaker.state !== 'closed';
     breaker.succeeded();
-    if (fallbackLogged) {
-      logger.info('Redis pacing is back', { action });
+    if (rejoined) {
+      // The others find Redis again within one open period of their own; until then, stay within the share.
+      rejoiningUntilMs = now() + openMs;
+      if (fallbackLogged) logger.info('Redis pacing is back', { action });
       fallbackLogged = false;
     }
-    const [admitted, waitUs] = answer;
+    const [admitted, waitUs, bookedUs] = answer;
+    const answeredAtMs = now();
+    sharedBookedAheadMs.set(action, bookedUs / 1000);
     if (!admitted) throw new ThrottledError(action, waitUs / 1000);
+    const slotMs = answeredAtMs + waitUs / 1000;
+    if (answeredAtMs < rejoiningUntilMs) {
+      // Sent at the later of the shared slot and a slot of this process's share.
+      await Promise.all([sleep(waitUs / 1000), fallback.acquire(action, deadlineAtMs)]);
+      fallback.holdUntil(action, slotMs + (fallback.intervalMs(action) ?? 0));
+      return;
+    }
     // Should Redis fail next, the local schedule starts one of its own intervals after this slot.
-    fallback.noteSlotTakenElsewhere(action, now() + waitUs / 1000);
+    fallback.holdUntil(action, slotMs + (fallback.intervalMs(action) ?? 0));
     if (waitUs > 0) await sleep(waitUs / 1000);
   };
 
