@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CloudEvent } from '../shared/src/triggers/event/cloud-events';
 import { cloudEvent } from './fc-shapes';
 
 /** True when a parsed body is already a CloudEvent or a batch of them (rather than a bare plan). */
@@ -8,7 +9,7 @@ export function isCloudEventDelivery(value: unknown): boolean {
 }
 
 /** Wraps a plan in a CloudEvent with the envelope fields EventBridge adds when it delivers to FC. */
-export function wrapPlanInCloudEvent(plan: unknown, options: { accountId: string; region: string; now?: Date }): Record<string, unknown> {
+export function wrapPlanInCloudEvent(plan: unknown, options: { accountId: string; region: string; now?: Date }): CloudEvent {
   const id = randomUUID();
   return cloudEvent({
     id,

@@ -5,6 +5,8 @@
  * bench scripts; each caller supplies its own names and defaults.
  */
 import { randomUUID } from 'node:crypto';
+import type { FcContext, FcHttpEvent, FcTimerEvent } from '../shared/src/fc/fc-types';
+import type { CloudEvent } from '../shared/src/triggers/event/cloud-events';
 
 export const FC_DEFAULT_REGION = 'cn-shanghai';
 export const FC_DEFAULT_ACCOUNT_ID = '1000000000000001';
@@ -41,7 +43,7 @@ export interface FcContextOptions {
 }
 
 /** An FC 3.0 context without `logger` (the process that calls the handler adds its own). */
-export function fcContext(options: FcContextOptions): Record<string, unknown> {
+export function fcContext(options: FcContextOptions): FcContext {
   const { initializer } = options;
   return {
     requestId: options.requestId ?? randomUUID(),
@@ -116,7 +118,7 @@ export interface HttpTriggerEventOptions {
 }
 
 /** The FC 3.0 HTTP trigger event (before it becomes the Buffer the handler gets). */
-export function httpTriggerEvent(options: HttpTriggerEventOptions): Record<string, unknown> {
+export function httpTriggerEvent(options: HttpTriggerEventOptions): FcHttpEvent {
   const now = options.now ?? new Date();
   return {
     version: 'v1',
@@ -144,10 +146,8 @@ export function httpTriggerEvent(options: HttpTriggerEventOptions): Record<strin
 }
 
 /** FC's timer trigger event; `payload` is the string configured on the trigger (anything else is sent as JSON). */
-export function timerEvent(options: { triggerName: string; payload: unknown; triggerTime?: string | Date }): {
-  triggerTime: string;
-  triggerName: string;
-  payload: string;
+export function timerEvent(options: { triggerName: string; payload: unknown; triggerTime?: string | Date }): FcTimerEvent & {
+  readonly payload: string;
 } {
   const triggerTime = typeof options.triggerTime === 'string' ? options.triggerTime : fcSecondTime(options.triggerTime ?? new Date());
   const payload = typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload);
@@ -173,7 +173,7 @@ export interface CloudEventOptions {
 }
 
 /** A CloudEvents 1.0 envelope with the fields EventBridge adds when it delivers to FC, carrying `data`. */
-export function cloudEvent(options: CloudEventOptions): Record<string, unknown> {
+export function cloudEvent(options: CloudEventOptions): CloudEvent {
   const now = options.now ?? new Date();
   const accountId = options.accountId ?? FC_DEFAULT_ACCOUNT_ID;
   const region = options.region ?? FC_DEFAULT_REGION;

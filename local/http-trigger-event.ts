@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FcHttpEvent } from '../shared/src/fc/fc-types';
 import { httpTriggerEvent } from './fc-shapes';
 
 // Content types FC passes as text; any other body arrives Base64-encoded with isBase64Encoded: true.
@@ -9,7 +10,7 @@ export function httpTriggerEventFromRequest(
   request: IncomingMessage,
   body: Buffer,
   options: { accountId: string; now?: Date },
-): Record<string, unknown> {
+): FcHttpEvent {
   const url = new URL(request.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
   for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { PlanValidationError } from '../../shared/src/errors';
 import { episodeGroupParams } from '../../shared/src/live/operations';
-import type { Plan } from '../../shared/src/plan/plan';
-import { parsePlanJson, requireValidPlan } from '../../shared/src/plan/require-valid-plan';
-import { chooseClientToken, scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
+import { scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
+import type { ScheduleRequest } from '../../shared/src/schedule/schedule-request';
+import { readCliPlan } from '../../shared/src/triggers/cli-plan';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { createLiveContext } from '../live-context';
 
@@ -14,14 +14,14 @@ export async function submitCommand(args: readonly string[], io: CliIo): Promise
   if (!source || args.filter((arg) => arg !== '--dry-run').length !== 1) {
     throw new PlanValidationError({ '(arguments)': ['usage: caster-carousel submit <plan.json | -> [--dry-run]'] });
   }
-  const plan = parsePlan(await readPlanText(source, io), source);
+  const request = readCliPlan(await readPlanText(source, io), source);
   const context = createLiveContext(io, { requireCredentials: !dryRun });
   try {
     if (dryRun) {
-      printJson(io, describeDryRun(plan, context.dependencies.defaultCasterId, context.client.prepare));
+      printJson(io, describeDryRun(request, context.dependencies.defaultCasterId, context.client.prepare));
       return EXIT_OK;
     }
-    const result = await scheduleCarousel({ plan }, context.dependencies);
+    const result = await scheduleCarousel(request, context.dependencies);
     printJson(io, { ProgramId: result.ProgramId, ItemIds: result.ItemIds, RequestId: result.RequestId, ClientToken: result.ClientToken });
     return EXIT_OK;
   } finally {
@@ -38,11 +38,6 @@ async function readPlanText(source: string, io: CliIo): Promise<string> {
   }
 }
 
-function parsePlan(text: string, source: string): Plan {
-  const where = source === '-' ? 'standard input' : source;
-  return requireValidPlan(parsePlanJson(text, where, `${where} is not valid JSON`));
-}
-
 type Prepare = (
   action: string,
   params: Readonly<Record<string, string>>,
@@ -54,7 +49,8 @@ type Prepare = (
 };
 
 /** What `--dry-run` prints: the signed parameters, with studio fields that need a lookup shown as placeholders. */
-function describeDryRun(plan: Plan, defaultCasterId: string | undefined, prepare: Prepare): Record<string, unknown> {
+function describeDryRun(request: ScheduleRequest, defaultCasterId: string | undefined, prepare: Prepare): Record<string, unknown> {
+  const { plan } = request;
   const casterId = plan.CasterId ?? defaultCasterId ?? '<CASTER_ID>';
   const lookedUp = (field: string): string => `<${field} from DescribeCasterConfig ${casterId}>`;
   const needsLookup = !(plan.CallbackUrl && plan.DomainName);
@@ -65,15 +61,15 @@ function describeDryRun(plan: Plan, defaultCasterId: string | undefined, prepare
     StartTime: plan.StartTime,
     RepeatNum: plan.RepeatNum,
     Items: plan.Items,
-    ClientToken: chooseClientToken({ plan }),
+    ClientToken: request.clientToken,
   });
-  const request = prepare('AddCasterEpisodeGroup', params, 'POST');
+  const signed = prepare('AddCasterEpisodeGroup', params, 'POST');
   return {
     dryRun: true,
     action: 'AddCasterEpisodeGroup',
-    method: request.method,
-    endpoint: request.url.origin,
+    method: signed.method,
+    endpoint: signed.url.origin,
     ...(needsLookup ? { describeCasterConfigFirst: casterId } : {}),
-    params: request.signedParams,
+    params: signed.signedParams,
   };
 }

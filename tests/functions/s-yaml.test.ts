@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { readEnvironment, resolveStartOffset, validatePlan } from 'caster-carousel-shared';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readEnvironment } from '../../shared/src/config/environment';
+import { validatePlan } from '../../shared/src/plan/validate-plan';
+import { resolveStartOffset } from '../../shared/src/triggers/timer/start-offset';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(`${root}tests/fixtures/fc3-props.schema.json`, 'utf8')) as Record<string, unknown>;

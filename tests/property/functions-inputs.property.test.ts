@@ -14,7 +14,11 @@ import { DEMO_STUDIO, type RunningEmulator, startEmulator } from '../../emulator
 import { handler as eventFunction } from '../../functions/event/index';
 import { handler as httpFunction } from '../../functions/http/index';
 import { handler as timerFunction } from '../../functions/timer/index';
-import { AsyncInvocationError, CasterCarouselError, type FcHttpResponse, validatePlan } from '../../shared/src/index';
+import { CasterCarouselError } from '../../shared/src/errors';
+import { AsyncInvocationError } from '../../shared/src/fc/async-invocation-error';
+import type { FcHttpResponse } from '../../shared/src/fc/fc-types';
+import { validatePlan } from '../../shared/src/plan/validate-plan';
+import type { CloudEvent } from '../../shared/src/triggers/event/cloud-events';
 import { cloudEvent, fcContext, httpEvent, TEST_STS_CREDENTIALS } from '../support/fc-events';
 import { describeFindings, findSecrets, findUnredactedSecrets, registerTestSecret } from '../support/secret-scan';
 
@@ -512,7 +516,7 @@ describe('the timer function fails invalid ticks with a logged, typed reason and
 describe('the event function fails invalid CloudEvents with a logged, typed reason and never calls the API for them', () => {
   let eventCounter = 0;
   /** A CloudEvent with a fresh id, so a valid plan is never refused as a reused ClientToken. */
-  const envelope = (data: unknown): Record<string, unknown> =>
+  const envelope = (data: unknown): CloudEvent =>
     cloudEvent({ id: `property-event-${(eventCounter += 1)}`, source: 'acs.caster-carousel.property', data });
 
   it(

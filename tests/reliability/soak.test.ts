@@ -13,15 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STUDIO, type RequestLogEntry, type RunningEmulator, startEmulator } from '../../emulator/index';
 import { mulberry32 } from '../../emulator/prng';
 import {
-  clientTokenForIdempotencyKey,
   cloudEventClientToken,
-  deriveClientToken,
-  planIdentity,
-  resolveStartOffset,
-  timerIdentity,
-  validatePlan,
-} from '../../shared/src/index';
+  httpRequestClientToken,
+  planClientToken,
+  timerTickClientToken,
+} from '../../shared/src/idempotency/trigger-tokens';
 import { Redis } from '../../shared/src/pacing/redis-connection';
+import { validatePlan } from '../../shared/src/plan/validate-plan';
+import type { CloudEvent } from '../../shared/src/triggers/event/cloud-events';
+import { resolveStartOffset } from '../../shared/src/triggers/timer/start-offset';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, timerEventBuffer } from '../support/fc-events';
 import { type RedisServer, startRedisServer } from '../support/redis-server';
 import { type Fleet, type FleetInstance, type FunctionName, type InvocationOutcome, startFleet } from '../support/reliability-fleet';
@@ -168,13 +168,13 @@ function buildWorkload(): Trigger[] {
     let body: Record<string, unknown> = plan;
     let expectedToken: string;
     if (i % 4 === 0) {
-      expectedToken = deriveClientToken(planIdentity(asPlan(plan))); // from the plan itself
+      expectedToken = planClientToken(asPlan(plan)); // from the plan itself
     } else if (i % 4 === 1) {
       body = { ...plan, ClientToken: `soak-http-client-token-${i}` };
       expectedToken = `soak-http-client-token-${i}`;
     } else {
       headers = { 'Idempotency-Key': `soak-http-key-${i}` };
-      expectedToken = clientTokenForIdempotencyKey(`soak-http-key-${i}`);
+      expectedToken = httpRequestClientToken(asPlan(plan), `soak-http-key-${i}`);
     }
     triggers.push({ key, fn: 'http', event: httpEventBuffer({ body, headers }), units: [{ key, fn: 'http', valid: true, expectedToken }] });
   }
@@ -188,7 +188,7 @@ function buildWorkload(): Trigger[] {
     // Some ticks start the carousel a fixed time after the tick instead of at a fixed time.
     const payload = i % 5 === 0 ? { ...plan, StartTime: undefined, StartOffset: 'PT30M' } : plan;
     const resolved = resolveStartOffset(JSON.parse(JSON.stringify(payload)), Date.parse(triggerTime));
-    const expectedToken = deriveClientToken(timerIdentity(triggerName, triggerTime, asPlan(resolved.input)));
+    const expectedToken = timerTickClientToken(triggerName, triggerTime, asPlan(resolved.input));
     triggers.push({
       key,
       fn: 'timer',
@@ -199,7 +199,7 @@ function buildWorkload(): Trigger[] {
 
   const source = 'acs.caster-carousel.soak';
   let eventIndex = 0;
-  const eventUnit = (): { unit: PlanUnit; event: Record<string, unknown> } => {
+  const eventUnit = (): { unit: PlanUnit; event: CloudEvent } => {
     eventIndex += 1;
     const id = `soak-evt-${eventIndex}`;
     const plan = validPlan((n += 1));
@@ -391,61 +391,25 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
     await redis?.stop();
   }, 30_000);
 
-  it('schedules every plan exactly once or reports why not, loses none, duplicates none, and never sends an invalid plan', async () => {
-    // Prepare: the workload, and a queue per function drained by every instance of that function.
-    const triggers = buildWorkload();
-    const records: DeliveryRecord[] = [];
-    const drain = async (fn: FunctionName): Promise<void> => {
-      const queue = deliveryQueue(triggers.filter((trigger) => trigger.fn === fn));
-      const instances = fleet.instances.filter((instance) => instance.functionName === fn);
-      const worker = async (instance: FleetInstance): Promise<void> => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          const outcome = await instance.invoke(next.trigger.event);
-          records.push({
-            trigger: next.trigger,
-            redelivery: next.redelivery,
-            instance: instance.instance,
-            outcomes: readOutcomes(outcome, next.trigger),
-          });
-        }
-      };
-      await Promise.all(instances.flatMap((instance) => Array.from({ length: WORKERS_PER_INSTANCE }, () => worker(instance))));
-    };
+  // The fleet runs once (a few minutes of faults); each promise below is judged on that one run, in its own test.
+  let run: SoakRun;
+  beforeAll(async () => {
+    run = await runSoak(fleet, emulator, redis);
+  }, 240_000);
 
-    // Act: the three functions take their triggers at the same time, all through one Redis pacer.
-    const startedAtMs = Date.now();
-    await Promise.all([drain('http'), drain('timer'), drain('event')]);
-    const elapsedSeconds = (Date.now() - startedAtMs) / 1000;
-    const groups = (
-      (await (await fetch(`${emulator.url}/_emulator/episode-groups`)).json()) as {
-        EpisodeGroups: { ProgramId: string; ClientToken: string | null }[];
-      }
-    ).EpisodeGroups;
-    const requests = ((await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as { Requests: RequestLogEntry[] }).Requests;
-    const inspector = new Redis(redis.url);
-    const commandStats = await inspector.info('commandstats');
-    await inspector.quit();
+  it('answers every delivery of every trigger and tells each plan its fate: nothing lost', () => {
+    // Assess
+    expect(run.records.length).toBe(run.triggers.length + run.redeliveries);
+    for (const unit of run.units) expect(run.deliveriesOf(unit).length, unit.key).toBeGreaterThanOrEqual(1);
+  });
 
-    // Assess: every delivery of every trigger came back, and told each of its plans' fate.
-    const units = triggers.flatMap((trigger) => trigger.units);
-    const deliveriesOf = (unit: PlanUnit) =>
-      records.filter((record) => record.outcomes.has(unit)).map((record) => record.outcomes.get(unit)!);
-    const redeliveries = records.filter((record) => record.redelivery).length;
-    expect(records.length).toBe(triggers.length + redeliveries);
-    for (const unit of units) expect(deliveriesOf(unit).length, unit.key).toBeGreaterThanOrEqual(1);
-
-    // Assess: exactly once. At most one group per ClientToken; a scheduled plan has exactly one, under the token
-    // its trigger stands for, the same one every delivery reported; a plan never scheduled has none, unless an
-    // answer that created it was lost on the way back (then a redelivery by FC would find it, not make another).
-    const groupsByToken = new Map<string, typeof groups>();
-    for (const group of groups) groupsByToken.set(group.ClientToken ?? '', [...(groupsByToken.get(group.ClientToken ?? '') ?? []), group]);
+  it('schedules every valid plan exactly once under the token its trigger stands for, or reports why not', () => {
+    // Assess: at most one group per ClientToken; a scheduled plan has exactly one, under the token its trigger stands
+    // for, the same one every delivery reported; a plan never scheduled has none, unless an answer that created it was
+    // lost on the way back (then a redelivery by FC would find it, not make another).
+    const { groups, groupsByToken, requests, units, deliveriesOf } = run;
     const duplicated = [...groupsByToken].filter(([, list]) => list.length > 1).map(([token]) => token);
     expect(duplicated, 'ClientTokens with more than one episode group').toEqual([]);
-
-    const failuresByReason = new Map<string, number>();
-    let scheduledUnits = 0;
-    let permanentlyFailedUnits = 0;
-    const permanentFailureDetails: string[] = [];
     const problems: string[] = [];
     for (const unit of units.filter((candidate) => candidate.valid)) {
       const outcomes = deliveriesOf(unit);
@@ -455,13 +419,11 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
       const failed = outcomes.filter((outcome): outcome is Extract<UnitOutcome, { status: 'failed' }> => outcome.status === 'failed');
       const found = groupsByToken.get(unit.expectedToken!) ?? [];
       for (const failure of failed) {
-        failuresByReason.set(failure.reason, (failuresByReason.get(failure.reason) ?? 0) + 1);
         if (!EXHAUSTION_REASONS.has(failure.reason))
           problems.push(`${unit.key}: failed for an unexpected reason ${failure.reason}: ${failure.detail}`);
         if (!failure.detail) problems.push(`${unit.key}: failure without details`);
       }
       if (scheduled.length > 0) {
-        scheduledUnits += 1;
         if (found.length !== 1) problems.push(`${unit.key}: scheduled, but ${found.length} groups carry its ClientToken`);
         for (const result of scheduled) {
           if (result.ClientToken !== undefined && result.ClientToken !== unit.expectedToken)
@@ -470,13 +432,6 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
             problems.push(`${unit.key}: reported ProgramId ${result.ProgramId}, the API holds ${found[0]?.ProgramId}`);
         }
       } else {
-        permanentlyFailedUnits += 1;
-        const attempts = requests
-          .filter((request) => request.ClientToken === unit.expectedToken)
-          .map((request) => `${request.Fault ?? 'no fault'}: ${request.Verdict}`);
-        permanentFailureDetails.push(
-          `${unit.key}: ${failed.map((failure) => `${failure.reason} (${failure.detail.slice(0, 160)})`).join('; ')}; attempts seen by the API: ${attempts.join(', ')}`,
-        );
         const createdByALostAnswer = requests.some(
           (request) => request.ClientToken === unit.expectedToken && request.Fault === 'lost' && request.Verdict === 'ok',
         );
@@ -490,33 +445,26 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
       groups.filter((group) => !expectedTokens.has(group.ClientToken ?? '')),
       'groups no trigger stands for',
     ).toEqual([]);
-    expect(groups.length).toBeGreaterThanOrEqual(scheduledUnits);
-    expect(groups.length).toBeLessThanOrEqual(scheduledUnits + permanentlyFailedUnits);
+    expect(groups.length).toBeGreaterThanOrEqual(run.scheduledUnits);
+    expect(groups.length).toBeLessThanOrEqual(run.scheduledUnits + run.permanentlyFailedUnits);
+  });
 
-    // Assess: every invalid plan was refused as such, at every delivery, and nothing of it reached the API.
-    const invalid = units.filter((unit) => !unit.valid);
+  it('refuses every invalid plan as such at every delivery, and sends nothing of it to the API', () => {
+    // Assess
+    const invalid = run.units.filter((unit) => !unit.valid);
     expect(invalid).toHaveLength(12);
     for (const unit of invalid) {
-      for (const outcome of deliveriesOf(unit)) expect(outcome, unit.key).toMatchObject({ status: 'failed', reason: 'InvalidPlan' });
+      for (const outcome of run.deliveriesOf(unit)) expect(outcome, unit.key).toMatchObject({ status: 'failed', reason: 'InvalidPlan' });
       expect(
-        requests.filter((request) => JSON.stringify(request).includes(unit.marker!)),
+        run.requests.filter((request) => JSON.stringify(request).includes(unit.marker!)),
         `${unit.key} reached the API`,
       ).toEqual([]);
     }
+  });
 
-    // Assess: the fleet paced through Redis (every attempt took a slot there), and every failed attempt was tried
-    // again with the same ClientToken, unless its delivery gave up and said so.
-    const adds = requests.filter((request) => request.Action === 'AddCasterEpisodeGroup');
-    const faulted = adds.filter((request) => request.Fault !== null);
-    const realThrottles = adds.filter((request) => request.Fault === null && request.Verdict.startsWith('Throttling'));
-    // A retry is a request whose ClientToken's previous request failed as the client saw it (a lost answer too).
-    const failedForTheClient = (request: RequestLogEntry) => request.Verdict !== 'ok' || request.Fault === 'lost';
-    const lastFailed = new Map<string, boolean>();
-    let retries = 0;
-    for (const request of adds) {
-      if (lastFailed.get(request.ClientToken ?? '') === true) retries += 1;
-      lastFailed.set(request.ClientToken ?? '', failedForTheClient(request));
-    }
+  it('paces the whole fleet through Redis and retries every failed attempt with the same ClientToken unless it reports giving up', () => {
+    // Assess
+    const { adds, lastFailed, units, deliveriesOf } = run;
     const gaveUp = units
       .filter((unit) => unit.valid && deliveriesOf(unit).some((outcome) => outcome.status === 'failed'))
       .map((unit) => unit.expectedToken);
@@ -525,60 +473,157 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
       leftFailing.filter((token) => !gaveUp.includes(token)),
       'failed attempts never retried nor reported',
     ).toEqual([]);
-    expect(faulted.length).toBeGreaterThan(0);
-    expect(retries).toBeGreaterThan(0);
-    const scriptCalls = [...commandStats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce(
-      (sum, match) => sum + Number(match[1]),
-      0,
-    );
-    expect(scriptCalls).toBeGreaterThanOrEqual(adds.length);
+    expect(run.faulted.length).toBeGreaterThan(0);
+    expect(run.retries).toBeGreaterThan(0);
+    expect(run.scriptCalls).toBeGreaterThanOrEqual(adds.length);
     expect(fleet.jsonLogs().filter((line) => String(line['message']).includes('Redis pacing unavailable'))).toEqual([]);
     // Throttling by the API's own limit (not injected) would mean the shared pacer let the fleet over-send.
-    expect(realThrottles.length).toBeLessThanOrEqual(Math.ceil(adds.length * 0.02));
+    expect(run.realThrottles.length).toBeLessThanOrEqual(Math.ceil(adds.length * 0.02));
     expect(internalErrors).toEqual([]);
+  });
 
-    // Assess: no instance ever logged a secret: keys, tokens, auth_key values.
+  it('never logs a secret from any instance: keys, tokens, auth_key values', () => {
+    // Assess
     const recorder = new OutputRecorder();
     for (const line of fleet.lines) recorder.record(`${line.instance} ${line.stream}`, line.text);
     expect(describeFindings([...recorder.scan(SECRETS), ...recorder.scanUnredacted()])).toEqual([]);
-
-    const count = (list: readonly RequestLogEntry[], pickKey: (request: RequestLogEntry) => string | null) =>
-      Object.fromEntries(
-        [
-          ...list.reduce(
-            (map, request) => map.set(pickKey(request) ?? 'none', (map.get(pickKey(request) ?? 'none') ?? 0) + 1),
-            new Map<string, number>(),
-          ),
-        ].sort(),
-      );
-    const summary = {
-      seed: SEED,
-      elapsedSeconds: Math.round(elapsedSeconds),
-      instances: fleet.instances.length,
-      triggers: {
-        total: triggers.length,
-        http: triggers.filter((t) => t.fn === 'http').length,
-        timer: triggers.filter((t) => t.fn === 'timer').length,
-        event: triggers.filter((t) => t.fn === 'event').length,
-      },
-      plans: units.length,
-      redeliveries,
-      scheduledExactlyOnce: scheduledUnits,
-      permanentFailures: permanentlyFailedUnits,
-      permanentFailureDetails,
-      failedDeliveriesByReason: Object.fromEntries([...failuresByReason].sort()),
-      invalidPlansRefused: invalid.length,
-      episodeGroups: groups.length,
-      addCasterEpisodeGroupAttempts: adds.length,
-      retriesObserved: retries,
-      faultsInjected: count(faulted, (request) => request.Fault),
-      lostAnswersReplayedByClientToken: adds.filter((request) => request.Fault === 'lost').length,
-      verdicts: count(adds, (request) => request.Verdict),
-      throttledByTheRealLimit: realThrottles.length,
-      describeCasterConfigCalls: requests.filter((request) => request.Action === 'DescribeCasterConfig').length,
-      redisScriptCalls: scriptCalls,
-      achievedAddsPerSecond: Number((adds.length / elapsedSeconds).toFixed(2)),
-    };
-    console.log(`soak summary\n${JSON.stringify(summary, null, 2)}`);
-  }, 240_000);
+  });
 });
+
+type Groups = { ProgramId: string; ClientToken: string | null }[];
+
+/** One soak run: what was sent, what came back, and what the API and Redis saw. */
+interface SoakRun {
+  readonly triggers: Trigger[];
+  readonly records: DeliveryRecord[];
+  readonly units: PlanUnit[];
+  readonly redeliveries: number;
+  readonly deliveriesOf: (unit: PlanUnit) => UnitOutcome[];
+  readonly groups: Groups;
+  readonly groupsByToken: Map<string, Groups>;
+  readonly requests: RequestLogEntry[];
+  readonly adds: RequestLogEntry[];
+  readonly faulted: RequestLogEntry[];
+  readonly realThrottles: RequestLogEntry[];
+  readonly lastFailed: Map<string, boolean>;
+  readonly retries: number;
+  readonly scriptCalls: number;
+  readonly scheduledUnits: number;
+  readonly permanentlyFailedUnits: number;
+}
+
+/** Drives the workload through the fleet once (the three functions at the same time, one Redis pacer) and gathers the evidence. */
+async function runSoak(fleet: Fleet, emulator: RunningEmulator, redis: RedisServer): Promise<SoakRun> {
+  const triggers = buildWorkload();
+  const records: DeliveryRecord[] = [];
+  const drain = async (fn: FunctionName): Promise<void> => {
+    const queue = deliveryQueue(triggers.filter((trigger) => trigger.fn === fn));
+    const instances = fleet.instances.filter((instance) => instance.functionName === fn);
+    const worker = async (instance: FleetInstance): Promise<void> => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        const outcome = await instance.invoke(next.trigger.event);
+        records.push({
+          trigger: next.trigger,
+          redelivery: next.redelivery,
+          instance: instance.instance,
+          outcomes: readOutcomes(outcome, next.trigger),
+        });
+      }
+    };
+    await Promise.all(instances.flatMap((instance) => Array.from({ length: WORKERS_PER_INSTANCE }, () => worker(instance))));
+  };
+  const startedAtMs = Date.now();
+  await Promise.all([drain('http'), drain('timer'), drain('event')]);
+  const elapsedSeconds = (Date.now() - startedAtMs) / 1000;
+  const groups = ((await (await fetch(`${emulator.url}/_emulator/episode-groups`)).json()) as { EpisodeGroups: Groups }).EpisodeGroups;
+  const requests = ((await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as { Requests: RequestLogEntry[] }).Requests;
+  const inspector = new Redis(redis.url);
+  const commandStats = await inspector.info('commandstats');
+  await inspector.quit();
+
+  const units = triggers.flatMap((trigger) => trigger.units);
+  const deliveriesOf = (unit: PlanUnit) =>
+    records.filter((record) => record.outcomes.has(unit)).map((record) => record.outcomes.get(unit)!);
+  const redeliveries = records.filter((record) => record.redelivery).length;
+  const groupsByToken = new Map<string, Groups>();
+  for (const group of groups) groupsByToken.set(group.ClientToken ?? '', [...(groupsByToken.get(group.ClientToken ?? '') ?? []), group]);
+  const adds = requests.filter((request) => request.Action === 'AddCasterEpisodeGroup');
+  const faulted = adds.filter((request) => request.Fault !== null);
+  const realThrottles = adds.filter((request) => request.Fault === null && request.Verdict.startsWith('Throttling'));
+  // A retry is a request whose ClientToken's previous request failed as the client saw it (a lost answer too).
+  const failedForTheClient = (request: RequestLogEntry) => request.Verdict !== 'ok' || request.Fault === 'lost';
+  const lastFailed = new Map<string, boolean>();
+  let retries = 0;
+  for (const request of adds) {
+    if (lastFailed.get(request.ClientToken ?? '') === true) retries += 1;
+    lastFailed.set(request.ClientToken ?? '', failedForTheClient(request));
+  }
+  const scriptCalls = [...commandStats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
+  const validUnits = units.filter((unit) => unit.valid);
+  const scheduledUnits = validUnits.filter((unit) => deliveriesOf(unit).some((outcome) => outcome.status === 'scheduled')).length;
+  const permanentlyFailedUnits = validUnits.length - scheduledUnits;
+  const failuresByReason = new Map<string, number>();
+  for (const unit of validUnits) {
+    for (const outcome of deliveriesOf(unit)) {
+      if (outcome.status === 'failed') failuresByReason.set(outcome.reason, (failuresByReason.get(outcome.reason) ?? 0) + 1);
+    }
+  }
+  const count = (list: readonly RequestLogEntry[], pickKey: (request: RequestLogEntry) => string | null) =>
+    Object.fromEntries(
+      [
+        ...list.reduce(
+          (map, request) => map.set(pickKey(request) ?? 'none', (map.get(pickKey(request) ?? 'none') ?? 0) + 1),
+          new Map<string, number>(),
+        ),
+      ].sort(),
+    );
+  const summary = {
+    seed: SEED,
+    elapsedSeconds: Math.round(elapsedSeconds),
+    instances: fleet.instances.length,
+    triggers: {
+      total: triggers.length,
+      http: triggers.filter((t) => t.fn === 'http').length,
+      timer: triggers.filter((t) => t.fn === 'timer').length,
+      event: triggers.filter((t) => t.fn === 'event').length,
+    },
+    plans: units.length,
+    redeliveries,
+    scheduledExactlyOnce: scheduledUnits,
+    permanentFailures: permanentlyFailedUnits,
+    failedDeliveriesByReason: Object.fromEntries([...failuresByReason].sort()),
+    invalidPlansRefused: units.length - validUnits.length,
+    episodeGroups: groups.length,
+    addCasterEpisodeGroupAttempts: adds.length,
+    retriesObserved: retries,
+    faultsInjected: count(faulted, (request) => request.Fault),
+    lostAnswersReplayedByClientToken: adds.filter((request) => request.Fault === 'lost').length,
+    verdicts: count(adds, (request) => request.Verdict),
+    throttledByTheRealLimit: realThrottles.length,
+    describeCasterConfigCalls: requests.filter((request) => request.Action === 'DescribeCasterConfig').length,
+    redisScriptCalls: scriptCalls,
+    achievedAddsPerSecond: Number((adds.length / elapsedSeconds).toFixed(2)),
+  };
+  console.log(`soak summary\n${JSON.stringify(summary, null, 2)}`);
+  return {
+    triggers,
+    records,
+    units,
+    redeliveries,
+    deliveriesOf,
+    groups,
+    groupsByToken,
+    requests,
+    adds,
+    faulted,
+    realThrottles,
+    lastFailed,
+    retries,
+    scriptCalls,
+    scheduledUnits,
+    permanentlyFailedUnits,
+  };
+}

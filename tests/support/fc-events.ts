@@ -4,6 +4,8 @@
  * the built-bundle tests.
  */
 import * as shapes from '../../local/fc-shapes';
+import type { FcContext, FcHttpEvent } from '../../shared/src/fc/fc-types';
+import type { CloudEvent } from '../../shared/src/triggers/event/cloud-events';
 
 export { aliyunPublishTime } from '../../local/fc-shapes';
 
@@ -33,7 +35,7 @@ export interface HttpEventOptions {
 }
 
 /** The FC 3.0 HTTP trigger event (not yet a Buffer). Header names keep the casing given, as FC does. */
-export function httpEvent(options: HttpEventOptions = {}): Record<string, unknown> {
+export function httpEvent(options: HttpEventOptions = {}): FcHttpEvent {
   const text = options.body === undefined ? '' : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   return shapes.httpTriggerEvent({
     method: options.method ?? 'POST',
@@ -61,7 +63,7 @@ export function timerEventBuffer(options: { triggerTime: string; triggerName?: s
 }
 
 /** A CloudEvents 1.0 envelope with the fields EventBridge adds, carrying `data`. */
-export function cloudEvent(options: { id?: string; source?: string; data: unknown } & Record<string, unknown>): Record<string, unknown> {
+export function cloudEvent(options: { id?: string; source?: string; data: unknown } & Record<string, unknown>): CloudEvent {
   const { id, source, data, ...overrides } = options;
   return shapes.cloudEvent({
     id,
@@ -88,7 +90,7 @@ export interface FcContextOptions {
 }
 
 /** An FC 3.0 context: requestId, STS credentials, function, service, region, accountId and FC's logger. */
-export function fcContext(options: FcContextOptions = {}): Record<string, unknown> {
+export function fcContext(options: FcContextOptions = {}): FcContext {
   const silent = () => undefined;
   return {
     ...shapes.fcContext({

@@ -11,6 +11,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from '../../emulator/index';
+import type { FcContext } from '../../shared/src/fc/fc-types';
 import { fcContext, ROTATED_STS_CREDENTIALS, TEST_STS_CREDENTIALS } from './fc-events';
 import { SAMPLE_AUTH_KEY } from './plan-fixtures';
 import { describeFindings, findSecrets, findUnredactedSecrets } from './secret-scan';
@@ -65,8 +66,8 @@ export async function startFcTestbed(options: FcTestbedOptions = {}): Promise<Fc
 
 /** A handler module as FC loads it. */
 export interface FcFunctionModule {
-  handler(event: Buffer, context: Record<string, unknown>): Promise<unknown>;
-  initialize(context: Record<string, unknown>): Promise<void>;
+  handler(event: Buffer, context: FcContext): Promise<unknown>;
+  initialize(context: FcContext): Promise<void>;
 }
 
 /** The functions of the project. */

@@ -1,7 +1,7 @@
 import { type ScheduleResult, scheduleCarousel } from '../../schedule/schedule-carousel';
-import type { InvocationContext } from '../fc-types';
-import { scheduleDependenciesFor } from '../live-dependencies';
-import type { TimerPlanEvent } from './timer-plan-request';
+import { readTimerTick, type TimerTickRequest } from '../../triggers/timer/timer-tick';
+import { scheduleDependenciesFor } from '../fc-instance';
+import type { FcMiddleware, InvocationContext } from '../fc-types';
 
 /** What a successful tick returns (FC logs it; an onSuccess destination would receive it). */
 export interface TimerResult extends ScheduleResult {
@@ -10,11 +10,18 @@ export interface TimerResult extends ScheduleResult {
   readonly StartTime: string;
 }
 
+/** Middleware: reads FC's timer event into a schedule request. */
+export function timerPlanRequest(): FcMiddleware {
+  return {
+    before: function readTimerPlan(request) {
+      request.event = readTimerTick(request.event, request.context.deadlineAtMs);
+    },
+  };
+}
+
 /** Timer handler core: schedules the tick's plan with the tick's ClientToken. */
-export async function scheduleTimerPlan(event: TimerPlanEvent, context: InvocationContext): Promise<TimerResult> {
-  const result = await scheduleCarousel(
-    { plan: event.plan, clientToken: event.clientToken, deadlineAtMs: context.deadlineAtMs },
-    scheduleDependenciesFor(context),
-  );
-  return { ...result, triggerName: event.triggerName, triggerTime: event.triggerTime, StartTime: event.plan.StartTime };
+export async function scheduleTimerPlan(request: TimerTickRequest, context: InvocationContext): Promise<TimerResult> {
+  const result = await scheduleCarousel(request, scheduleDependenciesFor(context));
+  const { triggerName, triggerTime } = request.trigger;
+  return { ...result, triggerName, triggerTime, StartTime: request.plan.StartTime };
 }
