@@ -393,6 +393,7 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
 
   // The fleet runs once (a few minutes of faults); each promise below is judged on that one run, in its own test.
   let run: SoakRun;
+  // biome-ignore lint/suspicious/noDuplicateTestHooks: runs after the hook above has started the fleet
   beforeAll(async () => {
     run = await runSoak(fleet, emulator, redis);
   }, 240_000);
