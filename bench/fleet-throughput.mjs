@@ -10,8 +10,8 @@
 //   CloudEvents. "shipped" reads instanceConcurrency, concurrencyConfig.reservedConcurrency and PACING_SHARE from
 //   s.yaml; "as landed" is FC's default (one request per instance, here up to 16 instances) with no share.
 //   Each function is warmed with one invalid plan (no API call) before the burst.
-// - "N processes, each paces alone" (the earlier baseline): N FC-style worker processes, each with the whole
-//   limit, each submitting its part of the batch through scheduleCarousel (bench/lib/fleet-worker.cjs).
+// - "N instances, each paces alone" (the earlier baseline): the whole burst to the HTTP function, scaled so it
+//   spreads over N instances (instanceConcurrency = batch / N, cap N), each pacing at the whole limit.
 // Steady rows: instead of one burst (whose slots are all reserved the moment it arrives), 8 senders (4 HTTP,
 // 2 timer, 2 event) each send their next plan as soon as the last is answered, --stream plans in all, so
 // requests keep arriving throughout. Outage rows are steady rows during which Redis is killed (then restarted
@@ -21,14 +21,11 @@
 // Every configuration runs --runs times, interleaved; the table shows median [min-max].
 //
 // Usage: npm run build && node bench/fleet-throughput.mjs [--runs 3] [--batch 40] [--stream 60] [--outage-ms 10000] [--outage-start-ms 2000]
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BENCH_CREDENTIALS, startBenchEmulator } from './lib/emulator.mjs';
-import { benchPlan } from './lib/fc-events.mjs';
+import { startBenchEmulator } from './lib/emulator.mjs';
 import { sendMixedBurst, sendSteadyStream, startHostFunctions } from './lib/host-burst.mjs';
-import { devKit, layerNodeModulesDir, repoRoot, requireBuild } from './lib/layout.mjs';
+import { devKit, repoRoot, requireBuild } from './lib/layout.mjs';
 import { startRedisServer } from './lib/redis.mjs';
 import { fixed, numberArgument, printHeader, printTable, sleep, summarize } from './lib/report.mjs';
 
@@ -41,7 +38,6 @@ const OUTAGE_START_MS = numberArgument('--outage-start-ms', 2_000);
 const CEILING_PER_SECOND = 4;
 const GOAL_SHARE = 0.9;
 const PAUSE_BETWEEN_RUNS_MS = 1_500; // lets the emulator's 1 s window and the Redis schedule empty out
-const WORKER = fileURLToPath(new URL('./lib/fleet-worker.cjs', import.meta.url));
 const AS_LANDED_MAX_INSTANCES = 16;
 
 requireBuild();
@@ -53,6 +49,7 @@ const shipped = devKit().readFunctionDeployments(join(repoRoot, 's.yaml'));
 
 /** The batch split between the functions: in proportion to their shares, or evenly. */
 function mixOf(kind) {
+  if (kind === 'http') return { http: BATCH, timer: 0, event: 0 };
   if (kind === 'even') {
     const third = Math.floor(BATCH / 3);
     return { http: BATCH - 2 * third, timer: third, event: third };
@@ -85,11 +82,12 @@ const hostConfigurations = [
     redis: true,
     outage: 'stall',
   },
-].map((configuration) => ({ ...configuration, kind: 'host' }));
-const baselineConfigurations = [4, 16].map((processes) => ({
-  kind: 'workers',
-  processes,
-  label: `${processes} processes, each paces alone (earlier baseline)`,
+];
+const baselineConfigurations = [4, 20].map((instances) => ({
+  deployment: 'alone',
+  instances,
+  mix: 'http',
+  label: `${instances} HTTP instances, each paces alone (earlier baseline)`,
 }));
 // --only TEXT keeps the rows whose label contains TEXT (to look at a few rows; the README's table runs them all).
 const onlyIndex = process.argv.indexOf('--only');
@@ -98,7 +96,7 @@ const configurations = [...hostConfigurations, ...baselineConfigurations].filter
   (configuration) => only === undefined || configuration.label.includes(only),
 );
 
-function hostSettings({ deployment, redis: withRedis }, accountKey) {
+function hostSettings({ deployment, redis: withRedis, instances }, accountKey) {
   const scaling = {};
   const env = {};
   for (const name of ['http', 'timer', 'event']) {
@@ -106,6 +104,9 @@ function hostSettings({ deployment, redis: withRedis }, accountKey) {
     if (deployment === 'shipped') {
       scaling[name] = shipped[name].scaling;
       env[name] = { ...shipped[name].pacingEnv, ...pacing };
+    } else if (deployment === 'alone') {
+      scaling[name] = { instanceConcurrency: Math.ceil(BATCH / instances), maxInstances: instances };
+      env[name] = pacing;
     } else {
       scaling[name] = { instanceConcurrency: 1, maxInstances: AS_LANDED_MAX_INSTANCES };
       env[name] = pacing;
@@ -147,49 +148,6 @@ async function runThroughHost(configuration) {
   }
 }
 
-/** Starts one worker and resolves when it has built its pacer and client and is waiting for `go`. */
-function startWorker(env) {
-  const child = spawn(process.execPath, [WORKER], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', NODE_PATH: layerNodeModulesDir, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const done = new Promise((resolve, reject) => {
-    child.on('message', (message) => message.type === 'done' && resolve(message));
-    child.once('exit', (code) => reject(new Error(`worker exited with code ${code} before reporting`)));
-  });
-  done.catch(() => undefined);
-  const ready = new Promise((resolve, reject) => {
-    child.on('message', (message) => message.type === 'ready' && resolve());
-    child.once('exit', (code) => reject(new Error(`worker exited with code ${code} before it was ready`)));
-  });
-  return { child, ready, done };
-}
-
-async function runWorkers({ processes }) {
-  const tag = randomUUID().slice(0, 8);
-  const plans = Array.from({ length: BATCH }, (_, index) => benchPlan({ tag: `${tag}-${index}`, studio: api.studio }));
-  const shares = Array.from({ length: processes }, (_, worker) => plans.filter((_, index) => index % processes === worker));
-  const env = {
-    LIVE_ENDPOINT: api.url,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: BENCH_CREDENTIALS.accessKeySecret,
-    ALIBABA_CLOUD_SECURITY_TOKEN: BENCH_CREDENTIALS.securityToken,
-    PACING_ACCOUNT: `bench-${tag}`,
-  };
-  const workers = shares.map(() => startWorker(env));
-  await Promise.all(workers.map((worker) => worker.ready));
-  const logBefore = (await api.requests()).length;
-  workers.forEach((worker, index) => worker.child.send({ type: 'go', plans: shares[index] }));
-  const reports = await Promise.all(workers.map((worker) => worker.done));
-  const log = (await api.requests()).slice(logBefore).filter((entry) => entry.Action === 'AddCasterEpisodeGroup');
-  return summarizeRun(
-    reports.flatMap((report) => report.outcomes),
-    log,
-    { retries: reports.reduce((sum, report) => sum + report.counts.retried, 0), redisFallbacks: 0, instances: { processes } },
-  );
-}
-
 function summarizeRun(outcomes, log, extra) {
   const succeeded = outcomes.filter((outcome) => outcome.ok).length;
   const perTrigger = { http: 0, timer: 0, event: 0 };
@@ -214,7 +172,7 @@ const started = Date.now();
 try {
   for (let run = 0; run < RUNS; run += 1) {
     for (const configuration of configurations) {
-      const row = configuration.kind === 'host' ? await runThroughHost(configuration) : await runWorkers(configuration);
+      const row = await runThroughHost(configuration);
       results.get(configuration).push(row);
       await sleep(PAUSE_BETWEEN_RUNS_MS);
     }
@@ -224,13 +182,9 @@ try {
     const { median, min, max } = summarize(values);
     return `${fixed(median, digits)}${suffix} [${fixed(min, digits)}-${fixed(max, digits)}]`;
   };
-  const instancesCell = (rows) => {
-    const first = rows[0].instances;
-    if ('processes' in first) return `${first.processes} processes`;
-    return ['http', 'timer', 'event'].map((name) => fixed(summarize(rows.map((row) => row.instances[name])).max, 0)).join(' / ');
-  };
+  const instancesCell = (rows) =>
+    ['http', 'timer', 'event'].map((name) => fixed(summarize(rows.map((row) => row.instances[name])).max, 0)).join(' / ');
   const mixCell = (configuration) => {
-    if (configuration.kind !== 'host') return 'split evenly';
     if (configuration.stream) {
       const counts = ['http', 'timer', 'event'].map(
         (name) => summarize(results.get(configuration).map((row) => row.perTrigger[name])).median,
