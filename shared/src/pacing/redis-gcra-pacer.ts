@@ -152,7 +152,7 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
         logger.warn("Redis pacing unavailable, pacing at this process's share", {
           action,
           error,
-          retryInMs: options.openMs ?? DEFAULT_REDIS_OPEN_MS,
+          retryInMs: openMs,
         });
         fallbackLogged = true;
       }
