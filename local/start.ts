@@ -8,18 +8,30 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
+import { EmulatorConfigError } from '../emulator/config-error';
+import { formatFaultSpec } from '../emulator/faults';
+import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, type FaultSpec, startEmulator } from '../emulator/index';
+import { UsageError } from '../shared/src/errors';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './fc-host';
 import { timerEvent } from './fc-shapes';
+import { localFunctionEnv } from './function-env';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
 import { FC_DEFAULT_SCALING, readFunctionDeployments, scalingWithOverrides } from './s-yaml-scaling';
+import { parseStartArgs, START_USAGE } from './start-options';
 
 const REGION = 'cn-shanghai';
 // Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
 const LOCAL_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 async function main(): Promise<void> {
+  // No metadata service on a developer machine: nothing npm start runs may try one.
+  process.env['ALIBABA_CLOUD_ECS_METADATA_DISABLED'] = 'true';
+  const options = parseStartArgs(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(START_USAGE);
+    return;
+  }
   const port = portFrom('PORT', 9000);
   const emulatorPort = portFrom('EMULATOR_PORT', 8787);
   const distDir = join(__dirname, '..');
@@ -39,14 +51,12 @@ async function main(): Promise<void> {
     port: emulatorPort,
     credentials: [DEMO_CREDENTIALS],
     extraCredentials: [functionCredentials],
+    ...options.emulator,
   });
-  const env = {
-    LIVE_ENDPOINT: emulator.url,
-    CASTER_ID: DEMO_STUDIO.CasterId,
-    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
-    ...pacingFromHost(process.env),
-  };
-  // Scaled as s.yaml deploys them (instanceConcurrency, instance cap, PACING_SHARE); LOCAL_* variables override.
+  const studioId = emulator.casters[0]!.CasterId;
+  const env = localFunctionEnv(process.env, { liveEndpoint: emulator.url, defaultCasterId: studioId });
+  // Scaled as s.yaml deploys them (instanceConcurrency, instance cap, PACING_SHARE); LOCAL_* variables and a
+  // PACING_SHARE of the user's override it.
   const deployments = readFunctionDeployments(join(distDir, '..', 's.yaml'));
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
@@ -77,7 +87,7 @@ async function main(): Promise<void> {
   });
   // PORT=0 picks a free port: print the one actually bound.
   const boundPort = (server.address() as { port: number }).port;
-  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url);
+  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, env['CASTER_ID']!, emulator.faults);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -158,16 +168,6 @@ function sendJson(response: ServerResponse, statusCode: number, body: unknown, h
     .end(`${JSON.stringify(body, null, 2)}\n`);
 }
 
-/** REDIS_URL and PACING_ACCOUNT set for `npm start` reach the functions, to try shared pacing locally. */
-function pacingFromHost(hostEnv: NodeJS.ProcessEnv): Record<string, string> {
-  const passed: Record<string, string> = {};
-  for (const name of ['REDIS_URL', 'PACING_ACCOUNT']) {
-    const value = hostEnv[name];
-    if (value) passed[name] = value;
-  }
-  return passed;
-}
-
 function portFrom(name: string, fallback: number): number {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
@@ -176,11 +176,17 @@ function portFrom(name: string, fallback: number): number {
   return port;
 }
 
-function printInstructions(baseUrl: string, emulatorUrl: string): void {
+function printInstructions(
+  baseUrl: string,
+  emulatorUrl: string,
+  casterId: string,
+  faults: { readonly spec: FaultSpec; readonly seed: number } | undefined,
+): void {
   const lines = [
     '',
     'caster-carousel: local Function Compute host',
-    `  Live API emulator   ${emulatorUrl}   (studio ${DEMO_STUDIO.CasterId})`,
+    `  Live API emulator   ${emulatorUrl}   (studio ${casterId})`,
+    ...(faults ? [`  injected faults     ${formatFaultSpec(faults.spec)} (--seed ${faults.seed} replays them)`] : []),
     `  HTTP function       POST ${baseUrl}/`,
     `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
@@ -199,7 +205,7 @@ function printInstructions(baseUrl: string, emulatorUrl: string): void {
     `  curl -s ${emulatorUrl}/_emulator/episode-groups`,
     '',
     'The same with the CLI:',
-    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${DEMO_STUDIO.CasterId}`,
+    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${casterId} ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`,
     `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${DEMO_CREDENTIALS.accessKeySecret}`,
     '  npx caster-carousel submit examples/plan.json',
     '',
@@ -210,6 +216,8 @@ function printInstructions(baseUrl: string, emulatorUrl: string): void {
 }
 
 main().catch((error: unknown) => {
+  // A bad flag, casters file, data file or fault spec is the user's to fix (exit 2, as the CLI does).
+  const usage = error instanceof UsageError || error instanceof EmulatorConfigError;
   process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
-  process.exit(1);
+  process.exit(usage ? 2 : 1);
 });

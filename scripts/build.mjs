@@ -31,12 +31,29 @@ const lazyRedisModule = {
   },
 };
 
+// Parts of the CLI that only some commands need become files of their own beside it, required when a command
+// reaches them, so that --help and the other commands parse none of them: the emulator (only for
+// `caster-carousel emulator`) and Alibaba's credential library (only for commands that sign requests).
+const LAZY_CLI_MODULES = [
+  { filter: /\/emulator\/index$/, entry: 'emulator/index.ts', file: 'caster-carousel-emulator.js' },
+  { filter: /\/cli-credential-chain$/, entry: 'cli/credentials/cli-credential-chain.ts', file: 'cli-credential-chain.js' },
+];
+const lazyCliModules = {
+  name: 'lazy-cli-modules',
+  setup(pluginBuild) {
+    for (const { filter, file } of LAZY_CLI_MODULES) {
+      pluginBuild.onResolve({ filter }, () => ({ path: `./${file}`, external: true }));
+    }
+  },
+};
+const rootManifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+
 await compilePlanSchema();
 await rm(dist, { recursive: true, force: true });
 
 /** Bundles one entry point together with its lazily required Redis module. */
-async function bundleWithLazyRedis(entry, outfile, options = {}) {
-  await build({ ...common, ...options, entryPoints: [entry], outfile, plugins: [lazyRedisModule] });
+async function bundleWithLazyRedis(entry, outfile, options = {}, plugins = []) {
+  await build({ ...common, ...options, entryPoints: [entry], outfile, plugins: [lazyRedisModule, ...plugins] });
   await build({
     ...common,
     minify: options.minify,
@@ -45,9 +62,15 @@ async function bundleWithLazyRedis(entry, outfile, options = {}) {
   });
 }
 
-await bundleWithLazyRedis(join(root, 'cli/caster-carousel.ts'), join(dist, 'cli/caster-carousel.js'), {
-  banner: { js: '#!/usr/bin/env node' },
-});
+await bundleWithLazyRedis(
+  join(root, 'cli/caster-carousel.ts'),
+  join(dist, 'cli/caster-carousel.js'),
+  { banner: { js: '#!/usr/bin/env node' }, define: { CASTER_CAROUSEL_VERSION: JSON.stringify(rootManifest.version) } },
+  [lazyCliModules],
+);
+for (const { entry, file } of LAZY_CLI_MODULES) {
+  await build({ ...common, entryPoints: [join(root, entry)], outfile: join(dist, 'cli', file) });
+}
 
 const layerDir = join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE);
 await bundleWithLazyRedis(join(root, 'shared/src/index.ts'), join(layerDir, 'index.js'), { minify: true, keepNames: true });

@@ -1,40 +1,49 @@
 import { readFile } from 'node:fs/promises';
-import { PlanValidationError } from '../../shared/src/errors';
+import { UsageError } from '../../shared/src/errors';
 import { episodeGroupParams } from '../../shared/src/live/operations';
 import { scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
 import type { ScheduleRequest } from '../../shared/src/schedule/schedule-request';
 import { readCliPlan } from '../../shared/src/triggers/cli-plan';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
+import { type CommandDeclaration, flagGiven, flagValue, type ParsedCommandLine } from '../framework/command';
 import { createLiveContext } from '../live-context';
 
 /** `submit <plan.json | -> [--dry-run]`: validates a plan and schedules it, or shows what would be signed. */
-export async function submitCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const dryRun = args.includes('--dry-run');
-  const source = args.find((arg) => arg !== '--dry-run');
-  if (!source || args.filter((arg) => arg !== '--dry-run').length !== 1) {
-    throw new PlanValidationError({ '(arguments)': ['usage: caster-carousel submit <plan.json | -> [--dry-run]'] });
-  }
-  const request = readCliPlan(await readPlanText(source, io), source);
-  const context = createLiveContext(io, { requireCredentials: !dryRun });
-  try {
-    if (dryRun) {
-      printJson(io, describeDryRun(request, context.dependencies.defaultCasterId, context.client.prepare));
+export const submitCommand: CommandDeclaration = {
+  name: 'submit',
+  summary: 'validate a plan and schedule it (DescribeCasterConfig, then AddCasterEpisodeGroup)',
+  positionals: { usage: '<plan.json | ->', min: 1, max: 1 },
+  flags: [{ name: 'dry-run', takes: 'boolean', summary: 'print the exact parameters that would be signed; send nothing' }],
+  sendsRequests: true,
+  details: [
+    'Reads the plan from the file, or from standard input for -. Prints ProgramId, ItemIds, RequestId and',
+    'ClientToken. The same plan always gets the same ClientToken; give it a new ClientToken to schedule it twice.',
+  ].join('\n'),
+  async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
+    const source = parsed.positionals[0]!;
+    const dryRun = flagGiven(parsed, 'dry-run');
+    const request = readCliPlan(await readPlanText(source, io), source);
+    const context = await createLiveContext(io, { requireCredentials: !dryRun, profile: flagValue(parsed, 'profile') });
+    try {
+      if (dryRun) {
+        printJson(io, describeDryRun(request, context.dependencies.defaultCasterId, context.client.prepare));
+        return EXIT_OK;
+      }
+      const result = await scheduleCarousel(request, context.dependencies);
+      printJson(io, { ProgramId: result.ProgramId, ItemIds: result.ItemIds, RequestId: result.RequestId, ClientToken: result.ClientToken });
       return EXIT_OK;
+    } finally {
+      await context.close();
     }
-    const result = await scheduleCarousel(request, context.dependencies);
-    printJson(io, { ProgramId: result.ProgramId, ItemIds: result.ItemIds, RequestId: result.RequestId, ClientToken: result.ClientToken });
-    return EXIT_OK;
-  } finally {
-    await context.close();
-  }
-}
+  },
+};
 
 async function readPlanText(source: string, io: CliIo): Promise<string> {
   if (source === '-') return io.readStdin();
   try {
     return await readFile(source, 'utf8');
   } catch (error) {
-    throw new PlanValidationError({ '(file)': [`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`] });
+    throw new UsageError(`cannot read the plan file ${JSON.stringify(source)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
 }
 

@@ -174,22 +174,22 @@ describe('HTTP function against a healthy Live API', () => {
     expect(response.json['error']).toBe('InvalidConfiguration');
   });
 
-  it('fails the initializer loudly and answers 500 InvalidConfiguration when the environment is wrong', async () => {
+  it.each([
+    ['LIVE_SIGNATURE_ALGORITHM', 'md5'],
+    ['REDIS_URL', 'notaurl'],
+    ['LOG_LEVEL', 'loud'],
+  ])('fails the initializer loudly and answers 500 InvalidConfiguration when %s is %s', async (variable, value) => {
     // Prepare
-    const misconfigured = await startFunctionInstance(
-      'http',
-      { ...subject.testbed.env, LIVE_SIGNATURE_ALGORITHM: 'md5' },
-      { initialize: false },
-    );
+    const misconfigured = await startFunctionInstance('http', { ...subject.testbed.env, [variable]: value }, { initialize: false });
 
     // Act
     const initialization = misconfigured.initialize(fcContext());
     const response = await call(misconfigured, { body: samplePlan() });
 
     // Assess
-    await expect(initialization).rejects.toThrow(/LIVE_SIGNATURE_ALGORITHM/);
+    await expect(initialization).rejects.toThrow(new RegExp(`^${variable} must`));
     expect(response.statusCode).toBe(500);
-    expect(response.json).toMatchObject({ error: 'InvalidConfiguration', message: expect.stringContaining('LIVE_SIGNATURE_ALGORITHM') });
+    expect(response.json).toMatchObject({ error: 'InvalidConfiguration', message: expect.stringContaining(variable) });
   });
 
   it('turns an unexpected error into a 500 JSON body without details', async () => {

@@ -85,6 +85,18 @@ describe('s.yaml', () => {
     for (const [, resource] of resources) expect(resource.component).toBe('fc3');
   });
 
+  it('takes the layer version only from LAYER_VERSION, with no default, and refuses to deploy without it', () => {
+    // Prepare
+    const raw = parse(readFileSync(`${root}s.yaml`, 'utf8')) as ServerlessDevsFile & {
+      resources: Record<string, { actions?: { 'pre-deploy'?: { run: string }[] } }>;
+    };
+
+    // Assess
+    expect(String(raw.vars['layer'])).toMatch(/\/versions\/\$\{env\('LAYER_VERSION'\)\}$/);
+    const firstStep = raw.resources['http']?.actions?.['pre-deploy']?.[0]?.run ?? '';
+    expect(firstStep).toMatch(/^test -n "\$LAYER_VERSION" \|\| \{ .*exit 1; \}$/);
+  });
+
   it('leaves no placeholder unresolved', () => {
     // Assess
     expect(JSON.stringify(file.resources)).not.toContain('${');

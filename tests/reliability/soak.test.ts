@@ -351,6 +351,8 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
   let fleet: Fleet;
   const internalErrors: unknown[] = [];
   const pacingAccount = `soak-${randomBytes(4).toString('hex')}`;
+  // The fleet runs once (a few minutes of faults); each promise below is judged on that one run, in its own test.
+  let run: SoakRun;
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -383,20 +385,14 @@ describe('soak: a fleet of FC instances sharing one Redis pacer against a faulty
       ],
       { env, credentials: CREDENTIALS, timeoutSeconds: 60 },
     );
-  }, 30_000);
+    run = await runSoak(fleet, emulator, redis);
+  }, 270_000);
 
   afterAll(async () => {
     await fleet?.close();
     await emulator?.close();
     await redis?.stop();
   }, 30_000);
-
-  // The fleet runs once (a few minutes of faults); each promise below is judged on that one run, in its own test.
-  let run: SoakRun;
-  // biome-ignore lint/suspicious/noDuplicateTestHooks: runs after the hook above has started the fleet
-  beforeAll(async () => {
-    run = await runSoak(fleet, emulator, redis);
-  }, 240_000);
 
   it('answers every delivery of every trigger and tells each plan its fate: nothing lost', () => {
     // Assess

@@ -37,7 +37,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     signatureAlgorithm: algorithm,
     timeoutMs,
     logLevel: parseLogLevel(env['LOG_LEVEL']),
-    redisUrl: nonEmpty(env['REDIS_URL']),
+    redisUrl: redisUrlFrom(nonEmpty(env['REDIS_URL'])),
     pacingAccount: nonEmpty(env['PACING_ACCOUNT']) ?? 'default',
     pacingShare: parsePacingShare(env['PACING_SHARE']),
     credentials: credentialsFromEnvironment(env),
@@ -50,6 +50,21 @@ export function credentialsFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const accessKeySecret = nonEmpty(env['ALIBABA_CLOUD_ACCESS_KEY_SECRET']);
   if (!accessKeyId || !accessKeySecret) return undefined;
   return { accessKeyId, accessKeySecret, securityToken: nonEmpty(env['ALIBABA_CLOUD_SECURITY_TOKEN']) };
+}
+
+/** REDIS_URL, checked: a redis:// or rediss:// URL with a host. Its value is never echoed, as it may hold a password. */
+function redisUrlFrom(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new ConfigurationError('REDIS_URL must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379/0');
+  }
+  return text.trim();
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors';
 import { redact } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -24,10 +25,13 @@ export interface LoggerOptions {
   readonly now?: () => Date;
 }
 
-/** Reads a log level from text such as the LOG_LEVEL variable, defaulting to info. */
-export function parseLogLevel(text: string | undefined): LogLevel {
-  const lower = text?.toLowerCase();
-  return lower === 'debug' || lower === 'info' || lower === 'warn' || lower === 'error' ? lower : 'info';
+/** Reads a log level from a variable (LOG_LEVEL): unset or empty is info, anything but the four levels a ConfigurationError. */
+export function parseLogLevel(text: string | undefined, variable = 'LOG_LEVEL'): LogLevel {
+  const lower = text?.trim().toLowerCase();
+  if (lower === undefined || lower === '') return 'info';
+  if (lower === 'debug' || lower === 'info' || lower === 'warn' || lower === 'error') return lower;
+  // A log level is no secret, and seeing the typo is what fixes it; it is cut short all the same.
+  throw new ConfigurationError(`${variable} must be one of debug, info, warn, error; got ${JSON.stringify(text).slice(0, 40)}`);
 }
 
 /** Creates a logger writing one redacted JSON object per line. */

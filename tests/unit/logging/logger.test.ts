@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../../shared/src/errors';
 import { createLogger, parseLogLevel, silentLogger } from '../../../shared/src/logging/logger';
 import { REDACTED } from '../../../shared/src/logging/redact';
 
@@ -84,8 +85,8 @@ describe('parseLogLevel', () => {
     ['debug', 'debug'],
     ['WARN', 'warn'],
     ['Error', 'error'],
-    ['verbose', 'info'],
     [undefined, 'info'],
+    ['', 'info'],
   ])('reads %s as %s', (text, expected) => {
     // Prepare
     const input = text;
@@ -95,5 +96,16 @@ describe('parseLogLevel', () => {
 
     // Assess
     expect(level).toBe(expected);
+  });
+});
+
+describe('parseLogLevel on a value that is no level', () => {
+  it.each(['verbose', 'loud', 'warning', '0'])('rejects LOG_LEVEL=%s with a ConfigurationError naming the variable', (text) => {
+    // Act
+    const parse = () => parseLogLevel(text);
+
+    // Assess
+    expect(parse).toThrow(ConfigurationError);
+    expect(parse).toThrow(/^LOG_LEVEL must be one of debug, info, warn, error/);
   });
 });
