@@ -49,6 +49,8 @@ export async function createLiveContext(io: CliIo, options: LiveContextOptions):
     configCache: createCasterConfigCache(),
     defaultCasterId: environment.defaultCasterId,
     logger,
+    studioAccess: environment.studioAccess,
+    planRules: environment.planRules,
   };
   return { environment, client, logger, dependencies, resolved, close: async () => pacer.close?.() };
 }

@@ -1,3 +1,4 @@
+import { StudioAccessError } from '../shared/src/authorization/studio-access';
 import {
   CasterCarouselError,
   ConfigurationError,
@@ -8,6 +9,7 @@ import {
 } from '../shared/src/errors';
 import { DEFAULT_LIVE_ENDPOINT } from '../shared/src/live/live-client';
 import { redactText } from '../shared/src/logging/redact';
+import { StartTimeInPastError } from '../shared/src/plan/plan-errors';
 import { describeFieldErrors } from '../shared/src/plan/validate-plan';
 import { type CliIo, EXIT_FAILURE, EXIT_INVALID_INPUT } from './cli-io';
 import type { CommandDeclaration } from './framework/command';
@@ -23,6 +25,10 @@ export function reportError(io: CliIo, error: unknown, command: CommandDeclarati
   }
   if (error instanceof PlanValidationError) {
     write(`${prefix}: invalid plan, nothing was sent:\n${describeFieldErrors(error.fieldErrors)}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  if (error instanceof StartTimeInPastError || error instanceof StudioAccessError) {
+    write(`${prefix}: ${error.message}; it was not scheduled:\n${describeFieldErrors(error.fieldErrors)}\n`);
     return EXIT_INVALID_INPUT;
   }
   if (error instanceof ConfigurationError) {

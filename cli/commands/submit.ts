@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readPlanRules } from '../../shared/src/config/environment';
 import { UsageError } from '../../shared/src/errors';
 import { episodeGroupParams } from '../../shared/src/live/operations';
 import { scheduleCarousel } from '../../shared/src/schedule/schedule-carousel';
@@ -22,7 +23,7 @@ export const submitCommand: CommandDeclaration = {
   async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
     const source = parsed.positionals[0]!;
     const dryRun = flagGiven(parsed, 'dry-run');
-    const request = readCliPlan(await readPlanText(source, io), source);
+    const request = readCliPlan(await readPlanText(source, io), source, readPlanRules(io.env));
     const context = await createLiveContext(io, { requireCredentials: !dryRun, profile: flagValue(parsed, 'profile') });
     try {
       if (dryRun) {

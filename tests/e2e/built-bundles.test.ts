@@ -181,7 +181,7 @@ describe('built bundles on an FC-like layout', () => {
       ok: false,
       error: {
         errorType: 'AsyncInvocationError',
-        errorMessage: '1 of 3 triggers failed: e2e-bad-2: InvalidPlan (data: is not valid JSON)',
+        errorMessage: '1 of 3 triggers failed: e2e-bad-2: InvalidPlan (data: is not valid JSON (line 1, column 2))',
       },
     });
     const tokens = new Set((await testbed.episodeGroups()).map((group) => group.ClientToken));

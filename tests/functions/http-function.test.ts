@@ -256,13 +256,18 @@ describe('HTTP function refusing bad requests', () => {
     expect(response.json['error']).toBe('UnsupportedMediaType');
   });
 
-  it('answers 400 for a body that is not JSON, without quoting it', async () => {
+  it('answers 400 for a body that is not JSON, with the line and column and without quoting it', async () => {
     // Act
-    const response = await call(subject.fn, { body: '{"StartTime": "2031-03-06T19:00:00Z", auth_key=secret' });
+    const response = await call(subject.fn, { body: '{"StartTime": "2031-03-06T19:00:00Z",\n auth_key=secret' });
 
     // Assess
     expect(response.statusCode).toBe(400);
-    expect(response.json).toEqual({ error: 'InvalidPlan', message: expect.any(String), fieldErrors: { '(body)': ['is not valid JSON'] } });
+    expect(response.json).toEqual({
+      error: 'InvalidPlan',
+      message: expect.any(String),
+      fieldErrors: { '(body)': ['is not valid JSON (line 2, column 2)'] },
+    });
+    expect(JSON.stringify(response.json)).not.toContain('secret');
   });
 
   it('answers 400 with field errors for an invalid plan', async () => {

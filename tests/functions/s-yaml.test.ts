@@ -143,6 +143,16 @@ describe('s.yaml', () => {
     expect(Buffer.byteLength(JSON.stringify(variables))).toBeLessThan(4096);
   });
 
+  it.each(resources)(
+    '%s: may schedule only its own studio by default (ALLOWED_CASTER_IDS), with the domain list set',
+    (_name, resource) => {
+      // Assess
+      const variables = resource.props.environmentVariables ?? {};
+      expect(variables['ALLOWED_CASTER_IDS']).toBe(SAMPLE_ENV['CASTER_ID']);
+      expect(variables).toHaveProperty('ALLOWED_DOMAINS');
+    },
+  );
+
   it('protects the HTTP trigger: not anonymous, POST only', () => {
     // Prepare
     const trigger = triggerOf('http', 'http');

@@ -1,13 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PlanValidationError } from '../../shared/src/errors';
+import { planClientToken } from '../../shared/src/idempotency/trigger-tokens';
+import { findJsonSyntaxErrorOffset } from '../../shared/src/plan/json-syntax-position';
 import type { Plan } from '../../shared/src/plan/plan';
 import { PLAN_LIMITS } from '../../shared/src/plan/plan-limits';
+import { parsePlanJson } from '../../shared/src/plan/require-valid-plan';
+import { scanText } from '../../shared/src/plan/text-scan';
 import { describeFieldErrors, validatePlan } from '../../shared/src/plan/validate-plan';
+import { percentEncode } from '../../shared/src/signing/percent-encode';
 
 const NUM_RUNS = 500;
 
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
-const hostname = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.'));
+// A host name's last label is never all digits (that would be an IPv4 address).
+const hostname = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => `${labels.join('.')}x`);
 const urlPath = fc.array(fc.webSegment(), { maxLength: 3 }).map((segments) => segments.map((segment) => `${segment}/`).join(''));
 const videoExtension = fc.constantFrom('.mp4', '.MP4', '.Mp4', '.flv', '.FLV', '.ts', '.TS');
 const secret = fc.stringMatching(/^[A-Za-z0-9]{12,40}$/).map((random) => `Sx9${random}`);
@@ -33,13 +40,20 @@ const vodUrl = fc
   )
   .map(([scheme, host, path, name, extension, query, hash]) => `${scheme}://${host}/${path}${name}${extension}${query}${hash}`);
 
+/** An instant from now to ten years ahead: the StartTimes validation accepts. */
 const startTime = fc
-  .date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+  .date({ min: new Date(Date.now() + 3_600_000), max: new Date(Date.now() + 9 * 365 * 86_400_000), noInvalidDate: true })
   .map((date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+
+/** Control and bidi-control characters, which ItemName refuses. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the rule under test refuses
+const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 const item = fc.record({
   // 'binary' units are whole code points, so maxLength bounds characters exactly as JSON Schema counts them.
-  ItemName: fc.string({ unit: 'binary', minLength: 1, maxLength: PLAN_LIMITS.itemNameMaxChars }),
+  ItemName: fc
+    .string({ unit: 'binary', minLength: 1, maxLength: PLAN_LIMITS.itemNameMaxChars })
+    .map((name) => name.replace(NAME_FORBIDDEN, '_')),
   VodUrl: vodUrl,
 });
 
@@ -130,8 +144,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     fc.oneof(
       startTime.map((text) => text.replace('T', ' ')),
       startTime.map((text) => text.replace('Z', '.000Z')),
-      startTime.map((text) => text.replace('Z', '+08:00')),
+      startTime.map((text) => text.replace('Z', '+0800')),
+      startTime.map((text) => text.replace('Z', '+24:00')),
       startTime.map((text) => text.toLowerCase()),
+      fc.constantFrom('1970-01-01T00:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z'),
       fc.constantFrom(
         '2031-02-30T00:00:00Z',
         '2030-02-29T00:00:00Z',
@@ -226,7 +242,7 @@ describe('validatePlan on generated plans', () => {
         const result = validatePlan(plan);
 
         // Assess
-        expect(result).toEqual({ ok: true, plan: before });
+        expect(result).toEqual({ ok: true, plan: before, warnings: expect.any(Array) });
       }),
       { numRuns: NUM_RUNS },
     );
@@ -277,6 +293,202 @@ describe('validatePlan on generated plans', () => {
         expect(result.ok).toBe(false);
         expect(JSON.stringify(result)).not.toContain(auth);
         expect(describeFieldErrors(result.ok ? {} : result.fieldErrors)).not.toContain(auth);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The rules that match what the API signs and the air plays.
+
+const NOW_MS = Date.parse('2031-01-01T00:00:00Z');
+/** The independent oracle: encodeURIComponent throws on exactly the strings with a lone surrogate. */
+function isWellFormedText(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+/** One UTF-16 code unit of any value, lone surrogates included. */
+const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+const simplePlan = (overrides: Record<string, unknown>) => ({
+  StartTime: '2031-03-06T19:00:00Z',
+  RepeatNum: 0,
+  Items: [{ ItemName: 'Episode', VodUrl: 'https://cdn.example.com/a.mp4' }],
+  ...overrides,
+});
+
+describe('the text rules', () => {
+  it('counts exactly the length percentEncode gives, and flags exactly the strings that are not well-formed', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: anyCodeUnit, maxLength: 64 }), (text) => {
+        // Act
+        const scan = scanText(text, true);
+
+        // Assess
+        expect(scan.wellFormed).toBe(isWellFormedText(text));
+        if (scan.wellFormed) expect(scan.encodedLength).toBe(percentEncode(text).length);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('refuses an ItemName exactly when it holds a lone surrogate or a control or bidi-control character', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: anyCodeUnit, minLength: 1, maxLength: 40 }), (name) => {
+        // Act
+        const result = validatePlan(simplePlan({ Items: [{ ItemName: name, VodUrl: 'https://cdn.example.com/a.mp4' }] }), {
+          nowMs: NOW_MS,
+        });
+
+        // Assess
+        const forbidden = !isWellFormedText(name) || new RegExp(NAME_FORBIDDEN.source, 'u').test(name);
+        expect(result.ok).toBe(!forbidden);
+        if (!result.ok) expect(JSON.stringify(result.fieldErrors)).not.toContain(name);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
+
+describe('the URL rules', () => {
+  it('accepts a port exactly when it is 1 to 65535', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999 }), (port) => {
+        // Act
+        const result = validatePlan(simplePlan({ Items: [{ ItemName: 'E', VodUrl: `https://cdn.example.com:${port}/a.mp4` }] }), {
+          nowMs: NOW_MS,
+        });
+
+        // Assess
+        expect(result.ok).toBe(port >= 1 && port <= 65_535);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('refuses a signed VodUrl exactly when its signature ends before StartTime plus a minute, and never shows it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1_900_000_000, max: 2_000_000_000 }),
+        fc.integer({ min: 0, max: 30 * 86_400 }),
+        fc.stringMatching(/^[0-9a-f]{32}$/),
+        (signedAtS, validityS, hash) => {
+          // Prepare
+          const plan = simplePlan({
+            Items: [{ ItemName: 'E', VodUrl: `https://cdn.example.com/a.mp4?auth_key=${signedAtS}-0-0-${hash}` }],
+          });
+          const startMs = Date.parse('2031-03-06T19:00:00Z');
+
+          // Act
+          const result = validatePlan(plan, { nowMs: NOW_MS, authKeyValidityS: validityS });
+
+          // Assess
+          expect(result.ok).toBe((signedAtS + validityS) * 1000 >= startMs + 60_000);
+          expect(JSON.stringify(result)).not.toContain(`-0-0-${hash}"]`);
+          if (!result.ok) expect(JSON.stringify(result.fieldErrors)).not.toContain(hash);
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
+
+describe('the StartTime rules', () => {
+  const pad = (value: number) => String(value).padStart(2, '0');
+
+  it('normalises any offset to the same UTC instant, the same plan and the same ClientToken', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: NOW_MS / 1000 + 3600, max: NOW_MS / 1000 + 5 * 365 * 86_400 }),
+        fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }),
+        (epochS, offsetMinutes) => {
+          // Prepare: the same instant written in UTC and in local time at the offset
+          const utc = new Date(epochS * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          const local = new Date(epochS * 1000 + offsetMinutes * 60_000).toISOString().slice(0, 19);
+          const sign = offsetMinutes < 0 ? '-' : '+';
+          const withOffset = `${local}${sign}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`;
+
+          // Act
+          const fromUtc = validatePlan(simplePlan({ StartTime: utc }), { nowMs: NOW_MS });
+          const fromOffset = validatePlan(simplePlan({ StartTime: withOffset }), { nowMs: NOW_MS });
+
+          // Assess
+          expect(fromOffset).toEqual(fromUtc);
+          if (fromUtc.ok && fromOffset.ok) expect(planClientToken(fromOffset.plan)).toBe(planClientToken(fromUtc.plan));
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('accepts a StartTime exactly from now less the grace to ten years ahead', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('1970-01-01T00:00:00Z') / 1000, max: Date.parse('2045-01-01T00:00:00Z') / 1000 }),
+        fc.integer({ min: 0, max: 3600 }),
+        (epochS, graceS) => {
+          // Prepare
+          const text = new Date(epochS * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+          // Act
+          const result = validatePlan(simplePlan({ StartTime: text }), { nowMs: NOW_MS, startTimeGraceS: graceS });
+
+          // Assess
+          const latestMs = Date.parse('2041-01-01T00:00:00Z');
+          expect(result.ok).toBe(epochS * 1000 >= NOW_MS - graceS * 1000 && epochS * 1000 <= latestMs);
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
+
+describe('plan JSON parsing', () => {
+  /** JSON text, sometimes with one character removed, replaced or inserted. */
+  const nearJson = fc
+    .tuple(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.constantFrom(0, 2),
+      fc.nat(),
+      fc.constantFrom('delete', 'insert', 'none'),
+      fc.constantFrom('"', '{', '}', ',', ':', 'x', '\n', '\\', ']'),
+    )
+    .map(([value, indent, at, edit, character]) => {
+      const text = JSON.stringify(value, null, indent);
+      const index = text.length === 0 ? 0 : at % text.length;
+      if (edit === 'delete') return text.slice(0, index) + text.slice(index + 1);
+      if (edit === 'insert') return text.slice(0, index) + character + text.slice(index);
+      return text;
+    });
+
+  it('finds a syntax error exactly when JSON.parse fails, and reports it by line and column without the text', () => {
+    fc.assert(
+      fc.property(nearJson, fc.boolean(), (text, withBom) => {
+        // Prepare
+        let parses = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          parses = false;
+        }
+
+        // Act
+        const offset = findJsonSyntaxErrorOffset(text);
+        let message: string | undefined;
+        try {
+          parsePlanJson(withBom ? `\uFEFF${text}` : text, '(body)', 'not JSON');
+        } catch (error) {
+          message = error instanceof PlanValidationError ? error.fieldErrors['(body)']?.[0] : 'another error';
+        }
+
+        // Assess
+        expect(offset === -1).toBe(parses);
+        expect(message === undefined).toBe(parses);
+        if (message !== undefined) expect(message).toMatch(/^is not valid JSON \(line \d+, column \d+\)$/);
       }),
       { numRuns: NUM_RUNS },
     );

@@ -1,7 +1,10 @@
+import type { StudioAccessLists } from '../authorization/studio-access';
 import { ConfigurationError } from '../errors';
 import { DEFAULT_LIVE_ENDPOINT, DEFAULT_REGION_ID, DEFAULT_TIMEOUT_MS } from '../live/live-client';
 import { type LogLevel, parseLogLevel } from '../logging/logger';
 import { parsePacingShare } from '../pacing/pacing-share';
+import type { PlanRules } from '../plan/plan';
+import { DEFAULT_START_TIME_GRACE_S } from '../plan/start-time';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
 
 /** Settings read from environment variables, shared by the CLI and the functions. */
@@ -19,6 +22,10 @@ export interface Environment {
   readonly pacingShare: number;
   /** Credentials from ALIBABA_CLOUD_* variables, when both halves are set. */
   readonly credentials: Credentials | undefined;
+  /** START_TIME_GRACE_S and AUTH_KEY_VALIDITY_S. */
+  readonly planRules: PlanRules;
+  /** ALLOWED_CASTER_IDS and ALLOWED_DOMAINS. */
+  readonly studioAccess: StudioAccessLists;
 }
 
 /** Reads and checks the environment; a bad value is a ConfigurationError naming the variable. */
@@ -41,7 +48,43 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     pacingAccount: nonEmpty(env['PACING_ACCOUNT']) ?? 'default',
     pacingShare: parsePacingShare(env['PACING_SHARE']),
     credentials: credentialsFromEnvironment(env),
+    planRules: readPlanRules(env),
+    studioAccess: readStudioAccessLists(env),
   };
+}
+
+/** START_TIME_GRACE_S (default 60) and AUTH_KEY_VALIDITY_S (unset: the domain's validity is unknown). */
+export function readPlanRules(env: NodeJS.ProcessEnv = process.env): PlanRules {
+  const graceText = nonEmpty(env['START_TIME_GRACE_S']);
+  const startTimeGraceS = graceText === undefined ? DEFAULT_START_TIME_GRACE_S : Number(graceText);
+  if (!Number.isInteger(startTimeGraceS) || startTimeGraceS < 0) {
+    throw new ConfigurationError('START_TIME_GRACE_S must be a whole number of seconds, 0 or more');
+  }
+  const validityText = nonEmpty(env['AUTH_KEY_VALIDITY_S']);
+  const authKeyValidityS = validityText === undefined ? undefined : Number(validityText);
+  if (authKeyValidityS !== undefined && (!Number.isInteger(authKeyValidityS) || authKeyValidityS < 0)) {
+    throw new ConfigurationError('AUTH_KEY_VALIDITY_S must be a whole number of seconds, 0 or more');
+  }
+  return { startTimeGraceS, authKeyValidityS };
+}
+
+/** ALLOWED_CASTER_IDS and ALLOWED_DOMAINS as sets (comma lists; blanks ignored; domains compared in lowercase). */
+export function readStudioAccessLists(env: NodeJS.ProcessEnv = process.env): StudioAccessLists {
+  return {
+    allowedCasterIds: commaSet(env['ALLOWED_CASTER_IDS'], (id) => id),
+    allowedDomains: commaSet(env['ALLOWED_DOMAINS'], (domain) => domain.toLowerCase()),
+  };
+}
+
+function commaSet(text: string | undefined, normalise: (entry: string) => string): ReadonlySet<string> | undefined {
+  if (nonEmpty(text) === undefined) return undefined;
+  const entries = (text ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map(normalise);
+  if (entries.length === 0) throw new ConfigurationError('ALLOWED_CASTER_IDS and ALLOWED_DOMAINS must list at least one entry when set');
+  return new Set(entries);
 }
 
 /** The AccessKey pair (and STS token) from ALIBABA_CLOUD_* variables, or undefined when either half is missing. */

@@ -1,3 +1,4 @@
+import { StudioAccessError } from '../authorization/studio-access';
 import {
   ConfigurationError,
   HttpError,
@@ -9,6 +10,7 @@ import {
 } from '../errors';
 import { redact, redactText } from '../logging/redact';
 import type { FieldErrors } from '../plan/plan';
+import { StartTimeInPastError } from '../plan/plan-errors';
 
 /** What a caller may learn about a failure: an HTTP status, a stable error name and safe, redacted details. */
 export interface ErrorClassification {
@@ -32,7 +34,8 @@ export interface ErrorClassification {
 const IDEMPOTENT_MISMATCH = 'IdempotentParameterMismatch';
 
 /**
- * Maps any error to its classification. Statuses: 400 invalid input, 405/413/415 from HttpError, 409 a
+ * Maps any error to its classification. Statuses: 400 invalid input (StartTimeInPast when only the start has
+ * passed), 403 a studio or domain not allowed, 405/413/415 from HttpError, 409 a
  * ClientToken reused with other parameters, 429 throttled (our pacer or the API), 502 other API errors,
  * 503 the API unavailable (ServiceUnavailable, InternalError, no connection) after retries, 504 timeouts,
  * 500 configuration problems and anything unexpected (whose message is never shown).
@@ -45,6 +48,24 @@ export function classifyError(error: unknown): ErrorClassification {
     return {
       statusCode: 400,
       error: 'InvalidPlan',
+      message: safeMessage(error),
+      fieldErrors: safeFieldErrors(error.fieldErrors),
+      retryable: false,
+    };
+  }
+  if (error instanceof StartTimeInPastError) {
+    return {
+      statusCode: 400,
+      error: 'StartTimeInPast',
+      message: safeMessage(error),
+      fieldErrors: safeFieldErrors(error.fieldErrors),
+      retryable: false,
+    };
+  }
+  if (error instanceof StudioAccessError) {
+    return {
+      statusCode: 403,
+      error: 'Forbidden',
       message: safeMessage(error),
       fieldErrors: safeFieldErrors(error.fieldErrors),
       retryable: false,
@@ -88,12 +109,29 @@ export function classifyError(error: unknown): ErrorClassification {
   };
 }
 
+// The API's own Message is never passed on: for SignatureDoesNotMatch it holds the string-to-sign (the
+// AccessKeyId, the CallbackUrl path, the ClientToken). Callers get the Code, the RequestId and these words.
+const LIVE_API_MESSAGES: Readonly<Record<string, string>> = {
+  SignatureDoesNotMatch: 'The Live API refused the request signature; check the function role or AccessKey pair',
+  'InvalidAccessKeyId.NotFound': 'The Live API does not know the AccessKeyId; check the function role or AccessKey pair',
+  InvalidAccessKeyId: 'The Live API does not know the AccessKeyId; check the function role or AccessKey pair',
+  'InvalidSecurityToken.Expired': 'The STS token expired',
+  Forbidden: "The Live API denied the request; check the role's RAM permissions on the domain",
+  'Forbidden.RAM': "The Live API denied the request; check the role's RAM permissions on the domain",
+  InvalidParameter: 'The Live API refused a parameter of the request',
+};
+
+const SAFE_CODE = /^[A-Za-z0-9._-]{1,64}$/;
+
 function classifyLiveApiError(error: LiveApiError): ErrorClassification {
-  const details = { code: error.code, requestId: error.requestId, message: safeMessage(error) };
-  if (error.code.startsWith('Throttling')) {
+  const code = SAFE_CODE.test(error.code) ? error.code : 'UnrecognisedCode';
+  const requestId = error.requestId !== undefined && SAFE_CODE.test(error.requestId) ? error.requestId : undefined;
+  const message = LIVE_API_MESSAGES[code] ?? `The Live API answered ${error.action} with ${code}`;
+  const details = { code, requestId, message };
+  if (code.startsWith('Throttling')) {
     return { statusCode: 429, error: 'Throttled', ...details, retryAfterSeconds: toSeconds(error.retryAfterMs ?? 1000), retryable: true };
   }
-  if (error.code === IDEMPOTENT_MISMATCH) {
+  if (code === IDEMPOTENT_MISMATCH) {
     return {
       statusCode: 409,
       error: 'IdempotencyConflict',
@@ -102,7 +140,7 @@ function classifyLiveApiError(error: LiveApiError): ErrorClassification {
       retryable: false,
     };
   }
-  if (error.code.startsWith('ServiceUnavailable') || error.code === 'InternalError') {
+  if (code.startsWith('ServiceUnavailable') || code === 'InternalError') {
     return {
       statusCode: 503,
       error: 'LiveApiUnavailable',

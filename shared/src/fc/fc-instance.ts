@@ -52,6 +52,8 @@ export function scheduleDependenciesFor(context: Pick<InvocationContext, 'invoca
     defaultCasterId: environment.defaultCasterId,
     logger: context.invocationLogger,
     credentials: context.liveCredentials,
+    studioAccess: environment.studioAccess,
+    planRules: environment.planRules,
   };
 }
 

@@ -1,18 +1,23 @@
 /**
- * Plan validation: the build-time-compiled schema (plan.schema.json) plus the one rule JSON Schema cannot say,
- * that StartTime names an instant that exists. Errors are keyed by field path and built only from the schema's
- * own parameters, never from the input's values: VodUrl, CallbackUrl and SideOutputUrl carry `auth_key` secrets.
+ * Plan validation, the one path every trigger and the CLI take: StartTime normalised to UTC `Z`, then the
+ * build-time-compiled schema (plan.schema.json), then the rules JSON Schema cannot say (plan-content-rules.ts:
+ * real instants within range, well-formed Unicode, no control characters in names, real hosts and ports,
+ * unexpired URL signatures, the encoded request size). Errors are keyed by field path and built only from
+ * the rules' own parameters, never from the input's values: VodUrl, CallbackUrl and SideOutputUrl carry
+ * `auth_key` secrets.
  *
  * @example
- * const result = validatePlan(JSON.parse(body));
+ * const result = validatePlan(JSON.parse(body), { nowMs: Date.now() });
  * if (!result.ok) console.error(describeFieldErrors(result.fieldErrors));
  */
 import type { ErrorObject } from 'ajv';
 import validatePlanSchema from './generated/plan-schema-validator.cjs';
-import type { FieldErrors, Plan, PlanValidation } from './plan';
+import type { FieldErrors, Plan, PlanValidation, PlanValidationOptions } from './plan';
+import { checkPlanContent } from './plan-content-rules';
+import { DEFAULT_START_TIME_GRACE_S, readStartTime, type StartTimeReading } from './start-time';
 
 const ROOT_PATH = '(root)';
-const START_TIME_MESSAGE = 'must be exactly yyyy-MM-ddTHH:mm:ssZ in UTC';
+const START_TIME_MESSAGE = 'must be yyyy-MM-ddTHH:mm:ss followed by Z or an offset such as +08:00';
 
 // A pattern's failure means something different per field, and ajv's own text would quote the regex.
 const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
@@ -35,20 +40,41 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
 // Property names come from the input too; only echo ones that cannot smuggle a secret or a terminal escape.
 const ECHOABLE_PROPERTY_NAME = /^[A-Za-z0-9_.$-]{1,64}$/;
 
-const START_TIME_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
-
-/** Checks untrusted input against the plan format; returns the plan itself (not a copy) or messages per field path. */
-export function validatePlan(input: unknown): PlanValidation {
+/**
+ * Checks untrusted input against the plan format at `options.nowMs`. Returns the plan (the input itself, or a
+ * shallow copy whose StartTime was normalised to UTC `Z`), with warnings; or messages per field path.
+ */
+export function validatePlan(input: unknown, options: PlanValidationOptions = {}): PlanValidation {
+  const rules = {
+    startTimeGraceS: options.startTimeGraceS ?? DEFAULT_START_TIME_GRACE_S,
+    authKeyValidityS: options.authKeyValidityS,
+  };
+  const nowMs = options.nowMs ?? Date.now();
+  let candidate = input;
+  let startTime: StartTimeReading | undefined;
+  if (isObject(input) && typeof input.StartTime === 'string') {
+    startTime = readStartTime(input.StartTime);
+    if (startTime.ok && startTime.utcText !== input.StartTime) candidate = { ...input, StartTime: startTime.utcText };
+  }
   const fieldErrors: FieldErrors = {};
-  if (!validatePlanSchema(input)) {
+  if (!validatePlanSchema(candidate)) {
     for (const error of validatePlanSchema.errors ?? []) addAjvError(fieldErrors, error);
   }
-  const startTime = isObject(input) ? input.StartTime : undefined;
-  if (typeof startTime === 'string' && isImpossibleDateTime(startTime)) {
+  if (startTime && !startTime.ok && startTime.problem === 'impossible') {
     addMessage(fieldErrors, 'StartTime', 'is not a real calendar date/time');
   }
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
-  return { ok: true, plan: input as Plan };
+  let warnings: PlanValidation['warnings'] = [];
+  let onlyStartTimeInPast = false;
+  if (isObject(candidate)) {
+    const findings = checkPlanContent(candidate, startTime, rules, nowMs, fieldErrors);
+    for (const [path, messages] of Object.entries(findings.fieldErrors))
+      for (const message of messages) addMessage(fieldErrors, path, message);
+    warnings = findings.warnings;
+    const paths = Object.keys(fieldErrors);
+    onlyStartTimeInPast = findings.startTimeInPast && paths.length === 1 && fieldErrors['StartTime']?.length === 1;
+  }
+  if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors, warnings, onlyStartTimeInPast };
+  return { ok: true, plan: candidate as Plan, warnings };
 }
 
 /** Renders field errors one `path: message` line each, for a terminal or a log line. */
@@ -56,27 +82,6 @@ export function describeFieldErrors(fieldErrors: FieldErrors): string {
   return Object.entries(fieldErrors)
     .flatMap(([path, messages]) => messages.map((message) => `${path}: ${message}`))
     .join('\n');
-}
-
-/** True when a string has the `yyyy-MM-ddTHH:mm:ssZ` shape but names no real instant (Feb 30, hour 24, second 60). */
-function isImpossibleDateTime(text: string): boolean {
-  // Wrong shapes are the schema's to report (or to skip, past a size guard); this rule is only about the values.
-  const match = START_TIME_PARTS.exec(text);
-  if (!match) return false;
-  const [year, month, day, hours, minutes, seconds] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not, so every four-digit year round-trips.
-  const date = new Date(Date.UTC(2000, 0, 1));
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hours, minutes, seconds, 0);
-  // Date normalises overflow (Feb 30 becomes Mar 2), so any change in a component means it did not exist.
-  return !(
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    date.getUTCHours() === hours &&
-    date.getUTCMinutes() === minutes &&
-    date.getUTCSeconds() === seconds
-  );
 }
 
 /** Files one ajv error under its field path with a plain-words message, skipping ajv's summary errors. */

@@ -1,8 +1,18 @@
+import {
+  authorizeStudio,
+  forbiddenDestinationFields,
+  isListedStudio,
+  isStudioAccessRestricted,
+  StudioAccessError,
+  type StudioAccessLists,
+} from '../authorization/studio-access';
 import { ConfigurationError, PlanValidationError } from '../errors';
 import type { CasterConfigCache, CasterConfigLookup } from '../live/caster-config-cache';
 import type { LiveClient } from '../live/live-client';
 import { addCasterEpisodeGroup, describeCasterConfig, type EpisodeGroupRequest, type EpisodeGroupResult } from '../live/operations';
 import { type Logger, silentLogger } from '../logging/logger';
+import type { PlanRules, PlanWarning } from '../plan/plan';
+import { planWarnings } from '../plan/plan-content-rules';
 import type { Credentials } from '../signing/credentials';
 import type { ScheduleRequest } from './schedule-request';
 
@@ -13,6 +23,10 @@ export interface ScheduleDependencies {
   /** The studio to use when a plan names none (the CASTER_ID variable). */
   readonly defaultCasterId?: string | undefined;
   readonly logger?: Logger;
+  /** ALLOWED_CASTER_IDS / ALLOWED_DOMAINS; unrestricted when absent. */
+  readonly studioAccess?: StudioAccessLists | undefined;
+  /** START_TIME_GRACE_S / AUTH_KEY_VALIDITY_S, for the warnings of the result. */
+  readonly planRules?: PlanRules | undefined;
   /** The credentials to sign with, when the client has none of its own (an FC invocation's STS keys). */
   readonly credentials?: Credentials | undefined;
 }
@@ -20,6 +34,8 @@ export interface ScheduleDependencies {
 /** The scheduled group, and the ClientToken that makes a retry of this trigger return it again. */
 export interface ScheduleResult extends EpisodeGroupResult {
   readonly ClientToken: string;
+  /** What a person should know about the scheduled group (URL signatures expiring while it loops); absent when none. */
+  readonly warnings?: readonly PlanWarning[];
 }
 
 /**
@@ -29,8 +45,13 @@ export interface ScheduleResult extends EpisodeGroupResult {
 export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies: ScheduleDependencies): Promise<EpisodeGroupRequest> {
   const { plan } = request;
   const base = { StartTime: plan.StartTime, RepeatNum: plan.RepeatNum, Items: plan.Items, ClientToken: request.clientToken };
+  const access = dependencies.studioAccess;
+  // Refused before any request: a studio not allowed is never even looked up.
+  if (access) authorizeStudio(access, plan.CasterId ?? dependencies.defaultCasterId, dependencies.defaultCasterId);
   if (plan.CallbackUrl && plan.DomainName) {
-    return { ...base, CallbackUrl: plan.CallbackUrl, DomainName: plan.DomainName, SideOutputUrl: plan.SideOutputUrl };
+    const destination = { CallbackUrl: plan.CallbackUrl, DomainName: plan.DomainName };
+    if (access && isStudioAccessRestricted(access)) await authorizeDestination(access, destination, request, dependencies);
+    return { ...base, ...destination, SideOutputUrl: plan.SideOutputUrl };
   }
   const casterId = plan.CasterId ?? dependencies.defaultCasterId;
   if (!casterId) {
@@ -50,7 +71,31 @@ export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies
       `Studio ${casterId} has no ${callbackUrl ? 'DomainName' : 'CallbackUrl'} in DescribeCasterConfig; give it in the plan`,
     );
   }
+  if (access) {
+    const studio = isListedStudio(access, casterId, dependencies.defaultCasterId) ? lookup.config : undefined;
+    const forbidden = forbiddenDestinationFields(access, { CallbackUrl: callbackUrl, DomainName: domainName }, studio);
+    if (forbidden) throw new StudioAccessError(forbidden);
+  }
   return { ...base, CallbackUrl: callbackUrl, DomainName: domainName, SideOutputUrl: plan.SideOutputUrl ?? lookup.config.SideOutputUrl };
+}
+
+/**
+ * Checks a destination the plan gave in full. When ALLOWED_DOMAINS alone does not allow it and the plan names a
+ * listed studio, that studio's own configuration is read (a read of an allowed studio) and counts as allowed.
+ */
+async function authorizeDestination(
+  access: StudioAccessLists,
+  destination: { CallbackUrl: string; DomainName: string },
+  request: ScheduleRequest,
+  dependencies: ScheduleDependencies,
+): Promise<void> {
+  const forbidden = forbiddenDestinationFields(access, destination);
+  if (!forbidden) return;
+  const casterId = request.plan.CasterId ?? dependencies.defaultCasterId;
+  if (!isListedStudio(access, casterId, dependencies.defaultCasterId) || casterId === undefined) throw new StudioAccessError(forbidden);
+  const lookup = await lookUpStudio(casterId, dependencies, request.deadlineAtMs);
+  const stillForbidden = forbiddenDestinationFields(access, destination, lookup.config);
+  if (stillForbidden) throw new StudioAccessError(stillForbidden);
 }
 
 /** A studio's DescribeCasterConfig, through the cache: the one way scheduling and warm-ups read it. */
@@ -80,12 +125,16 @@ export async function scheduleCarousel(request: ScheduleRequest, dependencies: S
     logger: dependencies.logger,
     credentials: dependencies.credentials,
   });
-  (dependencies.logger ?? silentLogger).info('episode group scheduled', {
+  const logger = dependencies.logger ?? silentLogger;
+  logger.info('episode group scheduled', {
     caster,
     ClientToken: episodeGroup.ClientToken,
     ProgramId: result.ProgramId,
     RequestId: result.RequestId,
     items: result.ItemIds.length,
   });
-  return { ...result, ClientToken: episodeGroup.ClientToken };
+  const warnings = dependencies.planRules ? planWarnings(request.plan, dependencies.planRules) : [];
+  if (warnings.length === 0) return { ...result, ClientToken: episodeGroup.ClientToken };
+  logger.warn('episode group scheduled with warnings', { caster, ProgramId: result.ProgramId, warnings });
+  return { ...result, ClientToken: episodeGroup.ClientToken, warnings };
 }

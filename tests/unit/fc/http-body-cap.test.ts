@@ -11,22 +11,34 @@ function widestUrl(prefix: string, lengthChars: number, suffix: string): string 
   return prefix + WIDEST.repeat(lengthChars - prefix.length - suffix.length) + suffix;
 }
 
+/** Every bounded field at its limit, in the widest characters its rule allows, with `itemCount` items. */
+function widestPlan(itemCount: number): Record<string, unknown> {
+  return {
+    CasterId: 'C'.repeat(PLAN_LIMITS.casterIdMaxChars),
+    CallbackUrl: widestUrl('https://cb.example.com/', PLAN_LIMITS.callbackUrlMaxChars, ''),
+    DomainName: `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`,
+    SideOutputUrl: widestUrl('rtmp://side.example.com/', PLAN_LIMITS.sideOutputUrlMaxChars, ''),
+    StartTime: '2031-03-06T19:00:00Z',
+    RepeatNum: PLAN_LIMITS.repeatNumMax,
+    Items: Array.from({ length: itemCount }, () => ({
+      ItemName: WIDEST.repeat(PLAN_LIMITS.itemNameMaxChars),
+      VodUrl: widestUrl('https://vod.example.com/', PLAN_LIMITS.vodUrlMaxChars, '.mp4'),
+    })),
+    ClientToken: '~'.repeat(PLAN_LIMITS.clientTokenMaxChars),
+  };
+}
+
+/** The most items of widestPlan that still pass validation (the encoded-size bound decides). */
+function largestValidWidestPlan(): Record<string, unknown> {
+  let itemCount = PLAN_LIMITS.itemsMaxCount;
+  while (itemCount > 1 && !validatePlan(widestPlan(itemCount)).ok) itemCount -= 1;
+  return widestPlan(itemCount);
+}
+
 describe('the HTTP body cap', () => {
   it('admits the largest valid plan, sent as compact UTF-8 JSON', () => {
-    // Prepare: every bounded field at its limit, in the widest characters its rule allows.
-    const plan = {
-      CasterId: 'C'.repeat(PLAN_LIMITS.casterIdMaxChars),
-      CallbackUrl: widestUrl('https://cb.example.com/', PLAN_LIMITS.callbackUrlMaxChars, ''),
-      DomainName: `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`,
-      SideOutputUrl: widestUrl('rtmp://side.example.com/', PLAN_LIMITS.sideOutputUrlMaxChars, ''),
-      StartTime: '2031-03-06T19:00:00Z',
-      RepeatNum: PLAN_LIMITS.repeatNumMax,
-      Items: Array.from({ length: PLAN_LIMITS.itemsMaxCount }, () => ({
-        ItemName: WIDEST.repeat(PLAN_LIMITS.itemNameMaxChars),
-        VodUrl: widestUrl('https://vod.example.com/', PLAN_LIMITS.vodUrlMaxChars, '.mp4'),
-      })),
-      ClientToken: '~'.repeat(PLAN_LIMITS.clientTokenMaxChars),
-    };
+    // Prepare
+    const plan = largestValidWidestPlan();
 
     // Act
     const validation = validatePlan(plan);

@@ -11,7 +11,7 @@ describe('plan.schema.json agrees with PLAN_LIMITS', () => {
     ['CallbackUrl maxLength', planFields.CallbackUrl.maxLength, PLAN_LIMITS.callbackUrlMaxChars],
     ['DomainName maxLength', planFields.DomainName.maxLength, PLAN_LIMITS.domainNameMaxChars],
     ['SideOutputUrl maxLength', planFields.SideOutputUrl.maxLength, PLAN_LIMITS.sideOutputUrlMaxChars],
-    ['StartTime maxLength', planFields.StartTime.maxLength, PLAN_LIMITS.startTimeChars],
+    ['StartTime maxLength', planFields.StartTime.maxLength, PLAN_LIMITS.startTimeMaxChars],
     ['RepeatNum minimum', planFields.RepeatNum.minimum, PLAN_LIMITS.repeatNumMin],
     ['RepeatNum maximum', planFields.RepeatNum.maximum, PLAN_LIMITS.repeatNumMax],
     ['Items minItems', planFields.Items.minItems, PLAN_LIMITS.itemsMinCount],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PLAN_LIMITS } from '../../../shared/src/plan/plan-limits';
 import { describeFieldErrors, validatePlan } from '../../../shared/src/plan/validate-plan';
 
-const START_TIME_MESSAGE = 'must be exactly yyyy-MM-ddTHH:mm:ssZ in UTC';
+const START_TIME_MESSAGE = 'must be yyyy-MM-ddTHH:mm:ss followed by Z or an offset such as +08:00';
 const VOD_URL_MESSAGE = 'must be an http(s) URL whose path ends in .mp4, .flv or .ts';
 const NOT_REAL_MESSAGE = 'is not a real calendar date/time';
 
@@ -62,7 +62,7 @@ describe('validatePlan accepts valid plans unchanged', () => {
     const result = validatePlan(input);
 
     // Assess
-    expect(result).toEqual({ ok: true, plan: before });
+    expect(result).toEqual({ ok: true, plan: before, warnings: expect.any(Array) });
     expect(Object.keys(result.ok ? result.plan : {})).toEqual(Object.keys(before));
     expect(input).toEqual(before);
   });
@@ -84,11 +84,12 @@ describe('validatePlan accepts valid plans unchanged', () => {
     ['midnight', '2031-01-01T00:00:00Z'],
     ['a year below 100, which Date.UTC would misread', '0099-06-15T12:00:00Z'],
   ])('accepts StartTime on %s', (_name, startTime) => {
-    // Prepare
+    // Prepare: a clock an hour before the StartTime, so only the calendar rule is under test
     const input = { ...minimalPlan(), StartTime: startTime };
+    const nowMs = Date.parse(startTime) - 3_600_000;
 
     // Act
-    const result = validatePlan(input);
+    const result = validatePlan(input, { nowMs });
 
     // Assess
     expect(result.ok).toBe(true);
@@ -275,6 +276,9 @@ describe('validatePlan rejects StartTime', () => {
     ['at hour 25', '2031-03-06T25:00:00Z', NOT_REAL_MESSAGE],
     ['at minute 60', '2031-03-06T19:60:00Z', NOT_REAL_MESSAGE],
     ['at a leap second', '2031-03-06T23:59:60Z', NOT_REAL_MESSAGE],
+    ['with fractional seconds', '2031-03-06T19:00:00.000Z', START_TIME_MESSAGE],
+    ['with an offset without a colon', '2031-03-06T19:00:00+0800', START_TIME_MESSAGE],
+    ['with an offset of 24 hours', '2031-03-06T19:00:00+24:00', NOT_REAL_MESSAGE],
   ])('%s', (_name, startTime, message) => {
     // Prepare
     const input = { ...minimalPlan(), StartTime: startTime };
@@ -287,8 +291,8 @@ describe('validatePlan rejects StartTime', () => {
   });
 
   it.each([
-    ['with an offset', '2031-03-06T19:00:00+08:00'],
-    ['with fractional seconds', '2031-03-06T19:00:00.000Z'],
+    ['with fractional seconds and an offset', '2031-03-06T19:00:00.000+08:00'],
+    ['with fractional seconds in microseconds', '2031-03-06T19:00:00.000000Z'],
   ])('%s, naming both the length and the format rule', (_name, startTime) => {
     // Prepare
     const input = { ...minimalPlan(), StartTime: startTime };
@@ -297,7 +301,7 @@ describe('validatePlan rejects StartTime', () => {
     const fieldErrors = fieldErrorsOf(input);
 
     // Assess
-    expect(fieldErrors).toEqual({ StartTime: [`must be at most ${PLAN_LIMITS.startTimeChars} characters`, START_TIME_MESSAGE] });
+    expect(fieldErrors).toEqual({ StartTime: [`must be at most ${PLAN_LIMITS.startTimeMaxChars} characters`, START_TIME_MESSAGE] });
   });
 
   it('that is a number', () => {

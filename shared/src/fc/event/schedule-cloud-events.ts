@@ -1,7 +1,7 @@
 import { scheduleCarousel } from '../../schedule/schedule-carousel';
 import { type CloudEventEntry, readCloudEvents } from '../../triggers/event/cloud-events';
 import { AsyncInvocationError, describeTriggerFailure, type TriggerFailure } from '../async-invocation-error';
-import { scheduleDependenciesFor } from '../fc-instance';
+import { getFcInstance, scheduleDependenciesFor } from '../fc-instance';
 import type { FcMiddleware, InvocationContext } from '../fc-types';
 
 /** One CloudEvent's outcome. */
@@ -26,7 +26,7 @@ export interface CloudEventsResult {
 export function cloudEventPlans(): FcMiddleware {
   return {
     before: function readCloudEventPlans(request) {
-      request.event = readCloudEvents(request.event, request.context.deadlineAtMs);
+      request.event = readCloudEvents(request.event, request.context.deadlineAtMs, getFcInstance().environment.planRules);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { type ScheduleResult, scheduleCarousel } from '../../schedule/schedule-carousel';
 import type { ScheduleRequest } from '../../schedule/schedule-request';
 import { readHttpPlanRequest } from '../../triggers/http/http-plan-request';
-import { scheduleDependenciesFor } from '../fc-instance';
+import { getFcInstance, scheduleDependenciesFor } from '../fc-instance';
 import type { FcHttpResponse, FcMiddleware, InvocationContext } from '../fc-types';
 import { httpRequestFromFcEvent } from './fc-http-request';
 import { jsonResponse } from './http-response';
@@ -10,7 +10,12 @@ import { jsonResponse } from './http-response';
 export function httpPlanRequest(options: { readonly maxBodyBytes?: number } = {}): FcMiddleware {
   return {
     before: function readHttpPlan(request) {
-      request.event = readHttpPlanRequest(httpRequestFromFcEvent(request.event), request.context.deadlineAtMs, options.maxBodyBytes);
+      request.event = readHttpPlanRequest(
+        httpRequestFromFcEvent(request.event),
+        request.context.deadlineAtMs,
+        options.maxBodyBytes,
+        getFcInstance().environment.planRules,
+      );
     },
   };
 }
@@ -23,5 +28,6 @@ export async function scheduleHttpPlan(request: ScheduleRequest, context: Invoca
     ItemIds: result.ItemIds,
     RequestId: result.RequestId,
     ClientToken: result.ClientToken,
+    ...(result.warnings ? { warnings: result.warnings } : {}),
   });
 }

@@ -1,6 +1,6 @@
 import { type ScheduleResult, scheduleCarousel } from '../../schedule/schedule-carousel';
 import { readTimerTick, type TimerTickRequest } from '../../triggers/timer/timer-tick';
-import { scheduleDependenciesFor } from '../fc-instance';
+import { getFcInstance, scheduleDependenciesFor } from '../fc-instance';
 import type { FcMiddleware, InvocationContext } from '../fc-types';
 
 /** What a successful tick returns (FC logs it; an onSuccess destination would receive it). */
@@ -14,7 +14,7 @@ export interface TimerResult extends ScheduleResult {
 export function timerPlanRequest(): FcMiddleware {
   return {
     before: function readTimerPlan(request) {
-      request.event = readTimerTick(request.event, request.context.deadlineAtMs);
+      request.event = readTimerTick(request.event, request.context.deadlineAtMs, getFcInstance().environment.planRules);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { InvalidEventError, PlanValidationError } from '../../errors';
 import { cloudEventClientToken } from '../../idempotency/trigger-tokens';
+import type { PlanValidationOptions } from '../../plan/plan';
 import { parsePlanJson, requireValidPlan } from '../../plan/require-valid-plan';
 import type { ScheduleRequest } from '../../schedule/schedule-request';
 import { printableLabel } from '../printable-label';
@@ -40,16 +41,24 @@ export function cloudEventLabel(delivery: unknown): { id: string; source?: strin
  * fails on its own, so the rest of the batch is still scheduled. Throws InvalidEventError only when the delivery is
  * neither an event nor an array.
  */
-export function readCloudEvents(delivery: unknown, deadlineAtMs: number | undefined): CloudEventEntry[] {
+export function readCloudEvents(delivery: unknown, deadlineAtMs: number | undefined, rules: PlanValidationOptions = {}): CloudEventEntry[] {
   if (delivery === null || typeof delivery !== 'object') {
     throw new InvalidEventError({ '(event)': ['must be a CloudEvent or an array of CloudEvents'] }, 'The event is not a CloudEvent');
   }
   const events: unknown[] = Array.isArray(delivery) ? delivery : [delivery];
-  return events.map((event, index) => readCloudEvent(event, index, deadlineAtMs));
+  return events.map((event, index) => readCloudEvent(event, index, deadlineAtMs, rules));
 }
 
-/** Reads one CloudEvent: its envelope, then its `data` as a plan (an object, or a JSON string of one). */
-export function readCloudEvent(event: unknown, index: number, deadlineAtMs: number | undefined): CloudEventEntry {
+/**
+ * Reads one CloudEvent: its envelope, then its `data` as a plan (an object, or a JSON string of one). A redelivered event
+ * whose StartTime has passed fails with StartTimeInPastError (permanent, see plan-errors.ts).
+ */
+export function readCloudEvent(
+  event: unknown,
+  index: number,
+  deadlineAtMs: number | undefined,
+  rules: PlanValidationOptions = {},
+): CloudEventEntry {
   const record: CloudEvent | undefined = event !== null && typeof event === 'object' && !Array.isArray(event) ? event : undefined;
   const fallbackId = `#${index}`;
   const id = printableLabel(record?.id, fallbackId);
@@ -69,7 +78,10 @@ export function readCloudEvent(event: unknown, index: number, deadlineAtMs: numb
   if (data === undefined || data === null)
     return fail(new PlanValidationError({ data: ['is required: the plan'] }, 'the CloudEvent has no data'));
   try {
-    const plan = requireValidPlan(typeof data === 'string' ? parsePlanJson(data, 'data', 'the CloudEvent data is not valid JSON') : data);
+    const plan = requireValidPlan(
+      typeof data === 'string' ? parsePlanJson(data, 'data', 'the CloudEvent data is not valid JSON') : data,
+      rules,
+    );
     // The token uses the raw id; logs and outcomes show the printable label.
     const request: ScheduleRequest = {
       plan,

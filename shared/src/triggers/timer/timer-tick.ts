@@ -1,7 +1,8 @@
 import { InvalidEventError, PlanValidationError } from '../../errors';
 import { timerTickClientToken } from '../../idempotency/trigger-tokens';
 import type { LedgerTrigger } from '../../ledger/ledger-record';
-import type { FieldErrors, Plan } from '../../plan/plan';
+import type { FieldErrors, Plan, PlanValidationOptions } from '../../plan/plan';
+import { StartTimeInPastError } from '../../plan/plan-errors';
 import { parsePlanJson } from '../../plan/require-valid-plan';
 import { validatePlan } from '../../plan/validate-plan';
 import type { ScheduleRequest } from '../../schedule/schedule-request';
@@ -29,9 +30,10 @@ export function timerTickLabel(tick: unknown): { id: string } {
 
 /**
  * Reads a tick into a schedule request: the payload (plan JSON) with a `StartOffset` turned into a `StartTime` after
- * triggerTime, validated, under the tick's ClientToken. Throws InvalidEventError or PlanValidationError.
+ * triggerTime, validated under `rules`, under the tick's ClientToken. Throws InvalidEventError, PlanValidationError or
+ * StartTimeInPastError.
  */
-export function readTimerTick(tick: unknown, deadlineAtMs: number | undefined): TimerTickRequest {
+export function readTimerTick(tick: unknown, deadlineAtMs: number | undefined, rules: PlanValidationOptions = {}): TimerTickRequest {
   const record: TimerTick | undefined = tick !== null && typeof tick === 'object' && !Array.isArray(tick) ? tick : undefined;
   const triggerName = record?.triggerName;
   const triggerTime = record?.triggerTime;
@@ -45,7 +47,7 @@ export function readTimerTick(tick: unknown, deadlineAtMs: number | undefined): 
   if (Number.isNaN(triggerTimeMs)) {
     throw new InvalidEventError({ triggerTime: ['must be an ISO 8601 date-time'] }, 'The timer event has no usable triggerTime');
   }
-  const plan = readPayloadPlan(record?.payload, triggerTimeMs);
+  const plan = readPayloadPlan(record?.payload, triggerTimeMs, rules);
   return {
     plan,
     clientToken: timerTickClientToken(triggerName, triggerTime, plan),
@@ -54,7 +56,7 @@ export function readTimerTick(tick: unknown, deadlineAtMs: number | undefined): 
   };
 }
 
-function readPayloadPlan(payload: unknown, triggerTimeMs: number): Plan {
+function readPayloadPlan(payload: unknown, triggerTimeMs: number, rules: PlanValidationOptions): Plan {
   let input: unknown = payload;
   // FC always sends the payload as the configured string; an object (a hand-made test event) is taken as is.
   if (typeof payload === 'string' && payload.trim() !== '') {
@@ -66,8 +68,14 @@ function readPayloadPlan(payload: unknown, triggerTimeMs: number): Plan {
     );
   }
   const resolution = resolveStartOffset(input, triggerTimeMs);
-  const validation = validatePlan(resolution.input);
-  const fieldErrors: FieldErrors = { ...(validation.ok ? {} : validation.fieldErrors), ...(resolution.ok ? {} : resolution.fieldErrors) };
+  const validation = validatePlan(resolution.input, rules);
+  const validationErrors: FieldErrors = validation.ok ? {} : { ...validation.fieldErrors };
+  // Without a usable StartOffset the StartTime validated is a placeholder: its errors would only mislead.
+  if (!resolution.ok) delete validationErrors['StartTime'];
+  const fieldErrors: FieldErrors = { ...validationErrors, ...(resolution.ok ? {} : resolution.fieldErrors) };
+  // A redelivered tick whose StartTime (or tick + StartOffset) has passed fails for good, never moved: see
+  // StartTimeInPastError for why.
+  if (!validation.ok && resolution.ok && validation.onlyStartTimeInPast) throw new StartTimeInPastError(fieldErrors);
   if (!validation.ok || !resolution.ok) throw new PlanValidationError(fieldErrors);
   return validation.plan;
 }
