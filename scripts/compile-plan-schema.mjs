@@ -33,6 +33,43 @@ export = validatePlanSchema;
 const ANNOTATION_KEYWORDS = new Set(['title', 'description', 'examples', '$comment']);
 const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'definitions']);
 
+// ajv counts minLength/maxLength in code points with a per-character loop (ajv/dist/runtime/ucs2length), which
+// was most of the time a valid plan takes to validate. This gives the same count for every string, lone
+// surrogates included, and only falls back to the loop for a string that holds a high surrogate at all.
+const AJV_CODE_POINT_LENGTH = 'require("ajv/dist/runtime/ucs2length").default';
+
+/** ajv's ucs2length, but one native scan for the strings (nearly all) that hold no high surrogate. */
+export function codePointLength(text) {
+  if (!/[\uD800-\uDBFF]/.test(text)) return text.length;
+  let length = 0;
+  for (let position = 0; position < text.length; length += 1) {
+    const unit = text.charCodeAt(position);
+    position += 1;
+    // A high surrogate followed by a low one is one code point; a lone surrogate counts as one on its own.
+    if (unit >= 0xd800 && unit <= 0xdbff && position < text.length && (text.charCodeAt(position) & 0xfc00) === 0xdc00) position += 1;
+  }
+  return length;
+}
+
+/**
+ * Rewrites ajv's `count(x) > N` / `count(x) < N` length checks so that `.length` decides first: a string has at
+ * most as many code points as UTF-16 units and at least half as many, so the count only runs in between.
+ */
+export function decideLengthChecksByUnits(source) {
+  const countName = /const (func\d+) = require\("ajv\/dist\/runtime\/ucs2length"\)\.default;/.exec(source)?.[1];
+  if (!countName) throw new Error('ajv no longer counts string lengths with ucs2length');
+  let rewritten = 0;
+  const result = source.replace(new RegExp(`\\b${countName}\\((\\w+)\\) ([<>]) (\\d+)\\b`, 'g'), (_match, data, operator, limit) => {
+    rewritten += 1;
+    const count = `${countName}(${data})`;
+    return operator === '>'
+      ? `(${data}.length > ${limit} && ${count} > ${limit})`
+      : `(${data}.length < ${limit} || (${data}.length < ${2 * Number(limit)} && ${count} < ${limit}))`;
+  });
+  if (rewritten === 0) throw new Error('no string length check found in the generated validator');
+  return result;
+}
+
 /** Returns a copy of a schema without annotation keywords (property names that match them are kept). */
 export function stripAnnotations(schema) {
   if (Array.isArray(schema)) return schema.map(stripAnnotations);
@@ -63,7 +100,9 @@ export async function compilePlanSchema() {
   ajv.compile(schema);
   ajv.removeSchema(schema.$id);
   const validate = ajv.compile(stripAnnotations(schema));
-  const source = standaloneCode(ajv, validate);
+  const ajvSource = standaloneCode(ajv, validate);
+  if (!ajvSource.includes(AJV_CODE_POINT_LENGTH)) throw new Error('ajv no longer counts string lengths with ucs2length');
+  const source = decideLengthChecksByUnits(ajvSource).replaceAll(AJV_CODE_POINT_LENGTH, `(${codePointLength.toString()})`);
   if (/new Ajv|\.compile\(|require\("ajv"\)/.test(source)) {
     throw new Error('standalone plan validator unexpectedly references the ajv compiler');
   }

@@ -75,6 +75,8 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? sleepMs;
   const random = options.random ?? Math.random;
+  // The client's region, sent unless the caller's parameters name one.
+  const defaultParams = Object.freeze({ RegionId: regionId });
 
   // The one place credentials are checked and marked secret: every path (FC invocations, the CLI, warm-ups) signs here.
   // Registering costs a map lookup once the value is known, and must precede the request, whose errors may echo it.
@@ -95,7 +97,8 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
     signLiveRequest({
       endpoint,
       action,
-      params: { RegionId: regionId, ...params },
+      params,
+      defaultParams,
       method: httpMethod,
       credentials: currentCredentials(credentials),
       algorithm,

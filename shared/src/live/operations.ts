@@ -52,11 +52,33 @@ export function episodeGroupParams(request: EpisodeGroupRequest): Record<string,
   };
   // UNCONFIRMED whether an empty SideOutputUrl differs from an absent one; absent is what "use the default" means.
   if (request.SideOutputUrl) params['SideOutputUrl'] = request.SideOutputUrl;
-  request.Items.forEach((item, index) => {
-    params[`Item.${index + 1}.ItemName`] = item.ItemName;
-    params[`Item.${index + 1}.VodUrl`] = item.VodUrl;
-  });
+  for (let index = 0; index < request.Items.length; index += 1) {
+    const item = request.Items[index] as PlanItem;
+    const names = itemParamNames(index);
+    params[names.itemName] = item.ItemName;
+    params[names.vodUrl] = item.VodUrl;
+  }
   return params;
+}
+
+interface ItemParamNames {
+  readonly itemName: string;
+  readonly vodUrl: string;
+}
+
+// Built once per position: a property name made fresh for every plan is hashed and looked up again each time.
+// The bound is the most items a valid plan has (PLAN_LIMITS.itemsMaxCount, not imported: it would add the whole
+// limits table to the layer).
+const ITEM_PARAM_NAMES: ItemParamNames[] = [];
+const MAX_REMEMBERED_ITEMS = 100;
+
+/** `Item.N.ItemName` and `Item.N.VodUrl` for the item at a 0-based index. */
+function itemParamNames(index: number): ItemParamNames {
+  const known = ITEM_PARAM_NAMES[index];
+  if (known) return known;
+  const names = { itemName: `Item.${index + 1}.ItemName`, vodUrl: `Item.${index + 1}.VodUrl` };
+  if (index === ITEM_PARAM_NAMES.length && index < MAX_REMEMBERED_ITEMS) ITEM_PARAM_NAMES.push(names);
+  return names;
 }
 
 /** Submits an episode list; sent by POST so long lists never hit URL limits. */

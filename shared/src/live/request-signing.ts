@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { acs3Authorization, sha256Hex } from '../signing/acs3-signature';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
 import { canonicalQueryString } from '../signing/percent-encode';
-import { encodeSignedRpcV1 } from '../signing/rpc-v1-signature';
+import { encodeSignedRpcV1Layers, type RpcParamLayers } from '../signing/rpc-v1-signature';
 
 export const LIVE_API_VERSION = '2016-11-01';
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** A request ready to send: URL, headers and body, signed for one attempt. */
 export interface SignedRequest {
@@ -20,6 +21,8 @@ export interface SigningInput {
   readonly endpoint: URL;
   readonly action: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Parameters sent unless `params` gives the same name (the client's RegionId). */
+  readonly defaultParams?: Readonly<Record<string, string>>;
   readonly method: 'GET' | 'POST';
   readonly credentials: Credentials;
   readonly algorithm: SignatureAlgorithm;
@@ -28,9 +31,19 @@ export interface SigningInput {
   readonly nonce?: string;
 }
 
+// Requests signed within the same second share one timestamp text.
+let lastTimestampSecond = Number.NaN;
+let lastTimestampText = '';
+
 /** The `yyyy-MM-ddTHH:mm:ssZ` timestamp both signatures use. */
 export function utcSecondTimestamp(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(epochMs / 1000);
+  if (second !== lastTimestampSecond) {
+    // toISOString always ends in `.sssZ`; dropping the milliseconds keeps the trailing Z.
+    lastTimestampText = `${new Date(second * 1000).toISOString().slice(0, -5)}Z`;
+    lastTimestampSecond = second;
+  }
+  return lastTimestampText;
 }
 
 /** Signs one attempt of an RPC call with a fresh nonce and timestamp. */
@@ -51,25 +64,48 @@ function signV1(input: SigningInput, nonce: string): SignedRequest {
     Timestamp: utcSecondTimestamp(input.nowMs),
   };
   if (input.credentials.securityToken) common['SecurityToken'] = input.credentials.securityToken;
-  const unsigned = { ...input.params, ...common };
-  const { signature, encoded } = encodeSignedRpcV1(input.method, unsigned, input.credentials.accessKeySecret);
-  const signedParams = { ...unsigned, Signature: signature };
-  if (input.method === 'GET') {
-    return { method: 'GET', url: new URL(`/?${encoded}`, input.endpoint), headers: {}, signedParams };
+  const layers = [input.defaultParams ?? NO_PARAMS, input.params, common];
+  const { signature, encoded } = encodeSignedRpcV1Layers(input.method, layers, input.credentials.accessKeySecret);
+  if (input.method === 'GET') return new SignedV1Request('GET', new URL(`/?${encoded}`, input.endpoint), {}, undefined, layers, signature);
+  // Percent-encoded text is ASCII: its length is its byte count, without flattening the string to measure it.
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(encoded.length) };
+  return new SignedV1Request('POST', new URL('/', input.endpoint), headers, encoded, layers, signature);
+}
+
+/**
+ * A V1-signed request whose merged parameter record is built on first read: only a dry run reads it, and
+ * merging a few dozen `Item.N.*` parameters into a new object costs more than signing them. A class getter,
+ * because an object literal with a getter is rebuilt property by property on every request.
+ */
+class SignedV1Request implements SignedRequest {
+  readonly #layers: RpcParamLayers;
+  readonly #signature: string;
+  #signedParams: Record<string, string> | undefined;
+
+  constructor(
+    readonly method: 'GET' | 'POST',
+    readonly url: URL,
+    readonly headers: Record<string, string>,
+    readonly body: string | undefined,
+    layers: RpcParamLayers,
+    signature: string,
+  ) {
+    this.#layers = layers;
+    this.#signature = signature;
   }
-  return {
-    method: 'POST',
-    url: new URL('/', input.endpoint),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(encoded)) },
-    body: encoded,
-    signedParams,
-  };
+
+  get signedParams(): Record<string, string> {
+    // fromEntries defines own properties as a spread would (a later layer wins, a `__proto__` name stays a name).
+    this.#signedParams ??= Object.fromEntries([...this.#layers.flatMap((layer) => Object.entries(layer)), ['Signature', this.#signature]]);
+    return this.#signedParams;
+  }
 }
 
 function signAcs3(input: SigningInput, nonce: string): SignedRequest {
+  const params = input.defaultParams ? { ...input.defaultParams, ...input.params } : input.params;
   // RPC parameters travel in the form body on POST (no URL length limit for long episode lists), in the query on GET.
-  const body = input.method === 'POST' ? canonicalQueryString(input.params) : '';
-  const query = input.method === 'GET' ? input.params : {};
+  const body = input.method === 'POST' ? canonicalQueryString(params) : '';
+  const query = input.method === 'GET' ? params : {};
   const headers: Record<string, string> = {
     host: input.endpoint.host,
     'x-acs-action': input.action,
@@ -95,6 +131,6 @@ function signAcs3(input: SigningInput, nonce: string): SignedRequest {
     url: new URL(search ? `/?${search}` : '/', input.endpoint),
     headers,
     body: input.method === 'POST' ? body : undefined,
-    signedParams: { ...input.params, ...headers },
+    signedParams: { ...params, ...headers },
   };
 }

@@ -46,9 +46,36 @@ export function readStartTime(text: string): StartTimeReading {
   return { ok: true, epochMs, utcText: sign === undefined ? text : formatUtcSeconds(epochMs) };
 }
 
+const MS_PER_DAY = 86_400_000;
+// 0000-01-01 and 9999-12-31 as days since 1970-01-01: the years `yyyy` can write.
+const FIRST_FOUR_DIGIT_DAY = -719_528;
+const LAST_FOUR_DIGIT_DAY = 2_932_896;
+
 /** Epoch ms (whole seconds) as `yyyy-MM-ddTHH:mm:ssZ`, four-digit years only. */
 export function formatUtcSeconds(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const day = Math.floor(epochMs / MS_PER_DAY);
+  if (!(day >= FIRST_FOUR_DIGIT_DAY && day <= LAST_FOUR_DIGIT_DAY)) return `${new Date(epochMs).toISOString().slice(0, -5)}Z`;
+  // Plain arithmetic (every URL signature's time is formatted into a warning, and toISOString costs more than
+  // the rest of its checks): days to the proleptic Gregorian date in 400-year eras, as Date counts them.
+  const shifted = day + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const dayOfMonth = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const secondOfDay = Math.floor(epochMs / 1000) - day * 86_400;
+  const hours = Math.floor(secondOfDay / 3600);
+  const minutes = Math.floor((secondOfDay % 3600) / 60);
+  return `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(dayOfMonth)}T${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(secondOfDay % 60)}Z`;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /** The latest StartTime accepted at `nowMs`: the same calendar instant ten years on. */

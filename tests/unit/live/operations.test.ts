@@ -80,6 +80,33 @@ describe('episodeGroupParams', () => {
   });
 });
 
+describe('episodeGroupParams numbers long lists', () => {
+  it('names item N `Item.N.*` for lists of any length, whatever lists were numbered before', () => {
+    // Prepare
+    const request = (count: number) => ({
+      CallbackUrl: 'http://cb',
+      DomainName: 'example.com',
+      StartTime: '2031-01-01T00:00:00Z',
+      RepeatNum: 0,
+      ClientToken: 't',
+      Items: Array.from({ length: count }, (_, index) => ({ ItemName: `n${index + 1}`, VodUrl: `http://v/${index + 1}.mp4` })),
+    });
+
+    // Act
+    const lists = [3, 120, 5].map((count) => episodeGroupParams(request(count)));
+
+    // Assess
+    lists.forEach((params, list) => {
+      const count = [3, 120, 5][list] as number;
+      for (let number = 1; number <= count; number += 1) {
+        expect(params[`Item.${number}.ItemName`]).toBe(`n${number}`);
+        expect(params[`Item.${number}.VodUrl`]).toBe(`http://v/${number}.mp4`);
+      }
+      expect(Object.keys(params).filter((name) => name.startsWith('Item.'))).toHaveLength(2 * count);
+    });
+  });
+});
+
 describe('describeCasterConfig', () => {
   it('asks for the studio by CasterId and keeps the fields scheduling needs', async () => {
     // Prepare

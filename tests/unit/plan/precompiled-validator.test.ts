@@ -20,7 +20,7 @@ describe('the plan schema validator is compiled at build time', () => {
     for (const moduleName of requiredModules) expect(moduleName).toMatch(/^ajv\/dist\/runtime\//);
   });
 
-  it('bundles validate-plan.ts to CommonJS for node20 with only ajv runtime helpers inside', async () => {
+  it('bundles validate-plan.ts to CommonJS for node20 without any part of ajv inside (its length helper is inlined)', async () => {
     // Act
     const result = await build({
       entryPoints: [entryPath],
@@ -39,7 +39,6 @@ describe('the plan schema validator is compiled at build time', () => {
     // Assess
     expect(bundle).not.toContain('new Ajv');
     expect(externalImports).toEqual([]);
-    expect(ajvInputs.length).toBeGreaterThan(0);
-    for (const input of ajvInputs) expect(input).toMatch(/node_modules\/ajv\/dist\/runtime\//);
+    expect(ajvInputs).toEqual([]);
   });
 });
