@@ -1,10 +1,10 @@
 import { type Environment, readEnvironment } from '../shared/src/config/environment';
 import { createLiveClientFromEnvironment } from '../shared/src/config/live-client-from-environment';
+import { createPacerFromEnvironment } from '../shared/src/config/pacer-from-environment';
 import { createCasterConfigCache } from '../shared/src/live/caster-config-cache';
 import type { LiveClient } from '../shared/src/live/live-client';
 import type { RetryPolicy } from '../shared/src/live/retry-policy';
 import { createLogger, type Logger, silentLogger } from '../shared/src/logging/logger';
-import { createPacerFromEnvironment } from '../shared/src/pacing/pacer-from-environment';
 import type { LedgerScheduleDependencies } from '../shared/src/schedule/schedule-with-ledger';
 import type { CliIo } from './cli-io';
 import { type ResolvedCredentials, resolveCliCredentials } from './credentials/resolve-cli-credentials';

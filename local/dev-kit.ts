@@ -6,3 +6,4 @@ export { DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index'
 export { startFcFunction } from './fc-host';
 export { FC_LOGGER_SOURCE, FC_RUNNER_SOURCE } from './fc-runner-source';
 export * from './fc-shapes';
+export { readFunctionDeployments, scalingWithOverrides } from './s-yaml-scaling';

@@ -1,8 +1,14 @@
 /**
- * A local stand-in for Function Compute's Node.js 20 runtime: one child process per function (FC runs each
- * function in instances of its own), the handler file loaded from a code folder with the layer reachable only
- * through NODE_PATH (as `/opt/nodejs/node_modules` is on FC), `initialize(context)` called once, then the
- * handler called with the event as a Buffer and an FC-shaped context.
+ * A local stand-in for Function Compute's Node.js 20 runtime: each function runs in instances of its own (child
+ * processes), the handler file loaded from a code folder with the layer reachable only through NODE_PATH (as
+ * `/opt/nodejs/node_modules` is on FC), `initialize(context)` called once per instance, then the handler called
+ * with the event as a Buffer and an FC-shaped context.
+ *
+ * With `scaling`, instances are added the way FC adds them: a request goes to an instance with fewer than
+ * `instanceConcurrency` requests in flight (a starting instance counts), else a new instance starts, up to
+ * `maxInstances`. Past that cap FC answers a synchronous call with a throttling error and retries an
+ * asynchronous one later; the local host queues the request until an instance has room instead. Idle instances
+ * are not reclaimed. Without `scaling`, one instance takes every request (to measure one instance).
  *
  * @example
  * const fn = startFcFunction({ name: 'http', codeDir: 'dist/functions/http', layerNodeModulesDir: 'dist/layer/nodejs/node_modules' });
@@ -48,12 +54,47 @@ export interface FcFunctionSpec {
    * answers to the messages `request` sends, e.g. a bench's memory bookkeeping.
    */
   readonly runnerExtension?: string;
+  /** How FC scales this function out; without it one instance takes every request. */
+  readonly scaling?: FunctionScaling;
+}
+
+/** The s.yaml settings that decide how many instances FC runs for a burst. */
+export interface FunctionScaling {
+  /** Requests one instance takes at once (s.yaml `instanceConcurrency`, FC's default 1). */
+  readonly instanceConcurrency: number;
+  /** Most instances at once (s.yaml `concurrencyConfig.reservedConcurrency`, else a local cap). */
+  readonly maxInstances: number;
+}
+
+/** One running (or starting) instance, as `stats()` reports it. */
+export interface InstanceStats {
+  /** FC_INSTANCE_ID of the instance. */
+  readonly instanceId: string;
+  /** The process id, once spawned. */
+  readonly pid: number | undefined;
+  /** Requests it is working on now. */
+  readonly inFlight: number;
+  /** Requests it has been given so far. */
+  readonly served: number;
+}
+
+/** How many instances a function runs and ran. */
+export interface HostStats {
+  readonly instances: readonly InstanceStats[];
+  /** Instances started since the host was created (including any that exited). */
+  readonly instancesStarted: number;
+  /** The most requests in flight at once so far. */
+  readonly peakInFlight: number;
 }
 
 /** What one invocation gave: the handler's return value, or the error FC would report. */
-export type InvocationOutcome =
+export type InvocationOutcome = (
   | { readonly ok: true; readonly result: unknown }
-  | { readonly ok: false; readonly error: { readonly errorType: string; readonly errorMessage: string } };
+  | { readonly ok: false; readonly error: { readonly errorType: string; readonly errorMessage: string } }
+) & {
+  /** FC_INSTANCE_ID of the instance that ran it (absent when no instance could start). */
+  readonly instanceId?: string;
+};
 
 /** A running local function. */
 export interface FcFunctionHost {
@@ -65,7 +106,9 @@ export interface FcFunctionHost {
    * the runner extension's `handleMessage`.
    */
   request(type: string, payload?: Record<string, unknown>): Promise<InvocationOutcome>;
-  /** Stops the instance (kills the child process). */
+  /** The instances running now and how busy they are. */
+  stats(): HostStats;
+  /** Stops every instance (kills the child processes). */
   close(): Promise<void>;
 }
 
@@ -75,15 +118,33 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** Starts nothing yet: the instance (child process) is created on the first invocation, as FC does. */
+interface Instance {
+  readonly instanceId: string;
+  /** Resolves when the process is spawned and initialized; rejects when it could not start. */
+  readonly ready: Promise<ChildProcess>;
+  child: ChildProcess | undefined;
+  inFlight: number;
+  served: number;
+  gone: boolean;
+}
+
+// Without `scaling`: one instance that never fills up, as the host behaved before it scaled.
+const SINGLE_INSTANCE: FunctionScaling = { instanceConcurrency: Number.POSITIVE_INFINITY, maxInstances: 1 };
+
+/** Starts nothing yet: an instance (child process) is created on the first invocation, as FC does. */
 export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
   const handler = spec.handler ?? 'index.handler';
   const initializer = spec.initializer === undefined ? 'index.initialize' : spec.initializer;
   const timeoutSeconds = spec.timeoutSeconds ?? 60;
   const initializationTimeoutSeconds = spec.initializationTimeoutSeconds ?? 10;
-  let instance: Promise<ChildProcess> | undefined;
-  let currentChild: ChildProcess | undefined;
+  const scaling = spec.scaling ?? SINGLE_INSTANCE;
+  const instances: Instance[] = [];
+  const waitingForRoom: Array<() => void> = [];
   const pending = new Map<string, Pending>();
+  let instancesStarted = 0;
+  let inFlightTotal = 0;
+  let peakInFlight = 0;
+  let closed = false;
 
   const contextFor = (requestId: string) =>
     fcContext({
@@ -122,28 +183,25 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
     }
   }
 
+  function forget(instance: Instance): void {
+    instance.gone = true;
+    const index = instances.indexOf(instance);
+    if (index !== -1) instances.splice(index, 1);
+    // Its place under the cap is free again: a queued request may start a new instance.
+    waitingForRoom.shift()?.();
+  }
+
   function discard(child: ChildProcess): void {
-    if (currentChild === child) {
-      instance = undefined;
-      currentChild = undefined;
-    }
+    const instance = instances.find((candidate) => candidate.child === child);
+    if (instance) forget(instance);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 
-  function spawnInstance(): Promise<ChildProcess> {
+  function spawnProcess(env: Record<string, string>): Promise<ChildProcess> {
     const runner = spec.runnerExtension ? fcRunnerSource(spec.runnerExtension) : FC_RUNNER_SOURCE;
     const child = spawn(process.execPath, ['-e', runner], {
       cwd: spec.codeDir,
-      env: fcProcessEnv({
-        functionName: spec.name,
-        codeDir: spec.codeDir,
-        layerNodeModulesDir: spec.layerNodeModulesDir,
-        handler,
-        memoryMb: spec.memoryMb,
-        region: spec.region,
-        accountId: spec.accountId,
-        env: spec.env,
-      }),
+      env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
@@ -162,10 +220,8 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
       );
     });
     child.on('exit', (code, signal) => {
-      if (currentChild === child) {
-        instance = undefined;
-        currentChild = undefined;
-      }
+      const instance = instances.find((candidate) => candidate.child === child);
+      if (instance) forget(instance);
       failAll(child, 'InstanceExited', `${spec.name} instance exited (${signal ?? `code ${code}`})`);
     });
     return new Promise((resolve, reject) => {
@@ -183,10 +239,21 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
     });
   }
 
-  async function ensureInstance(): Promise<ChildProcess> {
-    instance ??= (async () => {
-      const child = await spawnInstance();
-      currentChild = child;
+  function startInstance(): Instance {
+    const env = fcProcessEnv({
+      functionName: spec.name,
+      codeDir: spec.codeDir,
+      layerNodeModulesDir: spec.layerNodeModulesDir,
+      handler,
+      memoryMb: spec.memoryMb,
+      region: spec.region,
+      accountId: spec.accountId,
+      env: spec.env,
+    });
+    const boot = async (): Promise<ChildProcess> => {
+      const child = await spawnProcess(env);
+      instance.child = child;
+      // Each instance runs its own initializer, as on FC.
       if (initializer) {
         const outcome = await send(
           child,
@@ -199,23 +266,65 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
         }
       }
       return child;
-    })();
-    try {
-      return await instance;
-    } catch (error) {
-      instance = undefined;
-      throw error;
+    };
+    const instance: Instance = {
+      instanceId: env['FC_INSTANCE_ID'] ?? randomUUID(),
+      ready: boot(),
+      child: undefined,
+      inFlight: 0,
+      served: 0,
+      gone: false,
+    };
+    instancesStarted += 1;
+    instance.ready.catch(() => {
+      if (!instance.gone) forget(instance);
+    });
+    instances.push(instance);
+    return instance;
+  }
+
+  /** The instance this request goes to, counted as busy with it; waits when every instance is full and the cap is reached. */
+  async function claimInstance(): Promise<Instance> {
+    for (;;) {
+      if (closed) throw new Error(`${spec.name} was stopped`);
+      // FC fills instances before it adds one: the first with room takes the request.
+      const roomy = instances.find((instance) => instance.inFlight < scaling.instanceConcurrency);
+      const instance = roomy ?? (instances.length < scaling.maxInstances ? startInstance() : undefined);
+      if (instance) {
+        instance.inFlight += 1;
+        instance.served += 1;
+        inFlightTotal += 1;
+        peakInFlight = Math.max(peakInFlight, inFlightTotal);
+        return instance;
+      }
+      await new Promise<void>((resolve) => waitingForRoom.push(resolve));
     }
   }
 
+  function release(instance: Instance): void {
+    instance.inFlight -= 1;
+    inFlightTotal -= 1;
+    waitingForRoom.shift()?.();
+  }
+
   async function sendToInstance(message: Record<string, unknown>): Promise<InvocationOutcome> {
-    let child: ChildProcess;
+    let instance: Instance;
     try {
-      child = await ensureInstance();
+      instance = await claimInstance();
     } catch (error) {
-      return { ok: false, error: { errorType: 'InitializationError', errorMessage: (error as Error).message } };
+      return { ok: false, error: { errorType: 'InstanceStopped', errorMessage: (error as Error).message } };
     }
-    return send(child, message, timeoutSeconds * 1000);
+    try {
+      let child: ChildProcess;
+      try {
+        child = await instance.ready;
+      } catch (error) {
+        return { ok: false, error: { errorType: 'InitializationError', errorMessage: (error as Error).message } };
+      }
+      return { ...(await send(child, message, timeoutSeconds * 1000)), instanceId: instance.instanceId };
+    } finally {
+      release(instance);
+    }
   }
 
   return {
@@ -227,17 +336,34 @@ export function startFcFunction(spec: FcFunctionSpec): FcFunctionHost {
     request(type, payload = {}) {
       return sendToInstance({ ...payload, type });
     },
+    stats() {
+      return {
+        instances: instances.map((instance) => ({
+          instanceId: instance.instanceId,
+          pid: instance.child?.pid,
+          inFlight: instance.inFlight,
+          served: instance.served,
+        })),
+        instancesStarted,
+        peakInFlight,
+      };
+    },
     async close() {
-      const current = instance;
-      instance = undefined;
-      currentChild = undefined;
+      closed = true;
+      const running = instances.splice(0);
+      for (const wake of waitingForRoom.splice(0)) wake();
       failAll(undefined, 'InstanceStopped', `${spec.name} was stopped`);
-      const child = await current?.catch(() => undefined);
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
+      await Promise.all(
+        running.map(async (instance) => {
+          instance.gone = true;
+          const child = await instance.ready.catch(() => instance.child);
+          if (!child || child.exitCode !== null || child.signalCode !== null) return;
+          await new Promise<void>((resolve) => {
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          });
+        }),
+      );
     },
   };
 }

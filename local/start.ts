@@ -18,6 +18,7 @@ import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './
 import { timerEvent } from './fc-shapes';
 import { localFunctionEnv } from './function-env';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+import { FC_DEFAULT_SCALING, readFunctionDeployments, scalingWithOverrides } from './s-yaml-scaling';
 import { parseStartArgs, START_USAGE } from './start-options';
 
 const REGION = 'cn-shanghai';
@@ -61,11 +62,15 @@ async function main(): Promise<void> {
   const ledgerDir = dataFile ? undefined : mkdtempSync(join(tmpdir(), 'caster-carousel-local-'));
   const ledgerFile = userEnv['LEDGER_FILE'] || (dataFile ? `${dataFile}.ledger.json` : join(ledgerDir as string, 'ledger.json'));
   const env: Record<string, string> = { ...userEnv, LEDGER_FILE: ledgerFile };
+  // Scaled as s.yaml deploys them (instanceConcurrency, instance cap, PACING_SHARE); LOCAL_* variables and a
+  // PACING_SHARE of the user's override it.
+  const deployments = readFunctionDeployments(join(distDir, '..', 's.yaml'));
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
     codeDir: join(distDir, 'functions', name),
     layerNodeModulesDir,
-    env,
+    env: { ...deployments[name]?.pacingEnv, ...env },
+    scaling: scalingWithOverrides(deployments[name]?.scaling ?? FC_DEFAULT_SCALING, process.env),
     credentials: functionCredentials,
     timeoutSeconds,
     region: REGION,
@@ -120,8 +125,15 @@ async function route(
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'MethodNotAllowed', message: 'Use POST' }, { allow: 'POST' });
     return url.pathname === '/_local/timer' ? fireTimer(response, functions.timer, body, url) : fireEvent(response, functions.event, body);
   }
+  if (url.pathname === '/_local/instances') {
+    // The instances each function runs now, as FC scales them (s.yaml's instanceConcurrency and instance cap).
+    return sendJson(response, 200, Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, fn.stats()])));
+  }
   if (url.pathname.startsWith('/_local/'))
-    return sendJson(response, 404, { error: 'NotFound', message: 'Local endpoints: POST /_local/timer, POST /_local/event' });
+    return sendJson(response, 404, {
+      error: 'NotFound',
+      message: 'Local endpoints: POST /_local/timer, POST /_local/event, GET /_local/instances',
+    });
   const event = httpTriggerEventFromRequest(request, body, { accountId: DEFAULT_ACCOUNT_ID });
   const outcome = await functions.http.invoke(Buffer.from(JSON.stringify(event)));
   if (outcome.ok) return writeHttpTriggerResponse(response, outcome.result);
@@ -187,6 +199,7 @@ function printInstructions(
     `  HTTP function       POST ${baseUrl}/`,
     `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
+    `  instances           GET  ${baseUrl}/_local/instances   (per function, scaled as s.yaml deploys it)`,
     '',
     'Schedule the example plan over HTTP (the same Idempotency-Key again returns the same group):',
     `  curl -i -X POST ${baseUrl}/ -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' --data-binary @examples/plan.json`,

@@ -15,31 +15,52 @@ export async function freePort() {
   return port;
 }
 
-/** Starts redis-server and waits until its port answers; fails loudly when it is not installed. */
+/**
+ * Starts redis-server and waits until its port answers; fails loudly when it is not installed. Besides `stop`,
+ * the handle can make it unavailable the two ways a real one fails: `kill()` then `restart()` (a crash and a
+ * restart on the same port, its keys lost) and `pause()` / `resume()` (SIGSTOP / SIGCONT: a stall, connections
+ * open and nothing answered).
+ */
 export async function startRedisServer() {
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) throw new Error('redis-server is not installed (apt-get install redis-server)');
   const version = /v=(\S+)/.exec(probe.stdout)?.[1] ?? 'unknown';
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
+  let child;
+  const launch = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      stdio: 'ignore',
+    });
+    await waitForPort(port, 5_000);
+  };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+    await exited;
+  };
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await kill();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitForPort(port, 5_000);
+    await launch();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: `redis://127.0.0.1:${port}`, port, version, stop };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    version,
+    stop,
+    kill,
+    restart: launch,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+  };
 }
 
 async function waitForPort(port, timeoutMs) {

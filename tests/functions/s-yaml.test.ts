@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { readEnvironment } from '../../shared/src/config/environment';
 import { validatePlan } from '../../shared/src/plan/validate-plan';
 import { resolveStartOffset } from '../../shared/src/triggers/timer/start-offset';
 
@@ -196,5 +197,22 @@ describe('s.yaml', () => {
     // Assess
     expect(asyncConfig?.maxAsyncRetryAttempts).toBeGreaterThanOrEqual(1);
     expect(asyncConfig?.destinationConfig?.onFailure?.destination).toMatch(/^acs:(mns|fc|eventbridge):/);
+  });
+  it('holds the account limit without Redis: every function capped in instances, shares times caps adding up to at most 1', () => {
+    // Act: what each instance paces at on its own, times how many instances FC may run of it.
+    const budget = resources.map(([name, resource]) => {
+      const reserved = (resource.props['concurrencyConfig'] as { reservedConcurrency?: number } | undefined)?.reservedConcurrency;
+      const environment = readEnvironment({ ...resource.props.environmentVariables });
+      return { name, reserved, share: environment.pacingShare, instanceConcurrency: resource.props['instanceConcurrency'] };
+    });
+
+    // Assess: a burst is taken by few instances (instanceConcurrency), their number is capped, and the shares fit.
+    for (const entry of budget) {
+      expect(entry.reserved, `${entry.name}: concurrencyConfig.reservedConcurrency`).toEqual(expect.any(Number));
+      expect(entry.instanceConcurrency, `${entry.name}: instanceConcurrency`).toBeGreaterThan(1);
+      expect(entry.share, `${entry.name}: PACING_SHARE`).toBeLessThan(1);
+    }
+    const total = budget.reduce((sum, entry) => sum + entry.share * (entry.reserved ?? Number.POSITIVE_INFINITY), 0);
+    expect(total).toBeLessThanOrEqual(1);
   });
 });

@@ -119,9 +119,70 @@ describe('warming the Redis pacer up', () => {
     // Assess: the live pacer holds a connection before any acquire; the dead one warned once and threw nothing.
     expect(String(clients).split('\n').filter(Boolean).length).toBe(2);
     expect(lines.map((line) => JSON.parse(line).message)).toEqual([
-      'Redis pacing unavailable at start, pacing in this process until it answers',
+      "Redis pacing unavailable at start, pacing at this process's share until it answers",
     ]);
     await Promise.all([live.close?.(), dead.close?.(), inspector.quit()]);
+    await server.stop();
+  });
+});
+
+describe('the Redis pacer when Redis is out of reach', () => {
+  it('paces this process at its share of the limit, not the whole limit', async () => {
+    // Prepare: half of 4/s is 2/s, 10% under: one slot every 556 ms.
+    const waitsMs: number[] = [];
+    const pacer = createRedisPacer({
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
+      fallbackShare: 0.5,
+      commandTimeoutMs: 200,
+      sleep: async (ms) => void waitsMs.push(ms),
+    });
+
+    // Act
+    for (let call = 0; call < 3; call += 1) await pacer.acquire('AddCasterEpisodeGroup', Date.now() + 60_000);
+    await pacer.close?.();
+
+    // Assess: spaced as a 2/s schedule (give or take the ms the calls took).
+    const intervalMs = emissionIntervalMs(2);
+    expect(waitsMs).toHaveLength(2);
+    expect(waitsMs[0]).toBeGreaterThan(intervalMs - 150);
+    expect(waitsMs[0]).toBeLessThanOrEqual(intervalMs);
+    expect(waitsMs[1]).toBeGreaterThan(2 * intervalMs - 150);
+    expect(waitsMs[1]).toBeLessThanOrEqual(2 * intervalMs);
+  });
+
+  it('after one timed-out call to a stalled Redis, skips Redis for the open period instead of waiting on it again', async () => {
+    // Prepare
+    const server = await startRedisServer();
+    const inspector = new Redis(server.url);
+    const pacer = createRedisPacer({
+      redisUrl: server.url,
+      accountKey: 'stalled',
+      fallbackShare: 1,
+      commandTimeoutMs: 200,
+      openMs: 60_000,
+      sleep: async () => undefined,
+    });
+    await pacer.acquire('AddCasterEpisodeGroup', Date.now() + 60_000);
+    const calls = async () =>
+      [...String(await inspector.info('commandstats')).matchAll(/cmdstat_(?:evalsha|eval):calls=(\d+)/g)].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      );
+    const before = await calls();
+    server.pause();
+
+    // Act: ten acquisitions while Redis is frozen.
+    for (let call = 0; call < 10; call += 1) await pacer.acquire('AddCasterEpisodeGroup', Date.now() + 60_000);
+    server.resume();
+    let during = 0;
+    for (let attempt = 0; attempt < 40 && during === 0; attempt += 1) {
+      during = (await calls()) - before;
+      if (during === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // Assess: Redis was sent one command, the one that timed out.
+    expect(during).toBe(1);
+    await Promise.all([pacer.close?.(), inspector.quit()]);
     await server.stop();
   });
 });

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 export interface RedisServer {
   readonly url: string;
   readonly port: number;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as in a stalled Redis. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT); it then answers what it was sent meanwhile. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   const stop = async (): Promise<void> => {
     // A child killed by a signal has exited with exitCode null and signalCode set.
     if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
     }
@@ -56,7 +61,13 @@ export async function startRedisServer(): Promise<RedisServer> {
     await stop();
     throw error;
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
+    stop,
+  };
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {

@@ -2,6 +2,7 @@ import type { StudioAccessLists } from '../authorization/studio-access';
 import { ConfigurationError } from '../errors';
 import { DEFAULT_LIVE_ENDPOINT, DEFAULT_REGION_ID, DEFAULT_TIMEOUT_MS } from '../live/live-client';
 import { type LogLevel, parseLogLevel } from '../logging/logger';
+import { parsePacingShare } from '../pacing/pacing-share';
 import type { PlanRules } from '../plan/plan';
 import { DEFAULT_START_TIME_GRACE_S } from '../plan/start-time';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
@@ -17,6 +18,8 @@ export interface Environment {
   readonly redisUrl: string | undefined;
   /** Names the account's schedule in Redis (PACING_ACCOUNT); the same everywhere that shares one limit. */
   readonly pacingAccount: string;
+  /** The fraction of the account's limits this process paces at on its own (PACING_SHARE, above 0 and at most 1). */
+  readonly pacingShare: number;
   /** Credentials from ALIBABA_CLOUD_* variables, when both halves are set. */
   readonly credentials: Credentials | undefined;
   /** START_TIME_GRACE_S and AUTH_KEY_VALIDITY_S. */
@@ -43,6 +46,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     logLevel: parseLogLevel(env['LOG_LEVEL']),
     redisUrl: redisUrlFrom(nonEmpty(env['REDIS_URL'])),
     pacingAccount: nonEmpty(env['PACING_ACCOUNT']) ?? 'default',
+    pacingShare: parsePacingShare(env['PACING_SHARE']),
     credentials: credentialsFromEnvironment(env),
     planRules: readPlanRules(env),
     studioAccess: readStudioAccessLists(env),

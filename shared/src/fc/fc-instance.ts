@@ -1,12 +1,12 @@
 import { type Environment, readEnvironment } from '../config/environment';
 import { createLiveClientFromEnvironment } from '../config/live-client-from-environment';
+import { createPacerFromEnvironment } from '../config/pacer-from-environment';
 import type { Ledger } from '../ledger/ledger';
 import { ledgerFromEnvironment } from '../ledger/ledger-from-environment';
 import { type CasterConfigCache, createCasterConfigCache } from '../live/caster-config-cache';
 import type { LiveClient } from '../live/live-client';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Pacer } from '../pacing/pacer';
-import { createPacerFromEnvironment } from '../pacing/pacer-from-environment';
 import type { LedgerScheduleDependencies } from '../schedule/schedule-with-ledger';
 import type { InvocationContext } from './fc-types';
 

@@ -2,8 +2,8 @@ import { ConfigurationError, LiveApiError } from '../errors';
 import { type LogFields, type Logger, silentLogger } from '../logging/logger';
 import { registerSecret } from '../logging/redact';
 import type { Pacer } from '../pacing/pacer';
-import { sleepMs } from '../pacing/pacer';
 import type { Credentials, SignatureAlgorithm } from '../signing/credentials';
+import { sleepMs } from '../time/sleep-ms';
 import { type HttpAnswer, sendHttpRequest } from './http-transport';
 import { type SignedRequest, signLiveRequest } from './request-signing';
 import {

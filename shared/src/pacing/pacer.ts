@@ -26,8 +26,3 @@ export const DEFAULT_SAFETY_MARGIN = 0.9;
 export function emissionIntervalMs(limitPerSecond: number, safetyMargin = DEFAULT_SAFETY_MARGIN): number {
   return Math.ceil(1000 / (limitPerSecond * safetyMargin));
 }
-
-/** Sleeps for a number of milliseconds. */
-export function sleepMs(durationMs: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, durationMs)));
-}

@@ -203,4 +203,40 @@ describe('createGcraPacer', () => {
     // Assess
     expect(clock.sleeps).toEqual([278]);
   });
+
+  it('hands out no slot before a time it was told to hold until, and remembers the last slot it gave', async () => {
+    // Prepare: slots this process took from Redis are still due until 1,000 ms.
+    const clock = virtualClock();
+    const pacer = createGcraPacer({ limitsPerSecond: { AddCasterEpisodeGroup: 2 }, now: clock.now, sleep: clock.sleep });
+    pacer.holdUntil('AddCasterEpisodeGroup', 1_000);
+
+    // Act
+    const first = pacer.acquire('AddCasterEpisodeGroup', NO_DEADLINE);
+    const second = pacer.acquire('AddCasterEpisodeGroup', NO_DEADLINE);
+    await clock.advanceTo(3_000);
+    await Promise.all([first, second]);
+
+    // Assess: the first waits for the hold, the second one interval (556 ms at 2/s) after it.
+    expect(clock.sleeps).toEqual([1_000, 1_000 + emissionIntervalMs(2)]);
+    expect(pacer.lastSlotMs('AddCasterEpisodeGroup')).toBe(1_000 + emissionIntervalMs(2));
+    expect(pacer.intervalMs('AddCasterEpisodeGroup')).toBe(emissionIntervalMs(2));
+  });
+
+  it('ignores a hold that is already behind its schedule, and actions it does not pace', async () => {
+    // Prepare
+    const clock = virtualClock();
+    const pacer = createGcraPacer({ limitsPerSecond: { AddCasterEpisodeGroup: 4 }, now: clock.now, sleep: clock.sleep });
+    await pacer.acquire('AddCasterEpisodeGroup', NO_DEADLINE);
+
+    // Act
+    pacer.holdUntil('AddCasterEpisodeGroup', 100);
+    pacer.holdUntil('ListPlaylist', 10_000);
+    const next = pacer.acquire('AddCasterEpisodeGroup', NO_DEADLINE);
+    await pacer.acquire('ListPlaylist', NO_DEADLINE);
+    await clock.advanceTo(1_000);
+    await next;
+
+    // Assess
+    expect(clock.sleeps).toEqual([278]);
+  });
 });
