@@ -57,25 +57,25 @@ function studioRecords(): LedgerRecord[] {
 }
 
 describe('the timeline page in Chromium', () => {
-  let context: BrowserContext;
-  let closeBrowser: () => Promise<void>;
+  // Launched by the first test that needs it, so a missing Chromium fails every test with its error, not a skip.
+  let browser: Promise<{ context: BrowserContext; close: () => Promise<void> }> | undefined;
   let folder: string;
 
-  beforeAll(async () => {
-    ({ context, close: closeBrowser } = await launchChromium());
+  beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'caster-carousel-timeline-'));
-  }, 60_000);
+  });
 
   afterAll(async () => {
-    await closeBrowser?.();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    if (browser) await (await browser.catch(() => undefined))?.close();
+    rmSync(folder, { recursive: true, force: true });
   });
 
   /** Opens a rendered page from a file and records console errors, page errors and any request it makes. */
   async function open(records: readonly LedgerRecord[], name: string): Promise<{ page: Page; problems: string[]; requests: string[] }> {
     const file = join(folder, `${name}.html`);
     writeFileSync(file, renderTimeline(records, { now: NOW }));
-    const page = await context.newPage();
+    browser ??= launchChromium();
+    const page = await (await browser).context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
     page.on('console', (message) => {
