@@ -2,6 +2,7 @@ import { type CliIo, EXIT_INVALID_INPUT, EXIT_OK, reportError } from './cli-io';
 import { configCommand } from './commands/config';
 import { deleteCommand } from './commands/delete';
 import { submitCommand } from './commands/submit';
+import { createTimelineCommand } from './commands/timeline';
 
 const USAGE = `caster-carousel: schedule carousel playback in ApsaraVideo Live production studios
 
@@ -9,6 +10,7 @@ Usage:
   caster-carousel submit <plan.json | -> [--dry-run]   validate a plan and schedule it (AddCasterEpisodeGroup)
   caster-carousel config <CasterId>                    show a studio's DescribeCasterConfig
   caster-carousel delete <ProgramId>                   delete a scheduled episode group
+  caster-carousel timeline [--out FILE] [--all]        the schedule as one HTML page (stdout without --out)
   caster-carousel emulator [--host H] [--port P] [--casters FILE] [--data FILE] [--faults SPEC] [--seed N]
                                                        run the local Live API emulator
 
@@ -22,7 +24,13 @@ type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 /** Runs one CLI invocation and returns its exit code; never throws. */
 export async function runCli(argv: readonly string[], io: CliIo, commands: Record<string, Command> = {}): Promise<number> {
   const [name, ...args] = argv;
-  const table: Record<string, Command> = { submit: submitCommand, config: configCommand, delete: deleteCommand, ...commands };
+  const table: Record<string, Command> = {
+    submit: submitCommand,
+    config: configCommand,
+    delete: deleteCommand,
+    timeline: createTimelineCommand(),
+    ...commands,
+  };
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(USAGE);
     return name === undefined ? EXIT_INVALID_INPUT : EXIT_OK;

@@ -8,11 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { loadLedgerRecords } from '../cli/timeline/ledger-source';
 import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './fc-host';
 import { timerEvent } from './fc-shapes';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+import { serveTimeline, TIMELINE_PATH } from './timeline-route';
 
 const REGION = 'cn-shanghai';
 // Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
@@ -94,6 +96,7 @@ async function route(
   if (body === undefined)
     return sendJson(response, 413, { error: 'PayloadTooLarge', message: `The local host accepts at most ${LOCAL_MAX_BODY_BYTES} bytes` });
   const url = new URL(request.url ?? '/', 'http://local');
+  if (url.pathname === TIMELINE_PATH) return serveTimeline(request, response, loadLedgerRecords);
   if (url.pathname === '/_local/timer' || url.pathname === '/_local/event') {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'MethodNotAllowed', message: 'Use POST' }, { allow: 'POST' });
     return url.pathname === '/_local/timer' ? fireTimer(response, functions.timer, body, url) : fireEvent(response, functions.event, body);
@@ -158,6 +161,7 @@ function printInstructions(baseUrl: string, emulatorUrl: string): void {
     `  HTTP function       POST ${baseUrl}/`,
     `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
+    `  timeline page       ${baseUrl}${TIMELINE_PATH}   (what is scheduled, in a browser)`,
     '',
     'Schedule the example plan over HTTP (the same Idempotency-Key again returns the same group):',
     `  curl -i -X POST ${baseUrl}/ -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' --data-binary @examples/plan.json`,
