@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
 import { escapeHtml, safeText } from './html-escape';
-import { type BarEnd, layoutTimeline, playCount, repeatLabel, type TimelineBar, type TimelineRow } from './timeline-geometry';
+import { type BarEnd, layoutTimeline, playCount, repeatLabel, repeatMark, type TimelineBar, type TimelineRow } from './timeline-geometry';
 import { TIMELINE_SCRIPT } from './timeline-script';
 import { TIMELINE_CSS } from './timeline-style';
 
@@ -89,14 +89,14 @@ function renderBar(bar: TimelineBar): string {
   const classes = ['bar', `state-${record.State}`, `end-${endClass(bar.end)}`, bar.active ? '' : 'inactive'].filter(Boolean).join(' ');
   const endMs = bar.end.kind === 'replaced' || bar.end.kind === 'deleted' ? ` data-end-ms="${bar.end.endMs}"` : '';
   const loops = record.RepeatNum < 0;
-  const mark = loops ? '↻' : repeatLabel(record.RepeatNum);
+  const mark = repeatMark(record.RepeatNum);
   const firstName = record.Items[0]?.ItemName ?? '(no items)';
   const more = record.Items.length > 1 ? ` +${record.Items.length - 1}` : '';
   const summary = `${record.ProgramId}, ${record.State}, starts ${record.StartTime}, ${repeatLabel(record.RepeatNum)}`;
   return (
     `<div class="${classes}" tabindex="0" role="button" aria-label="${safeText(summary)}" data-program-id="${safeText(record.ProgramId)}" data-state="${record.State}"` +
     ` data-start-ms="${bar.startMs}"${endMs} data-end-kind="${endClass(bar.end)}" data-lane="${bar.lane}" data-active-lane="${bar.activeLane ?? -1}">` +
-    `<span class="bar-text"><span class="bar-mark" data-mark="${loops ? 'loop' : 'plays'}">${mark}</span>${safeText(firstName)}${more}</span>` +
+    `<span class="bar-text"><span class="bar-mark" data-mark="${loops ? 'loop' : 'plays'}" title="${repeatLabel(record.RepeatNum)}">${mark}</span>${safeText(firstName)}${more}</span>` +
     `<template>${renderDetails(bar)}</template></div>`
   );
 }

@@ -72,6 +72,12 @@ export function repeatLabel(repeatNum: number): string {
   return plays === 1 ? 'plays once' : `plays ${plays}×`;
 }
 
+/** The short mark a bar starts with: a loop mark, or how many times it plays (`3×`). */
+export function repeatMark(repeatNum: number): string {
+  const plays = playCount(repeatNum);
+  return plays === undefined ? '↻' : `${plays}×`;
+}
+
 /** Places ledger records on a timeline: one row per studio, each group a bar from its StartTime. */
 export function layoutTimeline(records: readonly LedgerRecord[], nowMs: number): TimelineGeometry {
   const undrawn: UndrawnRecord[] = [];

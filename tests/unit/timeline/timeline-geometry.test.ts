@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutTimeline, playCount, repeatLabel } from '../../../cli/timeline/timeline-geometry';
+import { layoutTimeline, playCount, repeatLabel, repeatMark } from '../../../cli/timeline/timeline-geometry';
 import { sampleLedgerRecord } from '../../support/ledger-record-fixtures';
 
 const NOW_MS = Date.parse('2031-03-06T12:00:00Z');
@@ -44,6 +44,7 @@ describe('timeline geometry', () => {
     const geometry = layoutTimeline([sampleLedgerRecord({ ProgramId: 'loop', RepeatNum: -1 })], NOW_MS);
     expect(barOf(geometry, 'loop').end).toEqual({ kind: 'open' });
     expect(repeatLabel(-1)).toBe('↻ loops');
+    expect(repeatMark(-1)).toBe('↻');
   });
 
   it('never invents an end for a finite group with no successor', () => {
@@ -57,13 +58,14 @@ describe('timeline geometry', () => {
   });
 
   it.each([
-    [0, 1, 'plays once'],
-    [1, 2, 'plays 2×'],
-    [9, 10, 'plays 10×'],
-    [10000, 10001, 'plays 10001×'],
-  ])('labels RepeatNum %i as playing %i times', (repeatNum, plays, label) => {
+    [0, 1, 'plays once', '1×'],
+    [1, 2, 'plays 2×', '2×'],
+    [9, 10, 'plays 10×', '10×'],
+    [10000, 10001, 'plays 10001×', '10001×'],
+  ])('labels RepeatNum %i as playing %i times', (repeatNum, plays, label, mark) => {
     expect(playCount(repeatNum)).toBe(plays);
     expect(repeatLabel(repeatNum)).toBe(label);
+    expect(repeatMark(repeatNum)).toBe(mark);
   });
 
   it('ends a cancelled loop at its deletion time, and a group deleted before its start never plays', () => {
