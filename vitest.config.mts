@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // Scans every test file's output for secrets: no log line of any test may carry one.
     setupFiles: ['tests/support/capture-output-setup.ts'],
+    // The Alibaba credential chain must never ask the ECS metadata address from a test.
+    env: { ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

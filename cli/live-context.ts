@@ -1,41 +1,69 @@
 import { type Environment, readEnvironment } from '../shared/src/config/environment';
 import { createLiveClientFromEnvironment } from '../shared/src/config/live-client-from-environment';
-import { ConfigurationError } from '../shared/src/errors';
 import { createCasterConfigCache } from '../shared/src/live/caster-config-cache';
 import type { LiveClient } from '../shared/src/live/live-client';
-import { createLogger, type Logger } from '../shared/src/logging/logger';
+import type { RetryPolicy } from '../shared/src/live/retry-policy';
+import { createLogger, type Logger, silentLogger } from '../shared/src/logging/logger';
 import { createPacerFromEnvironment } from '../shared/src/pacing/pacer-from-environment';
-import type { ScheduleDependencies } from '../shared/src/schedule/schedule-carousel';
+import type { LedgerScheduleDependencies } from '../shared/src/schedule/schedule-with-ledger';
 import type { CliIo } from './cli-io';
+import { type ResolvedCredentials, resolveCliCredentials } from './credentials/resolve-cli-credentials';
+import { openCliLedger } from './ledger-access';
 
-/** A client and its helpers, built from the environment for one CLI command. */
+/** A client and its helpers, built from the environment and the credential chain for one CLI command. */
 export interface LiveContext {
   readonly environment: Environment;
   readonly client: LiveClient;
   readonly logger: Logger;
-  readonly dependencies: ScheduleDependencies;
+  readonly dependencies: LedgerScheduleDependencies;
+  /** The credentials and where they came from; undefined only for a dry run that found none. */
+  readonly resolved: ResolvedCredentials | undefined;
   close(): Promise<void>;
 }
 
-/** Builds the client from the environment; missing credentials fail here, before anything is sent. */
-export function createLiveContext(io: CliIo, options: { requireCredentials: boolean }): LiveContext {
+export interface LiveContextOptions {
+  /** False only for --dry-run, which shows placeholders when no source has credentials. */
+  readonly requireCredentials: boolean;
+  /** `--profile NAME`. */
+  readonly profile?: string | undefined;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/** Reads the environment, then the credential chain; bad settings and missing credentials fail here, before anything is sent. */
+export async function createLiveContext(io: CliIo, options: LiveContextOptions): Promise<LiveContext> {
   const environment = readEnvironment(io.env);
-  if (options.requireCredentials && !environment.credentials) {
-    throw new ConfigurationError(
-      'Missing credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS keys)',
-    );
-  }
-  // CLI logs go to stderr so stdout stays the JSON result; quiet unless LOG_LEVEL asks for more.
-  const logger = createLogger({ level: io.env['LOG_LEVEL'] ? environment.logLevel : 'warn', write: (line) => io.stderr(`${line}\n`) });
+  const resolved = await credentialsFor(options);
+  // Logs go to stderr so stdout stays the JSON result, and only when LOG_LEVEL asks: the error block says it all.
+  const logger = io.env['LOG_LEVEL']
+    ? createLogger({ level: environment.logLevel, write: (line) => io.stderr(`${line}\n`) })
+    : silentLogger;
   const pacer = createPacerFromEnvironment(environment, logger);
-  // Without credentials only --dry-run gets here; it shows placeholders and sends nothing.
-  const credentials = environment.credentials ?? { accessKeyId: '<ALIBABA_CLOUD_ACCESS_KEY_ID>', accessKeySecret: 'unset-secret' };
-  const client = createLiveClientFromEnvironment(environment, { credentials, pacer, logger });
-  const dependencies: ScheduleDependencies = {
+  const credentials = resolved?.credentials ?? { accessKeyId: '<ALIBABA_CLOUD_ACCESS_KEY_ID>', accessKeySecret: 'unset-secret' };
+  const client = createLiveClientFromEnvironment(environment, {
+    credentials,
+    pacer,
+    logger,
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  const ledger = openCliLedger(io, io.env['LOG_LEVEL'] ? logger : undefined);
+  const dependencies: LedgerScheduleDependencies = {
     client,
     configCache: createCasterConfigCache(),
     defaultCasterId: environment.defaultCasterId,
     logger,
+    ledger,
   };
-  return { environment, client, logger, dependencies, close: async () => pacer.close?.() };
+  const close = async (): Promise<void> => {
+    await Promise.all([pacer.close?.(), ledger?.close()]);
+  };
+  return { environment, client, logger, dependencies, resolved, close };
+}
+
+async function credentialsFor(options: LiveContextOptions): Promise<ResolvedCredentials | undefined> {
+  try {
+    return await resolveCliCredentials({ profile: options.profile });
+  } catch (error) {
+    if (options.requireCredentials) throw error;
+    return undefined;
+  }
 }

@@ -1,48 +1,39 @@
-import { type CliIo, EXIT_INVALID_INPUT, EXIT_OK, reportError } from './cli-io';
-import { configCommand } from './commands/config';
-import { deleteCommand } from './commands/delete';
-import { submitCommand } from './commands/submit';
-import { createTimelineCommand } from './commands/timeline';
+import { type CliIo, EXIT_INVALID_INPUT, EXIT_OK } from './cli-io';
+import { COMMANDS } from './commands/registry';
+import type { CommandDeclaration } from './framework/command';
+import { commandHelp, programHelp } from './framework/help-text';
+import { asksForHelp, parseCommandLine } from './framework/parse-command-line';
+import { reportError } from './report-error';
+import { CLI_VERSION } from './version';
 
-const USAGE = `caster-carousel: schedule carousel playback in ApsaraVideo Live production studios
-
-Usage:
-  caster-carousel submit <plan.json | -> [--dry-run]   validate a plan and schedule it (AddCasterEpisodeGroup)
-  caster-carousel config <CasterId>                    show a studio's DescribeCasterConfig
-  caster-carousel delete <ProgramId>                   delete a scheduled episode group
-  caster-carousel timeline [--out FILE] [--all]        the schedule as one HTML page (stdout without --out)
-  caster-carousel emulator [--host H] [--port P] [--casters FILE] [--data FILE] [--faults SPEC] [--seed N]
-                                                       run the local Live API emulator
-
-Environment: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN,
-LIVE_ENDPOINT, LIVE_REGION_ID, CASTER_ID, LIVE_SIGNATURE_ALGORITHM, LIVE_TIMEOUT_MS, REDIS_URL, LOG_LEVEL.
-Exit codes: 0 done, 1 API or network failure, 2 invalid input (nothing sent).
-`;
-
-type Command = (args: readonly string[], io: CliIo) => Promise<number>;
-
-/** Runs one CLI invocation and returns its exit code; never throws. */
-export async function runCli(argv: readonly string[], io: CliIo, commands: Record<string, Command> = {}): Promise<number> {
+/** Runs one CLI invocation and returns its exit code; never throws. Help and version read nothing and send nothing. */
+export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CommandDeclaration[] = COMMANDS): Promise<number> {
   const [name, ...args] = argv;
-  const table: Record<string, Command> = {
-    submit: submitCommand,
-    config: configCommand,
-    delete: deleteCommand,
-    timeline: createTimelineCommand(),
-    ...commands,
-  };
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(USAGE);
-    return name === undefined ? EXIT_INVALID_INPUT : EXIT_OK;
-  }
-  const command = table[name];
-  if (!command) {
-    io.stderr(`Unknown command "${name}".\n\n${USAGE}`);
+  if (name === undefined) {
+    io.stderr(programHelp(commands));
     return EXIT_INVALID_INPUT;
   }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? commands.find((command) => command.name === args[0]) : undefined;
+    io.stdout(topic ? commandHelp(topic) : programHelp(commands));
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${CLI_VERSION}\n`);
+    return EXIT_OK;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.stderr(`caster-carousel: unknown command ${JSON.stringify(name).slice(0, 60)}\n\n${programHelp(commands)}`);
+    return EXIT_INVALID_INPUT;
+  }
+  if (asksForHelp(args)) {
+    io.stdout(commandHelp(command));
+    return EXIT_OK;
+  }
   try {
-    return await command(args, io);
+    return await command.run(parseCommandLine(command, args), io);
   } catch (error) {
-    return reportError(io, error);
+    return reportError(io, error, command);
   }
 }

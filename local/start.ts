@@ -59,6 +59,9 @@ async function main(): Promise<void> {
   };
 
   const server = createServer((request, response) => {
+    // The ledger the CLI keeps for this emulator: what `npx caster-carousel submit` with the printed exports records.
+    if (request.url?.split('?')[0] === TIMELINE_PATH)
+      return void serveTimeline(request, response, () => loadLedgerRecords({ ...process.env, ...env }));
     route(request, response, functions).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: 'LocalHostError', message: (error as Error).message }));
@@ -96,7 +99,6 @@ async function route(
   if (body === undefined)
     return sendJson(response, 413, { error: 'PayloadTooLarge', message: `The local host accepts at most ${LOCAL_MAX_BODY_BYTES} bytes` });
   const url = new URL(request.url ?? '/', 'http://local');
-  if (url.pathname === TIMELINE_PATH) return serveTimeline(request, response, loadLedgerRecords);
   if (url.pathname === '/_local/timer' || url.pathname === '/_local/event') {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'MethodNotAllowed', message: 'Use POST' }, { allow: 'POST' });
     return url.pathname === '/_local/timer' ? fireTimer(response, functions.timer, body, url) : fireEvent(response, functions.event, body);

@@ -1,23 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LoadLedgerRecords } from '../cli/timeline/ledger-source';
 import { renderTimeline } from '../cli/timeline/render-timeline';
+import type { LedgerSnapshot } from '../shared/src/ledger/ledger-store';
 import { redactText } from '../shared/src/logging/redact';
 
 /** The path `npm start` serves the live timeline page at. */
 export const TIMELINE_PATH = '/_local/timeline';
 
 /** `GET /_local/timeline`: the timeline page rendered from the ledger at the moment of the request. */
-export async function serveTimeline(request: IncomingMessage, response: ServerResponse, loadRecords: LoadLedgerRecords): Promise<void> {
+export async function serveTimeline(
+  request: IncomingMessage,
+  response: ServerResponse,
+  loadRecords: () => Promise<LedgerSnapshot>,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Use GET\n');
     return;
   }
   let html: string;
   try {
-    html = renderTimeline(await loadRecords(process.env), {
-      now: new Date(),
-      showInactive: new URL(request.url ?? '/', 'http://local').searchParams.has('all'),
-    });
+    const { records, incompleteSince } = await loadRecords();
+    const showInactive = new URL(request.url ?? '/', 'http://local').searchParams.has('all');
+    html = renderTimeline(records, { now: new Date(), showInactive, incompleteSince });
   } catch (error) {
     // The ledger could not be read: say why, as text; never a stack or a value that could hold a secret.
     const message = redactText(error instanceof Error ? error.message : String(error));

@@ -31,12 +31,23 @@ const lazyRedisModule = {
   },
 };
 
+// The emulator is needed only by `caster-carousel emulator`: it becomes a file of its own beside the CLI,
+// required when that command runs, so every other command (and --help) parses none of it.
+const EMULATOR_MODULE = 'caster-carousel-emulator.js';
+const lazyEmulatorModule = {
+  name: 'lazy-emulator-module',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /\/emulator\/index$/ }, () => ({ path: `./${EMULATOR_MODULE}`, external: true }));
+  },
+};
+const rootManifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+
 await compilePlanSchema();
 await rm(dist, { recursive: true, force: true });
 
 /** Bundles one entry point together with its lazily required Redis module. */
-async function bundleWithLazyRedis(entry, outfile, options = {}) {
-  await build({ ...common, ...options, entryPoints: [entry], outfile, plugins: [lazyRedisModule] });
+async function bundleWithLazyRedis(entry, outfile, options = {}, plugins = []) {
+  await build({ ...common, ...options, entryPoints: [entry], outfile, plugins: [lazyRedisModule, ...plugins] });
   await build({
     ...common,
     minify: options.minify,
@@ -45,9 +56,13 @@ async function bundleWithLazyRedis(entry, outfile, options = {}) {
   });
 }
 
-await bundleWithLazyRedis(join(root, 'cli/caster-carousel.ts'), join(dist, 'cli/caster-carousel.js'), {
-  banner: { js: '#!/usr/bin/env node' },
-});
+await bundleWithLazyRedis(
+  join(root, 'cli/caster-carousel.ts'),
+  join(dist, 'cli/caster-carousel.js'),
+  { banner: { js: '#!/usr/bin/env node' }, define: { CASTER_CAROUSEL_VERSION: JSON.stringify(rootManifest.version) } },
+  [lazyEmulatorModule],
+);
+await build({ ...common, entryPoints: [join(root, 'emulator/index.ts')], outfile: join(dist, 'cli', EMULATOR_MODULE) });
 
 const layerDir = join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE);
 await bundleWithLazyRedis(join(root, 'shared/src/index.ts'), join(layerDir, 'index.js'), { minify: true, keepNames: true });

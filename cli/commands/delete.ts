@@ -1,18 +1,24 @@
-import { PlanValidationError } from '../../shared/src/errors';
-import { deleteCasterEpisodeGroup } from '../../shared/src/live/operations';
+import { cancelGroup } from '../../shared/src/ledger/cancel-group';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
+import { type CommandDeclaration, flagValue, type ParsedCommandLine } from '../framework/command';
 import { createLiveContext } from '../live-context';
 
-/** `delete <ProgramId>`: removes a scheduled episode group. */
-export async function deleteCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const programId = args[0];
-  if (!programId || args.length > 1) throw new PlanValidationError({ ProgramId: ['usage: caster-carousel delete <ProgramId>'] });
-  const context = createLiveContext(io, { requireCredentials: true });
-  try {
-    const result = await deleteCasterEpisodeGroup(context.client, programId);
-    printJson(io, { ProgramId: programId, RequestId: result.RequestId });
-    return EXIT_OK;
-  } finally {
-    await context.close();
-  }
-}
+/** `delete <ProgramId>`: removes a scheduled episode group, and marks it cancelled in the ledger. */
+export const deleteCommand: CommandDeclaration = {
+  name: 'delete',
+  summary: 'delete a scheduled episode group (DeleteCasterEpisodeGroup); the ledger marks it cancelled',
+  positionals: { usage: '<ProgramId>', min: 1, max: 1 },
+  flags: [],
+  sendsRequests: true,
+  async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
+    const programId = parsed.positionals[0]!;
+    const context = await createLiveContext(io, { requireCredentials: true, profile: flagValue(parsed, 'profile') });
+    try {
+      const outcome = await cancelGroup(context.client, context.dependencies.ledger, programId);
+      printJson(io, { ProgramId: programId, RequestId: outcome.RequestId ?? '-', ...(outcome.AlreadyGone ? { AlreadyGone: true } : {}) });
+      return EXIT_OK;
+    } finally {
+      await context.close();
+    }
+  },
+};

@@ -1,13 +1,8 @@
-import { ConfigurationError } from '../../shared/src/errors';
-import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
+import type { LedgerSnapshot } from '../../shared/src/ledger/ledger-store';
+import { loadLedgerRecords as loadCliLedgerRecords } from '../ledger-access';
 
 /** Where the timeline reads its records from: the schedule ledger, or anything a caller supplies. */
-export type LoadLedgerRecords = (env: NodeJS.ProcessEnv) => Promise<readonly LedgerRecord[]>;
+export type LoadLedgerRecords = (env: NodeJS.ProcessEnv) => Promise<LedgerSnapshot>;
 
-/**
- * The ledger the CLI and `npm start` read by default. This build has no ledger store to read yet, so it says so
- * with a clear error instead of drawing an empty schedule that would look like "nothing is scheduled".
- */
-export const loadLedgerRecords: LoadLedgerRecords = async () => {
-  throw new ConfigurationError('No schedule ledger is available in this build: the timeline has no records to read');
-};
+/** The ledger `caster-carousel ls` reads for this environment (REDIS_URL, LEDGER_FILE or the default state file). */
+export const loadLedgerRecords: LoadLedgerRecords = (env) => loadCliLedgerRecords(env);

@@ -11,6 +11,8 @@ export interface TimelineOptions {
   readonly now: Date;
   /** Show cancelled and retired groups from the start (the page can toggle them either way). */
   readonly showInactive?: boolean;
+  /** When a ledger write failed (ISO 8601 UTC): groups scheduled since then may be missing from the page. */
+  readonly incompleteSince?: string | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -47,6 +49,10 @@ export function renderTimeline(records: readonly LedgerRecord[], options: Timeli
     geometry.undrawn.length === 0
       ? ''
       : `<p class="undrawn">Not drawn: ${geometry.undrawn.map((entry) => `${safeText(entry.programId)} (${safeText(entry.reason)})`).join(', ')}</p>`;
+  const incomplete =
+    options.incompleteSince === undefined
+      ? ''
+      : `<p class="incomplete" role="alert">The ledger may be incomplete: a write failed at ${safeText(options.incompleteSince)}; groups scheduled since then may be missing.</p>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -63,7 +69,7 @@ export function renderTimeline(records: readonly LedgerRecord[], options: Timeli
 <div class="controls" role="toolbar" aria-label="Time window">${zoomButtons}<button type="button" data-action="fit">all</button><button type="button" data-action="earlier">&larr; earlier</button><button type="button" data-action="now">now</button><button type="button" data-action="later">later &rarr;</button><label><input type="checkbox" id="show-inactive"${options.showInactive ? ' checked' : ''}> show cancelled and retired (${inactiveCount})</label></div>
 <p class="window-label" id="window-label" aria-live="polite"></p>
 <div class="legend" aria-hidden="true"><span class="l-scheduled">scheduled</span><span class="l-open">↻ loops: open-ended</span><span class="l-unknown">finite: end unknown</span><span class="l-superseded">superseded: ends where its successor starts</span><span class="l-cancelled">cancelled</span><span class="l-retired">retired</span><span class="l-now">now</span></div>
-${undrawn}
+${incomplete}${undrawn}
 </header>
 <main id="timeline" data-now-ms="${nowMs}" data-window-start-ms="${geometry.windowStartMs}" data-window-end-ms="${geometry.windowEndMs}">
 <div class="rows" id="rows">

@@ -53,4 +53,5 @@ main { position: relative; flex: 1; min-height: 0; display: flex; flex-direction
 .details dd { margin: 0; overflow-wrap: anywhere; }
 .details ol { margin: 0; padding-left: 18px; }
 .empty { padding: 24px 16px; color: #59636e; }
+.incomplete { margin: 6px 0 0; padding: 4px 8px; border: 1px solid #d4a72c; border-radius: 6px; background: #fff8c5; color: #7d4e00; }
 `;

@@ -118,19 +118,9 @@ function createEpisodeGroup(
   input: EpisodeGroupInput,
   names: InputNames,
 ): Record<string, unknown> {
-  const match = context.casters.matchCallback(input.CallbackUrl, input.DomainName);
-  if ('mismatch' in match) {
-    throw match.mismatch === 'CallbackUrl'
-      ? invalidParameter(
-          names.CallbackUrl,
-          'It is not the CallbackUrl of any production studio; use the CallbackUrl that DescribeCasterConfig returns.',
-        )
-      : invalidParameter(
-          names.DomainName,
-          'It is not the DomainName of the studio that the CallbackUrl belongs to; use the DomainName that DescribeCasterConfig returns.',
-        );
-  }
-
+  // A token already used with the same data answers first, before the studio is matched: a retry whose studio
+  // changed its CallbackUrl meanwhile (an auth_key rotation) still gets its group (UNCONFIRMED on the service;
+  // idempotent replay usually precedes validation).
   const print = fingerprint(input);
   const previous = context.state.findIdempotency(context.accountId, clientToken);
   if (previous) {
@@ -142,6 +132,19 @@ function createEpisodeGroup(
     }
     // Same token, same data: the first answer again (a fresh RequestId, as every HTTP request gets one).
     return { ProgramId: previous.ProgramId, ItemIds: shapeItemIds(previous.ItemIds, context) };
+  }
+
+  const match = context.casters.matchCallback(input.CallbackUrl, input.DomainName);
+  if ('mismatch' in match) {
+    throw match.mismatch === 'CallbackUrl'
+      ? invalidParameter(
+          names.CallbackUrl,
+          'It is not the CallbackUrl of any production studio; use the CallbackUrl that DescribeCasterConfig returns.',
+        )
+      : invalidParameter(
+          names.DomainName,
+          'It is not the DomainName of the studio that the CallbackUrl belongs to; use the DomainName that DescribeCasterConfig returns.',
+        );
   }
 
   const receivedAt = new Date(context.nowMs).toISOString();

@@ -14,6 +14,8 @@ export class LiveApiError extends CasterCarouselError {
   readonly requestId: string | undefined;
   readonly httpStatus: number;
   readonly action: string;
+  /** The API's own `Message`, without the action and code that `message` starts with. */
+  readonly detail: string;
   readonly retryable: boolean;
   /** The server's `x-acs-retry-after`, when it gave one. */
   readonly retryAfterMs: number | undefined;
@@ -29,6 +31,7 @@ export class LiveApiError extends CasterCarouselError {
   }) {
     super(`${fields.action} failed: ${fields.code}: ${fields.message}`, { cause: fields.cause });
     this.action = fields.action;
+    this.detail = fields.message;
     this.code = fields.code;
     this.requestId = fields.requestId;
     this.httpStatus = fields.httpStatus;
@@ -42,10 +45,13 @@ export class LiveTransportError extends CasterCarouselError {
   override name = 'LiveTransportError';
   readonly code: 'RequestTimeout' | 'ConnectionFailed';
   readonly action: string;
+  /** What went wrong on the wire, without the action and code that `message` starts with. */
+  readonly detail: string;
   readonly retryable = true;
   constructor(action: string, code: 'RequestTimeout' | 'ConnectionFailed', message: string, options?: { cause?: unknown }) {
     super(`${action} failed: ${code}: ${message}`, options);
     this.action = action;
+    this.detail = message;
     this.code = code;
   }
 }

@@ -11,6 +11,17 @@ export { createLiveClientFromEnvironment } from './config/live-client-from-envir
 export * from './errors';
 export * from './fc/index';
 export { canonicalJson, deriveClientToken } from './idempotency/client-token';
+export { tokenForGeneration } from './idempotency/token-generation';
+// The schedule ledger: records of every group, their stores, and scheduling through it.
+export { cancelGroup } from './ledger/cancel-group';
+export { createFileLedgerStore } from './ledger/file-ledger-store';
+export { createLedger, type Ledger } from './ledger/ledger';
+export { LedgerCorruptError, LedgerUnavailableError } from './ledger/ledger-errors';
+export { ledgerFromEnvironment, ledgerScope } from './ledger/ledger-from-environment';
+export type { LedgerIntent, LedgerRecord, LedgerState, LedgerTrigger, ResolvedEpisodeGroup } from './ledger/ledger-record';
+export type { LedgerSnapshot, LedgerStore } from './ledger/ledger-store';
+export { createRedisLedgerStore } from './ledger/redis-ledger-store';
+export { retirementCandidates, retireSupersededGroups } from './ledger/retire-superseded';
 export type { CasterConfigCache } from './live/caster-config-cache';
 export { createCasterConfigCache } from './live/caster-config-cache';
 export type { CallOptions, CredentialsSource, LiveClient, LiveClientOptions } from './live/live-client';
@@ -28,6 +39,8 @@ export { PLAN_LIMITS } from './plan/plan-limits';
 export { describeFieldErrors, validatePlan } from './plan/validate-plan';
 export type { ScheduleDependencies, ScheduleRequest, ScheduleResult } from './schedule/schedule-carousel';
 export { chooseClientToken, lookUpStudio, planIdentity, resolveEpisodeGroup, scheduleCarousel } from './schedule/schedule-carousel';
+export type { LedgerScheduleDependencies, LedgerScheduleRequest, LedgerScheduleResult } from './schedule/schedule-with-ledger';
+export { scheduleWithLedger } from './schedule/schedule-with-ledger';
 export { acs3Authorization, acs3CanonicalRequest, acs3Signature, acs3StringToSign } from './signing/acs3-signature';
 export type { Credentials, SignatureAlgorithm } from './signing/credentials';
 export { canonicalQueryString, percentEncode } from './signing/percent-encode';

@@ -40,4 +40,28 @@ export interface LedgerRecord {
   /** ISO 8601 UTC of the last state change. */
   readonly UpdatedAt?: string | undefined;
   readonly Resolved: ResolvedEpisodeGroup;
+  /** The RequestId of the AddCasterEpisodeGroup answer that created the group. */
+  readonly RequestId?: string | undefined;
 }
+
+/**
+ * What is written before AddCasterEpisodeGroup is sent, keyed by its ClientToken: the resolved request, so a
+ * retry of the token resends exactly these parameters even if the studio's configuration changed meanwhile.
+ */
+export interface LedgerIntent {
+  readonly ClientToken: string;
+  /** The generation-1 token this one derives from (equal to ClientToken for generation 1). */
+  readonly BaseToken: string;
+  readonly Generation: number;
+  readonly Slot?: string | undefined;
+  readonly CasterId?: string | undefined;
+  readonly StartTime: string;
+  readonly RepeatNum: number;
+  readonly Items: readonly PlanItem[];
+  readonly Trigger: LedgerTrigger;
+  readonly CreatedAt: string;
+  readonly Resolved: ResolvedEpisodeGroup;
+}
+
+/** Every state in which the studio still holds the group. */
+export const LIVE_STATES: readonly LedgerState[] = ['scheduled', 'superseded'];

@@ -25,6 +25,8 @@ export const PLAN_LIMITS = {
   vodUrlMaxChars: 2048,
   /** The API's own limit for ClientToken. */
   clientTokenMaxChars: 64,
+  /** Slot names are ours: long enough for `trigger-name:variant`, short enough for a table column. */
+  slotMaxChars: 64,
   /**
    * Work bounds rather than format rules (a plan has 8 known properties, an item 2): an object above them is
    * rejected with a single error, so hostile input with millions of keys cannot make the validator allocate

@@ -19,6 +19,8 @@ export interface Plan {
   readonly RepeatNum: number;
   readonly Items: readonly PlanItem[];
   readonly ClientToken?: string;
+  /** A place in the studio's schedule holding one group at a time (see the ledger); never sent to the API. */
+  readonly Slot?: string;
 }
 
 /** Validation messages per field path (`StartTime`, `Items[2].VodUrl`, `(root)`), each naming the rule broken. */

@@ -23,6 +23,7 @@ const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
   StartTime: START_TIME_MESSAGE,
   VodUrl: 'must be an http(s) URL whose path ends in .mp4, .flv or .ts',
   ClientToken: 'must contain only printable ASCII characters (0x21-0x7E)',
+  Slot: 'must contain only letters, digits, ".", "_", ":" and "-"',
 };
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {

@@ -20,6 +20,7 @@ describe('plan.schema.json agrees with PLAN_LIMITS', () => {
     ['ItemName maxLength', itemFields.ItemName.maxLength, PLAN_LIMITS.itemNameMaxChars],
     ['VodUrl maxLength', itemFields.VodUrl.maxLength, PLAN_LIMITS.vodUrlMaxChars],
     ['ClientToken maxLength', planFields.ClientToken.maxLength, PLAN_LIMITS.clientTokenMaxChars],
+    ['Slot maxLength', planFields.Slot.maxLength, PLAN_LIMITS.slotMaxChars],
     ['plan maxProperties', planSchema.maxProperties, PLAN_LIMITS.planMaxProperties],
     ['plan per-property guard', planSchema.if.maxProperties, PLAN_LIMITS.planMaxProperties],
     ['item maxProperties', planSchema.definitions.PlanItem.maxProperties, PLAN_LIMITS.itemMaxProperties],

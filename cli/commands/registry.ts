@@ -1,0 +1,23 @@
+import type { CommandDeclaration } from '../framework/command';
+import { cancelCommand } from './cancel';
+import { configCommand } from './config';
+import { deleteCommand } from './delete';
+import { emulatorCommand } from './emulator';
+import { gcCommand } from './gc';
+import { lsCommand } from './ls';
+import { submitCommand } from './submit';
+import { timelineCommand } from './timeline';
+import { whoamiCommand } from './whoami';
+
+/** Every command, in the order `caster-carousel --help` lists them. A new command is a file plus one line here. */
+export const COMMANDS: readonly CommandDeclaration[] = [
+  submitCommand,
+  lsCommand,
+  timelineCommand,
+  cancelCommand,
+  gcCommand,
+  configCommand,
+  deleteCommand,
+  whoamiCommand,
+  emulatorCommand,
+];

@@ -1,0 +1,190 @@
+import { tokenForGeneration } from '../idempotency/token-generation';
+import { LedgerUnavailableError } from './ledger-errors';
+import type { LedgerIntent, LedgerRecord, LedgerState } from './ledger-record';
+import { slotKeyOf } from './ledger-scope-data';
+import type { LedgerStore, TokenLookup } from './ledger-store';
+import {
+  COMMIT_SCRIPT,
+  GENERATION_SCRIPT,
+  INCOMPLETE_SCRIPT,
+  INTENT_SCRIPT,
+  LOOKUP_SCRIPT,
+  TRANSITION_SCRIPT,
+} from './redis-ledger-scripts';
+
+export interface RedisLedgerStoreOptions {
+  readonly redisUrl: string;
+  readonly keyPrefix?: string;
+  readonly commandTimeoutMs?: number;
+}
+
+type Reply = string | number | null | Reply[];
+interface LedgerRedis {
+  ledgerLookup(...args: string[]): Promise<Reply>;
+  ledgerIntent(...args: string[]): Promise<Reply>;
+  ledgerCommit(...args: string[]): Promise<Reply>;
+  ledgerTransition(...args: string[]): Promise<Reply>;
+  ledgerGeneration(...args: string[]): Promise<Reply>;
+  ledgerIncomplete(...args: string[]): Promise<Reply>;
+  hgetall(key: string): Promise<Record<string, string>>;
+  get(key: string): Promise<string | null>;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+const SCRIPTS = {
+  ledgerLookup: LOOKUP_SCRIPT,
+  ledgerIntent: INTENT_SCRIPT,
+  ledgerCommit: COMMIT_SCRIPT,
+  ledgerTransition: TRANSITION_SCRIPT,
+  ledgerGeneration: GENERATION_SCRIPT,
+  ledgerIncomplete: INCOMPLETE_SCRIPT,
+} as const;
+const KEY_COUNT = 7;
+const RECONNECT_BACKOFF_MS = 5_000;
+
+interface StateFields {
+  State: LedgerState;
+  SupersededBy?: string | undefined;
+  UpdatedAt?: string | undefined;
+}
+
+/**
+ * The ledger in Redis, shared by every FC instance and the CLI: the same Redis the pacer uses. Each scope is
+ * a few hashes under one hash tag (so it also works on a cluster), changed only through the Lua scripts in
+ * redis-ledger-scripts.ts, each atomic. ioredis is loaded on first use, never at cold start.
+ */
+export function createRedisLedgerStore(options: RedisLedgerStoreOptions): LedgerStore {
+  const keyPrefix = options.keyPrefix ?? 'caster-carousel:ledger';
+  const host = safeHost(options.redisUrl);
+  let redis: Promise<LedgerRedis> | undefined;
+  let reconnectNotBeforeMs = 0;
+
+  const connect = async (): Promise<LedgerRedis> => {
+    const { Redis } = await import('../pacing/redis-connection');
+    const client = new Redis(options.redisUrl, {
+      // Fail fast: scheduling goes on without the ledger rather than waiting for a dead Redis.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: options.commandTimeoutMs ?? 1_000,
+      commandTimeout: options.commandTimeoutMs ?? 1_000,
+      lazyConnect: true,
+    });
+    for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: KEY_COUNT, lua });
+    client.on('error', () => undefined); // surfaced per command
+    try {
+      await client.connect();
+    } catch (error) {
+      client.disconnect();
+      throw error;
+    }
+    return client as unknown as LedgerRedis;
+  };
+  const connection = (): Promise<LedgerRedis> => {
+    if (Date.now() < reconnectNotBeforeMs) return Promise.reject(new Error('Redis was unreachable moments ago'));
+    redis ??= connect().catch((error: unknown) => {
+      redis = undefined;
+      reconnectNotBeforeMs = Date.now() + RECONNECT_BACKOFF_MS;
+      throw error;
+    });
+    return redis;
+  };
+  const run = async <T>(what: string, command: (client: LedgerRedis) => Promise<T>): Promise<T> => {
+    try {
+      return await command(await connection());
+    } catch (error) {
+      throw new LedgerUnavailableError(`The Redis ledger at ${host} could not ${what}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  const keys = (scope: string): string[] => {
+    const base = `${keyPrefix}:{${scope}}`;
+    return ['records', 'states', 'tokens', 'intents', 'generations', 'slots', 'incomplete'].map((name) => `${base}:${name}`);
+  };
+
+  return {
+    description: `redis ${host}`,
+    lookUp: (scope, baseToken) =>
+      run('look up a token', async (client) => {
+        const reply = (await client.ledgerLookup(...keys(scope), baseToken)) as Reply[];
+        const [generation, clientToken, body, state, intent] = reply;
+        const lookup: TokenLookup = {
+          generation: Number(generation),
+          clientToken: String(clientToken),
+          record: typeof body === 'string' && typeof state === 'string' ? joinRecord(body, state) : undefined,
+          intent: typeof intent === 'string' ? (JSON.parse(intent) as LedgerIntent) : undefined,
+        };
+        return lookup;
+      }),
+    recordIntent: (scope, intent) =>
+      run('record an intent', async (client) => {
+        await client.ledgerIntent(...keys(scope), intent.ClientToken, JSON.stringify(intent));
+      }),
+    commit: (scope, record) =>
+      run('record a group', async (client) => {
+        const { State, SupersededBy, UpdatedAt, ...body } = record;
+        const superseded: StateFields = { State: 'superseded', SupersededBy: record.ProgramId, UpdatedAt: record.CreatedAt };
+        const reply = await client.ledgerCommit(
+          ...keys(scope),
+          record.ProgramId,
+          JSON.stringify(body),
+          JSON.stringify({ State, SupersededBy, UpdatedAt }),
+          record.ClientToken,
+          slotKeyOf(record) ?? '',
+          JSON.stringify(superseded),
+        );
+        return typeof reply === 'string' ? reply : undefined;
+      }),
+    transition: (scope, change) =>
+      run('change a state', async (client) => {
+        const reply = await client.ledgerTransition(...keys(scope), change.programId, change.to, change.updatedAt, ...change.from);
+        if (!Array.isArray(reply)) return undefined;
+        const [body, state] = reply;
+        return typeof body === 'string' && typeof state === 'string' ? joinRecord(body, state) : undefined;
+      }),
+    advanceGeneration: (scope, baseToken, from) =>
+      run('advance a generation', async (client) => {
+        const entry = `${from + 1}|${tokenForGeneration(baseToken, from + 1)}`;
+        return Number(await client.ledgerGeneration(...keys(scope), baseToken, String(from), entry));
+      }),
+    load: (scope) =>
+      run('load the ledger', async (client) => {
+        const [recordsKey, statesKey, , , , , incompleteKey] = keys(scope) as [string, string, string, string, string, string, string];
+        const [bodies, states, incompleteSince] = await Promise.all([
+          client.hgetall(recordsKey),
+          client.hgetall(statesKey),
+          client.get(incompleteKey),
+        ]);
+        const records: LedgerRecord[] = [];
+        for (const [programId, body] of Object.entries(bodies)) {
+          const state = states[programId];
+          if (state !== undefined) records.push(joinRecord(body, state));
+        }
+        records.sort((a, b) => a.CreatedAt.localeCompare(b.CreatedAt));
+        return { records, incompleteSince: incompleteSince ?? undefined };
+      }),
+    markIncomplete: (scope, sinceIso) =>
+      run('mark the ledger incomplete', async (client) => {
+        await client.ledgerIncomplete(...keys(scope), sinceIso);
+      }),
+    close: async () => {
+      const pending = redis;
+      redis = undefined;
+      if (!pending) return;
+      const client = await pending.catch(() => undefined);
+      await client?.quit().catch(() => client.disconnect());
+    },
+  };
+}
+
+function joinRecord(body: string, state: string): LedgerRecord {
+  return { ...(JSON.parse(body) as Omit<LedgerRecord, keyof StateFields>), ...(JSON.parse(state) as StateFields) };
+}
+
+// A Redis URL may carry a password: messages name the host alone.
+function safeHost(redisUrl: string): string {
+  try {
+    return new URL(redisUrl).host;
+  } catch {
+    return '(REDIS_URL)';
+  }
+}
