@@ -92,7 +92,9 @@ function renderRow(row: TimelineRow): string {
 
 function renderBar(bar: TimelineBar): string {
   const record = bar.record;
-  const classes = ['bar', `state-${record.State}`, `end-${endClass(bar.end)}`, bar.active ? '' : 'inactive'].filter(Boolean).join(' ');
+  const classes = ['bar', `state-${safeText(record.State)}`, `end-${endClass(bar.end)}`, bar.active ? '' : 'inactive']
+    .filter(Boolean)
+    .join(' ');
   const endMs = bar.end.kind === 'replaced' || bar.end.kind === 'deleted' ? ` data-end-ms="${bar.end.endMs}"` : '';
   const loops = record.RepeatNum < 0;
   const mark = repeatMark(record.RepeatNum);
@@ -100,7 +102,7 @@ function renderBar(bar: TimelineBar): string {
   const more = record.Items.length > 1 ? ` +${record.Items.length - 1}` : '';
   const summary = `${record.ProgramId}, ${record.State}, starts ${record.StartTime}, ${repeatLabel(record.RepeatNum)}`;
   return (
-    `<div class="${classes}" tabindex="0" role="button" aria-label="${safeText(summary)}" data-program-id="${safeText(record.ProgramId)}" data-state="${record.State}"` +
+    `<div class="${classes}" tabindex="0" role="button" aria-label="${safeText(summary)}" data-program-id="${safeText(record.ProgramId)}" data-state="${safeText(record.State)}"` +
     ` data-start-ms="${bar.startMs}"${endMs} data-end-kind="${endClass(bar.end)}" data-lane="${bar.lane}" data-active-lane="${bar.activeLane ?? -1}">` +
     `<span class="bar-text"><span class="bar-mark" data-mark="${loops ? 'loop' : 'plays'}" title="${repeatLabel(record.RepeatNum)}">${mark}</span>${safeText(firstName)}${more}</span>` +
     `<template>${renderDetails(bar)}</template></div>`

@@ -84,9 +84,10 @@ export function layoutTimeline(records: readonly LedgerRecord[], nowMs: number):
   const startByProgramId = new Map<string, number>();
   const drawable: { record: LedgerRecord; startMs: number }[] = [];
   for (const record of records) {
-    const startMs = UTC_SECOND.test(record.StartTime) ? Date.parse(record.StartTime) : Number.NaN;
-    if (Number.isNaN(startMs)) {
-      undrawn.push({ programId: record.ProgramId, reason: 'StartTime is not a UTC time (yyyy-MM-ddTHH:mm:ssZ)' });
+    const startMs = typeof record.StartTime === 'string' && UTC_SECOND.test(record.StartTime) ? Date.parse(record.StartTime) : Number.NaN;
+    const problem = Number.isNaN(startMs) ? 'StartTime is not a UTC time (yyyy-MM-ddTHH:mm:ssZ)' : recordProblem(record);
+    if (problem !== undefined) {
+      undrawn.push({ programId: String(record.ProgramId), reason: problem });
       continue;
     }
     startByProgramId.set(record.ProgramId, startMs);
@@ -106,6 +107,19 @@ export function layoutTimeline(records: readonly LedgerRecord[], nowMs: number):
     .map((studio) => layoutRow(studio, byStudio.get(studio) ?? [], startByProgramId));
   const window = defaultWindow(rows, nowMs);
   return { rows, undrawn, nowMs, windowStartMs: window.startMs, windowEndMs: window.endMs };
+}
+
+const STATES: readonly string[] = ['scheduled', 'superseded', 'cancelled', 'retired'];
+
+// Records come from a store on disk or in Redis: one that does not have the shape the page relies on is listed,
+// not drawn, so a damaged record can neither break the page nor be shown as something it is not.
+function recordProblem(record: LedgerRecord): string | undefined {
+  if (!Number.isInteger(record.RepeatNum) || record.RepeatNum < -1) return 'RepeatNum is not an integer from -1 up';
+  if (!STATES.includes(record.State)) return 'State is not scheduled, superseded, cancelled or retired';
+  if (!Array.isArray(record.Items)) return 'Items is not a list';
+  if (typeof record.ProgramId !== 'string' || record.ProgramId === '') return 'ProgramId is missing';
+  if (typeof (record.CasterId || record.DomainName) !== 'string') return 'neither CasterId nor DomainName names the studio';
+  return undefined;
 }
 
 function layoutRow(

@@ -156,3 +156,21 @@ describe('timeline geometry', () => {
     expect(later.windowEndMs - later.windowStartMs).toBe(24 * 3_600_000);
   });
 });
+
+describe('timeline geometry on damaged records', () => {
+  it.each([
+    [{ RepeatNum: 1.5 }, 'RepeatNum is not an integer from -1 up'],
+    [{ RepeatNum: -2 }, 'RepeatNum is not an integer from -1 up'],
+    [{ State: 'paused' }, 'State is not scheduled, superseded, cancelled or retired'],
+    [{ Items: 'Episode 1' }, 'Items is not a list'],
+    [{ ProgramId: '' }, 'ProgramId is missing'],
+    [{ CasterId: undefined, DomainName: undefined }, 'neither CasterId nor DomainName names the studio'],
+  ])('lists a record with %j as not drawn, naming the field', (damage, reason) => {
+    const record = { ...sampleLedgerRecord({ ProgramId: 'damaged' }), ...damage } as unknown as Parameters<
+      typeof layoutTimeline
+    >[0][number];
+    const geometry = layoutTimeline([record], NOW_MS);
+    expect(geometry.rows).toEqual([]);
+    expect(geometry.undrawn).toEqual([{ programId: String(record.ProgramId), reason }]);
+  });
+});
