@@ -138,5 +138,9 @@ export const TIMELINE_SCRIPT = `(function () {
   rowsEl.addEventListener('scroll', hide);
 
   layout();
+  // A page left open keeps its now line honest; the records themselves are as of the time it was drawn.
+  var drawnAt = Date.now();
+  var drawnNowMs = nowMs;
+  setInterval(function () { nowMs = drawnNowMs + (Date.now() - drawnAt); layout(); }, 60000);
 })();
 `;
