@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../shared/src/errors';
+import { planClientToken } from '../../shared/src/idempotency/trigger-tokens';
 import { isSlotName } from '../../shared/src/ledger/slot-name';
 import { episodeGroupParams } from '../../shared/src/live/operations';
-import type { Plan } from '../../shared/src/plan/plan';
-import { parsePlanJson, requireValidPlan } from '../../shared/src/plan/require-valid-plan';
-import { chooseClientToken } from '../../shared/src/schedule/schedule-carousel';
+import type { ScheduleRequest } from '../../shared/src/schedule/schedule-request';
 import { scheduleWithLedger } from '../../shared/src/schedule/schedule-with-ledger';
+import { readCliPlan } from '../../shared/src/triggers/cli-plan';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { type CommandDeclaration, flagGiven, flagValue, type ParsedCommandLine } from '../framework/command';
 import { createLiveContext } from '../live-context';
@@ -34,15 +34,14 @@ export const submitCommand: CommandDeclaration = {
     if (slot !== undefined && !isSlotName(slot)) {
       throw new UsageError('--slot must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
     }
-    const parsedPlan = parsePlan(await readPlanText(source, io), source);
-    const plan: Plan = slot === undefined ? parsedPlan : { ...parsedPlan, Slot: slot };
+    const request = withSlot(readCliPlan(await readPlanText(source, io), source), slot);
     const context = await createLiveContext(io, { requireCredentials: !dryRun, profile: flagValue(parsed, 'profile') });
     try {
       if (dryRun) {
-        printJson(io, describeDryRun(plan, context.dependencies.defaultCasterId, context.client.prepare));
+        printJson(io, describeDryRun(request, context.dependencies.defaultCasterId, context.client.prepare));
         return EXIT_OK;
       }
-      const result = await scheduleWithLedger({ plan, trigger: { kind: 'cli' } }, context.dependencies);
+      const result = await scheduleWithLedger(request, context.dependencies);
       printJson(io, {
         ProgramId: result.ProgramId,
         ItemIds: result.ItemIds,
@@ -70,9 +69,11 @@ async function readPlanText(source: string, io: CliIo): Promise<string> {
   }
 }
 
-function parsePlan(text: string, source: string): Plan {
-  const where = source === '-' ? 'standard input' : source;
-  return requireValidPlan(parsePlanJson(text, where, `${where} is not valid JSON`));
+// --slot is part of the plan, as a Slot in the file would be: the token is the one that plan derives.
+function withSlot(request: ScheduleRequest, slot: string | undefined): ScheduleRequest {
+  if (slot === undefined) return request;
+  const plan = { ...request.plan, Slot: slot };
+  return { ...request, plan, clientToken: planClientToken(plan) };
 }
 
 type Prepare = (
@@ -86,7 +87,8 @@ type Prepare = (
 };
 
 /** What `--dry-run` prints: the signed parameters, with studio fields that need a lookup shown as placeholders. */
-function describeDryRun(plan: Plan, defaultCasterId: string | undefined, prepare: Prepare): Record<string, unknown> {
+function describeDryRun(request: ScheduleRequest, defaultCasterId: string | undefined, prepare: Prepare): Record<string, unknown> {
+  const { plan } = request;
   const casterId = plan.CasterId ?? defaultCasterId ?? '<CASTER_ID>';
   const lookedUp = (field: string): string => `<${field} from DescribeCasterConfig ${casterId}>`;
   const needsLookup = !(plan.CallbackUrl && plan.DomainName);
@@ -97,15 +99,15 @@ function describeDryRun(plan: Plan, defaultCasterId: string | undefined, prepare
     StartTime: plan.StartTime,
     RepeatNum: plan.RepeatNum,
     Items: plan.Items,
-    ClientToken: chooseClientToken({ plan }),
+    ClientToken: request.clientToken,
   });
-  const request = prepare('AddCasterEpisodeGroup', params, 'POST');
+  const signed = prepare('AddCasterEpisodeGroup', params, 'POST');
   return {
     dryRun: true,
     action: 'AddCasterEpisodeGroup',
-    method: request.method,
-    endpoint: request.url.origin,
+    method: signed.method,
+    endpoint: signed.url.origin,
     ...(needsLookup ? { describeCasterConfigFirst: casterId } : {}),
-    params: request.signedParams,
+    params: signed.signedParams,
   };
 }

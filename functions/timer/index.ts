@@ -9,14 +9,14 @@ import {
   middy,
   preStopFcInstance,
   scheduleTimerPlan,
-  timerLabel,
   timerPlanRequest,
+  timerTickLabel,
 } from 'caster-carousel-shared';
 
 export const handler = middy(scheduleTimerPlan)
   .use(fcDeadline())
   .use(fcInvocationLogger())
-  .use(asyncInvocationFailure(timerLabel)) // log, then throw: FC retries, then the onFailure destination gets it
+  .use(asyncInvocationFailure(timerTickLabel)) // log, then throw: FC retries, then the onFailure destination gets it
   .use(fcEventParser())
   .use(fcCredentials())
   .use(timerPlanRequest());

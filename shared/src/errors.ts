@@ -1,3 +1,5 @@
+import type { FieldErrors } from './plan/plan';
+
 /** Base of every error the project throws on purpose; anything else escaping is a bug. `code` is stable for callers. */
 export abstract class CasterCarouselError extends Error {
   override name = 'CasterCarouselError';
@@ -88,4 +90,29 @@ export class ConfigurationError extends CasterCarouselError {
 export class UsageError extends CasterCarouselError {
   override name = 'UsageError';
   readonly code = 'InvalidUsage';
+}
+
+/** The trigger's event itself is unusable: not JSON, or missing what its trigger always sends. */
+export class InvalidEventError extends CasterCarouselError {
+  override name = 'InvalidEventError';
+  readonly code = 'InvalidEvent';
+  readonly fieldErrors: FieldErrors;
+  constructor(fieldErrors: FieldErrors, message = 'The event is not a valid trigger event') {
+    super(message);
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+/** An HTTP request refused with a specific status (405, 413, 415...); like Hono's HTTPException. */
+export class HttpError extends CasterCarouselError {
+  override name = 'HttpError';
+  readonly statusCode: number;
+  readonly code: string;
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(statusCode: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}) {
+    super(message);
+    this.statusCode = statusCode;
+    this.code = code;
+    this.headers = headers;
+  }
 }

@@ -1,5 +1,7 @@
-import { type AsyncInvocationError, type CloudEventsResult, cloudEventClientToken } from 'caster-carousel-shared';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AsyncInvocationError } from '../../shared/src/fc/async-invocation-error';
+import type { CloudEventsResult } from '../../shared/src/fc/event/schedule-cloud-events';
+import { cloudEventClientToken } from '../../shared/src/idempotency/trigger-tokens';
 import { cloudEvent, cloudEventBuffer, fcContext } from '../support/fc-events';
 import { captureLogLines, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
 import { samplePlan } from '../support/plan-fixtures';

@@ -1,18 +1,18 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
-  classifyError,
-  deadlineAtMsFor,
-  decodeFcEvent,
-  formatStartTime,
   HttpError,
   LiveApiError,
   LiveTransportError,
   PlanValidationError,
-  parseIsoDurationSeconds,
   ThrottledError,
-} from 'caster-carousel-shared';
-import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+} from '../../shared/src/errors';
+import { classifyError } from '../../shared/src/fc/error-classification';
+import { deadlineAtMsFor } from '../../shared/src/fc/fc-deadline';
+import { decodeFcEvent } from '../../shared/src/fc/fc-event-parser';
+import { parseIsoDurationSeconds } from '../../shared/src/triggers/timer/iso-duration';
+import { formatStartTime } from '../../shared/src/triggers/timer/start-offset';
 import { fcContext, httpEvent } from '../support/fc-events';
 import { captureLogLines, useFunction } from '../support/fc-testbed';
 

@@ -1,5 +1,7 @@
-import { deriveClientToken, MAX_BODY_BYTES, type Plan, planIdentity } from 'caster-carousel-shared';
 import { afterAll, describe, expect, it } from 'vitest';
+import { httpRequestClientToken, planClientToken } from '../../shared/src/idempotency/trigger-tokens';
+import type { Plan } from '../../shared/src/plan/plan';
+import { MAX_BODY_BYTES } from '../../shared/src/triggers/http/http-plan-request';
 import { fcContext, type HttpEventOptions, httpEventBuffer, ROTATED_STS_CREDENTIALS } from '../support/fc-events';
 import {
   captureLogLines,
@@ -46,7 +48,7 @@ describe('HTTP function against a healthy Live API', () => {
       ProgramId: expect.any(String),
       ItemIds: [expect.any(String), expect.any(String)],
       RequestId: expect.any(String),
-      ClientToken: deriveClientToken(planIdentity(plan as unknown as Plan)),
+      ClientToken: planClientToken(plan as unknown as Plan),
     });
     const group = (await subject.testbed.episodeGroups()).find((candidate) => candidate.ProgramId === response.json['ProgramId']);
     expect(group?.ClientToken).toBe(response.json['ClientToken']);
@@ -80,7 +82,7 @@ describe('HTTP function against a healthy Live API', () => {
 
     // Assess
     expect(first.statusCode).toBe(201);
-    expect(first.json['ClientToken']).toBe(deriveClientToken(`idempotency-key:${key}`));
+    expect(first.json['ClientToken']).toBe(httpRequestClientToken(plan as unknown as Plan, key));
     expect(retry.json['ProgramId']).toBe(first.json['ProgramId']);
   });
 

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { resolveStartOffset, validatePlan } from 'caster-carousel-shared';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { validatePlan } from '../../shared/src/plan/validate-plan';
+import { resolveStartOffset } from '../../shared/src/triggers/timer/start-offset';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = JSON.parse(readFileSync(`${root}tests/fixtures/fc3-props.schema.json`, 'utf8')) as Record<string, unknown>;
@@ -129,7 +130,7 @@ describe('s.yaml', () => {
     expect(Buffer.byteLength(JSON.stringify(variables))).toBeLessThan(4096);
   });
 
-  it('protects the HTTP trigger: not anonymous, POST only', () => {
+  it('protects the HTTP trigger: not anonymous, POST to schedule and GET for /schedule only', () => {
     // Prepare
     const trigger = triggerOf('http', 'http');
 
@@ -137,7 +138,7 @@ describe('s.yaml', () => {
     expect(definition('IHttpTriggerConfig')(trigger?.triggerConfig)).toBe(true);
     expect(trigger?.triggerConfig['authType']).not.toBe('anonymous');
     expect(['function', 'jwt']).toContain(trigger?.triggerConfig['authType']);
-    expect(trigger?.triggerConfig['methods']).toEqual(['POST']);
+    expect(trigger?.triggerConfig['methods']).toEqual(['GET', 'POST']);
   });
 
   it('gives the timer a six-field cron in a CRON_TZ time zone and a payload the function accepts', () => {

@@ -1,5 +1,6 @@
-import { type AsyncInvocationError, deriveClientToken } from 'caster-carousel-shared';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AsyncInvocationError } from '../../shared/src/fc/async-invocation-error';
+import { deriveClientToken } from '../../shared/src/idempotency/client-token';
 import { fcContext, timerEventBuffer } from '../support/fc-events';
 import { captureLogLines, parseLogLines, secretLeaksIn, useFunction, withFunction } from '../support/fc-testbed';
 import { samplePlan } from '../support/plan-fixtures';

@@ -10,9 +10,12 @@ import { retireSupersededGroups } from '../../shared/src/ledger/retire-supersede
 import { createCasterConfigCache } from '../../shared/src/live/caster-config-cache';
 import { createLiveClient } from '../../shared/src/live/live-client';
 import { createGcraPacer } from '../../shared/src/pacing/gcra-pacer';
-import type { Plan } from '../../shared/src/plan/plan';
-import { requireValidPlan } from '../../shared/src/plan/require-valid-plan';
-import { type LedgerScheduleDependencies, scheduleWithLedger } from '../../shared/src/schedule/schedule-with-ledger';
+import {
+  type LedgerScheduleDependencies,
+  type LedgerScheduleRequest,
+  scheduleWithLedger,
+} from '../../shared/src/schedule/schedule-with-ledger';
+import { readCliPlan } from '../../shared/src/triggers/cli-plan';
 import { samplePlan } from '../support/plan-fixtures';
 
 let emulator: RunningEmulator;
@@ -41,7 +44,11 @@ function dependencies(overrides: Partial<LedgerScheduleDependencies> = {}): Ledg
     ...overrides,
   };
 }
-const plan = (overrides: Record<string, unknown> = {}): Plan => requireValidPlan(samplePlan(overrides));
+/** A CLI request for a fresh sample plan, with its plan-derived token, plus `extra` (a slot, another trigger). */
+const cliRequest = (overrides: Record<string, unknown> = {}, extra: Partial<LedgerScheduleRequest> = {}): LedgerScheduleRequest => ({
+  ...readCliPlan(JSON.stringify(samplePlan(overrides)), 'plan.json'),
+  ...extra,
+});
 const groupsInStudio = async (): Promise<string[]> => {
   const body = (await (await fetch(`${emulator.url}/_emulator/episode-groups`)).json()) as { EpisodeGroups: { ProgramId: string }[] };
   return body.EpisodeGroups.map((group) => group.ProgramId);
@@ -54,7 +61,7 @@ const addCalls = async (): Promise<number> => {
 describe('scheduling with the ledger, against the emulator over HTTP', () => {
   it('answers a trigger whose group is live from the ledger, without calling the API again', async () => {
     // Prepare
-    const request = { plan: plan(), trigger: { kind: 'event', source: 'acs.test', id: 'event-1' } as const, clientToken: 'event-token-1' };
+    const request = cliRequest({}, { trigger: { kind: 'event', source: 'acs.test', id: 'event-1' }, clientToken: 'event-token-1' });
     const first = await scheduleWithLedger(request, dependencies());
 
     // Act
@@ -67,7 +74,7 @@ describe('scheduling with the ledger, against the emulator over HTTP', () => {
 
   it('schedules a new group after a cancel, with the next generation’s token', async () => {
     // Prepare
-    const request = { plan: plan(), trigger: { kind: 'cli' } as const };
+    const request = cliRequest();
     const first = await scheduleWithLedger(request, dependencies());
     await cancelGroup(dependencies().client, ledger, first.ProgramId);
 
@@ -86,11 +93,10 @@ describe('scheduling with the ledger, against the emulator over HTTP', () => {
     const day = (n: number) => `2031-03-0${n}T06:00:00Z`;
     const submit = (n: number, nowMs: number) =>
       scheduleWithLedger(
-        {
-          plan: plan({ StartTime: day(n), RepeatNum: -1 }),
-          trigger: { kind: 'timer', triggerName: 'daily', triggerTime: day(n) },
-          slot: 'daily',
-        },
+        cliRequest(
+          { StartTime: day(n), RepeatNum: -1 },
+          { trigger: { kind: 'timer', triggerName: 'daily', triggerTime: day(n) }, slot: 'daily' },
+        ),
         dependencies({ now: () => nowMs }),
       );
     const a = await submit(1, Date.parse(day(1)) - 60_000);
@@ -115,14 +121,8 @@ describe('scheduling with the ledger, against the emulator over HTTP', () => {
 
   it('lets gc delete a superseded group only once its successor’s StartTime has passed', async () => {
     // Prepare
-    const old = await scheduleWithLedger(
-      { plan: plan({ StartTime: '2031-05-01T00:00:00Z' }), trigger: { kind: 'cli' }, slot: 'main' },
-      dependencies(),
-    );
-    const successor = await scheduleWithLedger(
-      { plan: plan({ StartTime: '2031-05-02T00:00:00Z' }), trigger: { kind: 'cli' }, slot: 'main' },
-      dependencies(),
-    );
+    const old = await scheduleWithLedger(cliRequest({ StartTime: '2031-05-01T00:00:00Z' }, { slot: 'main' }), dependencies());
+    const successor = await scheduleWithLedger(cliRequest({ StartTime: '2031-05-02T00:00:00Z' }, { slot: 'main' }), dependencies());
     const client = dependencies().client;
 
     // Act
@@ -137,8 +137,8 @@ describe('scheduling with the ledger, against the emulator over HTTP', () => {
 
   it('keeps a superseded group whose successor was cancelled: nothing else would play', async () => {
     // Prepare
-    const old = await scheduleWithLedger({ plan: plan(), trigger: { kind: 'cli' }, slot: 'main' }, dependencies());
-    const successor = await scheduleWithLedger({ plan: plan(), trigger: { kind: 'cli' }, slot: 'main' }, dependencies());
+    const old = await scheduleWithLedger(cliRequest({}, { slot: 'main' }), dependencies());
+    const successor = await scheduleWithLedger(cliRequest({}, { slot: 'main' }), dependencies());
     await cancelGroup(dependencies().client, ledger, successor.ProgramId);
 
     // Act

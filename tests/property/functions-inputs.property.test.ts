@@ -14,7 +14,10 @@ import { DEMO_STUDIO, type RunningEmulator, startEmulator } from '../../emulator
 import { handler as eventFunction } from '../../functions/event/index';
 import { handler as httpFunction } from '../../functions/http/index';
 import { handler as timerFunction } from '../../functions/timer/index';
-import { AsyncInvocationError, CasterCarouselError, type FcHttpResponse, validatePlan } from '../../shared/src/index';
+import { CasterCarouselError } from '../../shared/src/errors';
+import { AsyncInvocationError } from '../../shared/src/fc/async-invocation-error';
+import type { FcHttpResponse } from '../../shared/src/fc/fc-types';
+import { validatePlan } from '../../shared/src/plan/validate-plan';
 import { cloudEvent, fcContext, httpEvent, TEST_STS_CREDENTIALS } from '../support/fc-events';
 import { describeFindings, findSecrets, findUnredactedSecrets, registerTestSecret } from '../support/secret-scan';
 

@@ -13,15 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STUDIO, type RequestLogEntry, type RunningEmulator, startEmulator } from '../../emulator/index';
 import { mulberry32 } from '../../emulator/prng';
 import {
-  clientTokenForIdempotencyKey,
   cloudEventClientToken,
-  deriveClientToken,
-  planIdentity,
-  resolveStartOffset,
-  timerIdentity,
-  validatePlan,
-} from '../../shared/src/index';
+  httpRequestClientToken,
+  planClientToken,
+  timerTickClientToken,
+} from '../../shared/src/idempotency/trigger-tokens';
 import { Redis } from '../../shared/src/pacing/redis-connection';
+import { validatePlan } from '../../shared/src/plan/validate-plan';
+import { resolveStartOffset } from '../../shared/src/triggers/timer/start-offset';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, timerEventBuffer } from '../support/fc-events';
 import { type RedisServer, startRedisServer } from '../support/redis-server';
 import { type Fleet, type FleetInstance, type FunctionName, type InvocationOutcome, startFleet } from '../support/reliability-fleet';
@@ -168,13 +167,13 @@ function buildWorkload(): Trigger[] {
     let body: Record<string, unknown> = plan;
     let expectedToken: string;
     if (i % 4 === 0) {
-      expectedToken = deriveClientToken(planIdentity(asPlan(plan))); // from the plan itself
+      expectedToken = planClientToken(asPlan(plan)); // from the plan itself
     } else if (i % 4 === 1) {
       body = { ...plan, ClientToken: `soak-http-client-token-${i}` };
       expectedToken = `soak-http-client-token-${i}`;
     } else {
       headers = { 'Idempotency-Key': `soak-http-key-${i}` };
-      expectedToken = clientTokenForIdempotencyKey(`soak-http-key-${i}`);
+      expectedToken = httpRequestClientToken(asPlan(plan), `soak-http-key-${i}`);
     }
     triggers.push({ key, fn: 'http', event: httpEventBuffer({ body, headers }), units: [{ key, fn: 'http', valid: true, expectedToken }] });
   }
@@ -188,7 +187,7 @@ function buildWorkload(): Trigger[] {
     // Some ticks start the carousel a fixed time after the tick instead of at a fixed time.
     const payload = i % 5 === 0 ? { ...plan, StartTime: undefined, StartOffset: 'PT30M' } : plan;
     const resolved = resolveStartOffset(JSON.parse(JSON.stringify(payload)), Date.parse(triggerTime));
-    const expectedToken = deriveClientToken(timerIdentity(triggerName, triggerTime, asPlan(resolved.input)));
+    const expectedToken = timerTickClientToken(triggerName, triggerTime, asPlan(resolved.input));
     triggers.push({
       key,
       fn: 'timer',

@@ -1,15 +1,13 @@
-import type { LiveClient } from '../live/live-client';
-import { createLiveClient } from '../live/live-client';
+import { type CredentialsSource, createLiveClient, type LiveClient } from '../live/live-client';
 import type { RetryPolicy } from '../live/retry-policy';
 import type { Logger } from '../logging/logger';
 import type { Pacer } from '../pacing/pacer';
-import type { Credentials } from '../signing/credentials';
 import type { Environment } from './environment';
 
 /** The Live client the environment describes (endpoint, region, signature, timeout), signed with these credentials. */
 export function createLiveClientFromEnvironment(
   environment: Environment,
-  options: { credentials: Credentials; pacer?: Pacer; logger?: Logger; retry?: Partial<RetryPolicy> },
+  options: { credentials?: CredentialsSource; pacer?: Pacer; logger?: Logger; retry?: Partial<RetryPolicy> },
 ): LiveClient {
   return createLiveClient({
     endpoint: environment.endpoint,

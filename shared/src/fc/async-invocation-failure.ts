@@ -1,6 +1,6 @@
-import type { MiddlewareObj, Request } from '@middy/core';
 import { AsyncInvocationError, describeTriggerFailure } from './async-invocation-error';
 import { invocationLoggerOf, latencyMsOf } from './fc-invocation-logger';
+import type { FcMiddleware } from './fc-types';
 
 /** How to name the trigger of an invocation that failed before its events were read. */
 export type TriggerLabel = (event: unknown) => { id: string; source?: string };
@@ -12,9 +12,9 @@ export type TriggerLabel = (event: unknown) => { id: string; source?: string };
  * thrown as well, so it reaches the destination too; retrying it is useless but harmless, and re-sending the
  * valid events of a batch is harmless as well, because their ClientTokens are derived deterministically.
  */
-export function asyncInvocationFailure(labelTrigger: TriggerLabel): MiddlewareObj {
+export function asyncInvocationFailure(labelTrigger: TriggerLabel): FcMiddleware {
   return {
-    onError: function reportAsyncFailure(request: Request) {
+    onError: function reportAsyncFailure(request) {
       let failure: AsyncInvocationError;
       if (request.error instanceof AsyncInvocationError) {
         failure = request.error;

@@ -1,7 +1,14 @@
-import { ConfigurationError, LiveApiError, LiveTransportError, PlanValidationError, ThrottledError } from '../errors';
+import {
+  ConfigurationError,
+  HttpError,
+  InvalidEventError,
+  LiveApiError,
+  LiveTransportError,
+  PlanValidationError,
+  ThrottledError,
+} from '../errors';
 import { redact, redactText } from '../logging/redact';
 import type { FieldErrors } from '../plan/plan';
-import { HttpError, InvalidEventError } from './fc-errors';
 
 /** What a caller may learn about a failure: an HTTP status, a stable error name and safe, redacted details. */
 export interface ErrorClassification {

@@ -1,12 +1,11 @@
-import type { MiddlewareObj, Request } from '@middy/core';
 import { credentialsFromEnvironment } from '../config/environment';
-import { registerSecret } from '../logging/redact';
 import type { Credentials } from '../signing/credentials';
-import type { FcContext, InvocationContext } from './fc-types';
+import type { FcContext, FcMiddleware } from './fc-types';
 
 /**
- * This invocation's credentials: FC's STS keys from `context.credentials` (present when the function has a
- * role), else the ALIBABA_CLOUD_* variables read now. Never cached: STS keys rotate between invocations.
+ * An invocation's credentials: FC's STS keys from `context.credentials` (present when the function has a role), else
+ * the ALIBABA_CLOUD_* variables read now. Not an error when there are none: a batch of invalid events needs none, and
+ * the Live client, the one place credentials are checked, refuses to sign without them.
  */
 export function credentialsFromContext(context: FcContext, env: NodeJS.ProcessEnv = process.env): Credentials | undefined {
   const fromContext = context.credentials;
@@ -20,16 +19,11 @@ export function credentialsFromContext(context: FcContext, env: NodeJS.ProcessEn
   return credentialsFromEnvironment(env);
 }
 
-/** Middleware: puts this invocation's credentials on `context.liveCredentials` and marks them secret for the logs. */
-export function fcCredentials(): MiddlewareObj {
+/** Middleware: puts this invocation's credentials on the typed context; the handler core passes them to every Live call. */
+export function fcCredentials(): FcMiddleware {
   return {
-    before: function takeInvocationCredentials(request: Request) {
-      const context = request.context as unknown as InvocationContext;
-      const credentials = credentialsFromContext(context);
-      // Registered before anything can log, so even an error echoing them is scrubbed.
-      registerSecret(credentials?.accessKeySecret);
-      registerSecret(credentials?.securityToken);
-      context.liveCredentials = credentials;
+    before: function takeInvocationCredentials(request) {
+      request.context.liveCredentials = credentialsFromContext(request.context);
     },
   };
 }

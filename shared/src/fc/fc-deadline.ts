@@ -1,5 +1,4 @@
-import type { MiddlewareObj, Request } from '@middy/core';
-import type { FcContext, InvocationContext } from './fc-types';
+import type { FcMiddleware } from './fc-types';
 
 /** FC's default function timeout, used when the context does not say. */
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 3;
@@ -32,15 +31,13 @@ export interface FcDeadlineOptions {
  * early-timeout race: middy reads it before any middleware runs, so our deadline bounds every Live API
  * attempt instead.)
  */
-export function fcDeadline(options: FcDeadlineOptions = {}): MiddlewareObj {
+export function fcDeadline(options: FcDeadlineOptions = {}): FcMiddleware {
   const now = options.now ?? Date.now;
   return {
-    before: function setInvocationDeadline(request: Request) {
-      const context = request.context as unknown as InvocationContext & FcContext;
+    before: function setInvocationDeadline(request) {
       const startedAtMs = now();
-      const deadlineAtMs = deadlineAtMsFor(startedAtMs, context.function?.timeout, options.safetyMarginMs);
-      context.startedAtMs = startedAtMs;
-      context.deadlineAtMs = deadlineAtMs;
+      request.context.startedAtMs = startedAtMs;
+      request.context.deadlineAtMs = deadlineAtMsFor(startedAtMs, request.context.function?.timeout, options.safetyMarginMs);
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { MiddlewareObj, Request } from '@middy/core';
-import { InvalidEventError } from './fc-errors';
+import { InvalidEventError } from '../errors';
+import type { FcMiddleware } from './fc-types';
 
 /**
  * Turns FC's event into a value: FC hands Node.js handlers a Buffer holding JSON. Strings and already-parsed
@@ -20,9 +20,9 @@ export function decodeFcEvent(event: unknown): unknown {
 }
 
 /** Middleware: replaces the Buffer event with its parsed JSON before the handler sees it. */
-export function fcEventParser(): MiddlewareObj {
+export function fcEventParser(): FcMiddleware {
   return {
-    before: function parseFcEvent(request: Request) {
+    before: function parseFcEvent(request) {
       request.event = decodeFcEvent(request.event);
     },
   };

@@ -1,4 +1,3 @@
-import { createLiveClientFromEnvironment } from '../config/live-client-from-environment';
 import { lookUpStudio } from '../schedule/schedule-carousel';
 import { credentialsFromContext } from './fc-credentials';
 import { getFcInstance } from './fc-instance';
@@ -9,7 +8,7 @@ const WARM_UP_BUDGET_MS = 3_000;
 
 /**
  * FC initializer hook (`instanceLifecycleConfig.initializer: index.initialize`): reads the environment, creates
- * the pacer and cache, and fetches the default studio's configuration so the first request skips that call.
+ * the pacer, cache and client, and fetches the default studio's configuration so the first request skips that call.
  * A bad environment fails the initializer loudly; a failed warm-up is only logged, as the first invocation
  * fetches the configuration again anyway.
  */
@@ -24,14 +23,8 @@ export async function initializeFcInstance(context: FcContext): Promise<void> {
   if (casterId && credentials) {
     const timeoutMs = (context.function?.initializationTimeout ?? 3) * 1000;
     const deadlineAtMs = startedAtMs + Math.min(WARM_UP_BUDGET_MS, timeoutMs / 2);
-    const client = createLiveClientFromEnvironment(instance.environment, {
-      credentials,
-      pacer: instance.pacer,
-      logger,
-      retry: { maxAttempts: 1 },
-    });
     try {
-      await lookUpStudio(casterId, { client, configCache: instance.configCache }, deadlineAtMs);
+      await lookUpStudio(casterId, { client: instance.client, configCache: instance.configCache, logger, credentials }, deadlineAtMs);
     } catch (error) {
       logger.warn('could not warm the studio configuration; the first invocation fetches it', { caster: casterId, error });
     }

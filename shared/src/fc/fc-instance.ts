@@ -1,13 +1,16 @@
 import { type Environment, readEnvironment } from '../config/environment';
+import { createLiveClientFromEnvironment } from '../config/live-client-from-environment';
+import type { Ledger } from '../ledger/ledger';
+import { ledgerFromEnvironment } from '../ledger/ledger-from-environment';
 import { type CasterConfigCache, createCasterConfigCache } from '../live/caster-config-cache';
+import type { LiveClient } from '../live/live-client';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Pacer } from '../pacing/pacer';
 import { createPacerFromEnvironment } from '../pacing/pacer-from-environment';
+import type { LedgerScheduleDependencies } from '../schedule/schedule-with-ledger';
+import type { InvocationContext } from './fc-types';
 
-/**
- * What one FC instance keeps between invocations. Credentials are deliberately absent: they arrive per
- * invocation and rotate, so the Live client is built per invocation (see live-dependencies.ts).
- */
+/** What one FC instance keeps between invocations. */
 export interface FcInstance {
   readonly environment: Environment;
   /** The base logger; invocations add their requestId with `child`. */
@@ -16,6 +19,10 @@ export interface FcInstance {
   readonly pacer: Pacer;
   /** DescribeCasterConfig answers, reused across invocations for their TTL. */
   readonly configCache: CasterConfigCache;
+  /** One Live client for the instance; each invocation signs with its own credentials (FC's STS keys rotate). */
+  readonly client: LiveClient;
+  /** The schedule ledger: in Redis with REDIS_URL, in LEDGER_FILE without; none when neither is set or LEDGER=off. */
+  readonly ledger: Ledger | undefined;
 }
 
 let instance: FcInstance | undefined;
@@ -35,11 +42,24 @@ export function peekFcInstance(): FcInstance | undefined {
 export function createFcInstance(env: NodeJS.ProcessEnv = process.env): FcInstance {
   const environment = readEnvironment(env);
   const logger = createLogger({ level: environment.logLevel, fields: functionFields(env) });
+  const pacer = createPacerFromEnvironment(environment, logger);
+  const client = createLiveClientFromEnvironment(environment, { pacer, logger });
+  const ledger = ledgerFromEnvironment(environment, env, logger);
+  return { environment, logger, pacer, configCache: createCasterConfigCache(), client, ledger };
+}
+
+/** What scheduling needs for one invocation: the instance's client, cache and default studio, the invocation's logger and credentials. */
+export function scheduleDependenciesFor(
+  context: Pick<InvocationContext, 'invocationLogger' | 'liveCredentials'>,
+): LedgerScheduleDependencies {
+  const { client, configCache, environment, ledger } = getFcInstance();
   return {
-    environment,
-    logger,
-    pacer: createPacerFromEnvironment(environment, logger),
-    configCache: createCasterConfigCache(),
+    client,
+    configCache,
+    defaultCasterId: environment.defaultCasterId,
+    logger: context.invocationLogger,
+    credentials: context.liveCredentials,
+    ledger,
   };
 }
 

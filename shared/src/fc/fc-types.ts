@@ -2,6 +2,7 @@
  * The shapes Function Compute 3.0 hands a Node.js 20 handler. FC passes `event` as a Buffer; the parsed
  * shapes below are what `JSON.parse(event.toString())` gives for each trigger.
  */
+import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '../logging/logger';
 import type { Credentials } from '../signing/credentials';
 
@@ -35,17 +36,23 @@ export interface FcContext {
   readonly tracing?: unknown;
 }
 
-/** What our middlewares add to the context for one invocation. */
+/**
+ * The context as our middlewares leave it, which is what middy's generics are typed with: `fcDeadline` and
+ * `fcInvocationLogger` fill these fields before any handler core runs.
+ */
 export interface InvocationContext extends FcContext {
   /** Epoch ms of the invocation start, taken before anything else ran. */
   startedAtMs: number;
   /** Epoch ms past which no Live API attempt starts: FC's timeout minus a safety margin. */
   deadlineAtMs: number;
-  /** This invocation's credentials: `context.credentials`, else the ALIBABA_CLOUD_* variables. */
-  liveCredentials: Credentials | undefined;
-  /** The instance logger with this invocation's requestId and function name. */
+  /** The instance logger with this invocation's requestId. */
   invocationLogger: Logger;
+  /** This invocation's credentials (`fcCredentials`): FC's STS keys, else the ALIBABA_CLOUD_* variables, else none. */
+  liveCredentials: Credentials | undefined;
 }
+
+/** A middy middleware of ours: any event in, the invocation context typed. */
+export type FcMiddleware = MiddlewareObj<unknown, unknown, Error, InvocationContext>;
 
 /** The FC 3.0 HTTP trigger event (after JSON parsing). Header and query names keep the client's casing. */
 export interface FcHttpEvent {
@@ -85,21 +92,4 @@ export interface FcTimerEvent {
   readonly triggerTime: string;
   readonly triggerName: string;
   readonly payload?: string;
-}
-
-/** A CloudEvents 1.0 envelope as EventBridge delivers it to FC. */
-export interface CloudEvent {
-  readonly id?: unknown;
-  readonly source?: unknown;
-  readonly specversion?: unknown;
-  readonly type?: unknown;
-  readonly datacontenttype?: unknown;
-  readonly subject?: unknown;
-  readonly time?: unknown;
-  readonly aliyunaccountid?: unknown;
-  /** Like `2020-11-19T21:04:42.179PRC`: not RFC 3339, so never parsed. */
-  readonly aliyunpublishtime?: unknown;
-  readonly aliyuneventbusname?: unknown;
-  readonly aliyunregionid?: unknown;
-  readonly data?: unknown;
 }

@@ -1,5 +1,5 @@
 import { LiveApiError } from '../errors';
-import type { LiveClient } from '../live/live-client';
+import type { CallOptions, LiveClient } from '../live/live-client';
 import { deleteCasterEpisodeGroup } from '../live/operations';
 import type { Ledger } from './ledger';
 import type { LedgerRecord } from './ledger-record';
@@ -28,7 +28,7 @@ export function retirementCandidates(records: readonly LedgerRecord[], nowMs: nu
   return candidates;
 }
 
-export interface RetireOptions {
+export interface RetireOptions extends Pick<CallOptions, 'logger' | 'credentials'> {
   readonly nowMs?: number;
   readonly deadlineAtMs?: number | undefined;
   /** Only this slot (a slotKeyOf value); every slot of the ledger when absent. */

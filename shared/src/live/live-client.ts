@@ -18,6 +18,8 @@ import {
 export const DEFAULT_LIVE_ENDPOINT = 'https://live.aliyuncs.com';
 export const DEFAULT_REGION_ID = 'cn-shanghai';
 export const DEFAULT_TIMEOUT_MS = 10_000;
+const MISSING_CREDENTIALS =
+  'No credentials: on Function Compute give the function a role (FC then passes context.credentials); elsewhere set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET';
 
 /** Credentials, or a function returning the current ones (FC hands out fresh STS keys per invocation). */
 export type CredentialsSource = Credentials | (() => Credentials);
@@ -26,7 +28,8 @@ export interface LiveClientOptions {
   /** `https://live.aliyuncs.com`, or any compatible endpoint such as `http://127.0.0.1:8787`. */
   readonly endpoint?: string;
   readonly regionId?: string;
-  readonly credentials: CredentialsSource;
+  /** Used when a call brings no credentials of its own (the CLI); FC invocations pass theirs per call. */
+  readonly credentials?: CredentialsSource | undefined;
   readonly signatureAlgorithm?: SignatureAlgorithm;
   /** Limit for one attempt, connect to last byte. */
   readonly timeoutMs?: number;
@@ -45,6 +48,10 @@ export interface CallOptions {
   readonly deadlineAtMs?: number;
   /** Fields added to every log line of this call (caster, ClientToken...). */
   readonly logFields?: LogFields;
+  /** The caller's logger (an invocation's, with its requestId), instead of the client's own. */
+  readonly logger?: Logger | undefined;
+  /** This call's credentials (an FC invocation's STS keys, which rotate), instead of the client's own. */
+  readonly credentials?: Credentials | undefined;
 }
 
 /** A signed, paced, retrying client for the ApsaraVideo Live RPC API. */
@@ -54,10 +61,10 @@ export interface LiveClient {
   /** Calls an action and returns the parsed JSON body; throws LiveApiError, LiveTransportError or ThrottledError. */
   call(action: string, params: Readonly<Record<string, string>>, options?: CallOptions): Promise<Record<string, unknown>>;
   /** Signs a request exactly as `call` would send it, without sending it. */
-  prepare(action: string, params: Readonly<Record<string, string>>, httpMethod?: 'GET' | 'POST'): SignedRequest;
+  prepare(action: string, params: Readonly<Record<string, string>>, httpMethod?: 'GET' | 'POST', credentials?: Credentials): SignedRequest;
 }
 
-/** Builds a Live API client; fails fast on a malformed endpoint or missing credentials. */
+/** Builds a Live API client; fails fast on a malformed endpoint. */
 export function createLiveClient(options: LiveClientOptions): LiveClient {
   const endpoint = parseEndpoint(options.endpoint ?? DEFAULT_LIVE_ENDPOINT);
   const regionId = options.regionId ?? DEFAULT_REGION_ID;
@@ -69,33 +76,38 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
   const sleep = options.sleep ?? sleepMs;
   const random = options.random ?? Math.random;
 
-  const currentCredentials = (): Credentials => {
-    const credentials = typeof options.credentials === 'function' ? options.credentials() : options.credentials;
-    if (!credentials?.accessKeyId || !credentials.accessKeySecret) {
-      throw new ConfigurationError('Missing credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
-    }
+  // The one place credentials are checked and marked secret: every path (FC invocations, the CLI, warm-ups) signs here.
+  // Registering costs a map lookup once the value is known, and must precede the request, whose errors may echo it.
+  const currentCredentials = (fromCall: Credentials | undefined): Credentials => {
+    const credentials = fromCall ?? (typeof options.credentials === 'function' ? options.credentials() : options.credentials);
+    if (!credentials?.accessKeyId || !credentials.accessKeySecret) throw new ConfigurationError(MISSING_CREDENTIALS);
     registerSecret(credentials.accessKeySecret);
     registerSecret(credentials.securityToken);
     return credentials;
   };
 
-  const prepare = (action: string, params: Readonly<Record<string, string>>, httpMethod: 'GET' | 'POST' = 'POST'): SignedRequest =>
+  const prepare = (
+    action: string,
+    params: Readonly<Record<string, string>>,
+    httpMethod: 'GET' | 'POST' = 'POST',
+    credentials?: Credentials,
+  ): SignedRequest =>
     signLiveRequest({
       endpoint,
       action,
       params: { RegionId: regionId, ...params },
       method: httpMethod,
-      credentials: currentCredentials(),
+      credentials: currentCredentials(credentials),
       algorithm,
       nowMs: now(),
     });
 
   async function call(action: string, params: Readonly<Record<string, string>>, callOptions: CallOptions = {}) {
     const deadlineAtMs = callOptions.deadlineAtMs ?? Number.POSITIVE_INFINITY;
-    const log = logger.child({ action, ...callOptions.logFields });
+    const log = (callOptions.logger ?? logger).child({ action, ...callOptions.logFields });
     for (let attempt = 1; ; attempt += 1) {
       await options.pacer?.acquire(action, deadlineAtMs);
-      const request = prepare(action, params, callOptions.httpMethod);
+      const request = prepare(action, params, callOptions.httpMethod, callOptions.credentials);
       const startedAtMs = now();
       const attemptTimeoutMs = Math.max(1, Math.min(timeoutMs, deadlineAtMs - startedAtMs));
       try {

@@ -84,7 +84,7 @@ export function redact(value: unknown, depth = 0): unknown {
 function redactError(error: Error, depth: number): Record<string, unknown> {
   const fields: Record<string, unknown> = { name: error.name, message: redactText(error.message) };
   for (const key of ['code', 'requestId', 'httpStatus', 'action', 'retryAfterMs', 'fieldErrors'] as const) {
-    const entry = (error as unknown as Record<string, unknown>)[key];
+    const entry: unknown = Reflect.get(error, key);
     if (entry !== undefined) fields[key] = redact(entry, depth + 1);
   }
   if (error.cause !== undefined) fields['cause'] = redact(error.cause, depth + 1);

@@ -1,10 +1,10 @@
 import { ConfigurationError, PlanValidationError } from '../errors';
-import { canonicalJson, deriveClientToken } from '../idempotency/client-token';
 import type { CasterConfigCache, CasterConfigLookup } from '../live/caster-config-cache';
 import type { LiveClient } from '../live/live-client';
 import { addCasterEpisodeGroup, describeCasterConfig, type EpisodeGroupRequest, type EpisodeGroupResult } from '../live/operations';
 import { type Logger, silentLogger } from '../logging/logger';
-import type { Plan } from '../plan/plan';
+import type { Credentials } from '../signing/credentials';
+import type { ScheduleRequest } from './schedule-request';
 
 /** What scheduling needs from its surroundings; FC adapters and the CLI each build one. */
 export interface ScheduleDependencies {
@@ -13,36 +13,13 @@ export interface ScheduleDependencies {
   /** The studio to use when a plan names none (the CASTER_ID variable). */
   readonly defaultCasterId?: string | undefined;
   readonly logger?: Logger;
-}
-
-export interface ScheduleRequest {
-  /** A plan that already passed validatePlan. */
-  readonly plan: Plan;
-  /**
-   * What makes this trigger unique, when not the plan itself; the ClientToken derives from it. Only read when
-   * neither `clientToken` nor the plan's own ClientToken is given, so the plan's canonical form is computed lazily.
-   */
-  readonly idempotencyIdentity?: string | undefined;
-  /** A ClientToken fixed by the caller, e.g. from an Idempotency-Key header; beats the plan's own. */
-  readonly clientToken?: string | undefined;
-  /** Epoch ms past which nothing more is attempted. */
-  readonly deadlineAtMs?: number | undefined;
+  /** The credentials to sign with, when the client has none of its own (an FC invocation's STS keys). */
+  readonly credentials?: Credentials | undefined;
 }
 
 /** The scheduled group, and the ClientToken that makes a retry of this trigger return it again. */
 export interface ScheduleResult extends EpisodeGroupResult {
   readonly ClientToken: string;
-}
-
-/** The identity a plan alone stands for: its canonical JSON, ClientToken aside. */
-export function planIdentity(plan: Plan): string {
-  const { ClientToken: _ignored, ...rest } = plan;
-  return `plan:${canonicalJson(rest)}`;
-}
-
-/** Chooses the ClientToken: the caller's, else the plan's, else one derived from the trigger's identity. */
-export function chooseClientToken(request: Pick<ScheduleRequest, 'plan' | 'idempotencyIdentity' | 'clientToken'>): string {
-  return request.clientToken ?? request.plan.ClientToken ?? deriveClientToken(request.idempotencyIdentity ?? planIdentity(request.plan));
 }
 
 /**
@@ -51,8 +28,7 @@ export function chooseClientToken(request: Pick<ScheduleRequest, 'plan' | 'idemp
  */
 export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies: ScheduleDependencies): Promise<EpisodeGroupRequest> {
   const { plan } = request;
-  const clientToken = chooseClientToken(request);
-  const base = { StartTime: plan.StartTime, RepeatNum: plan.RepeatNum, Items: plan.Items, ClientToken: clientToken };
+  const base = { StartTime: plan.StartTime, RepeatNum: plan.RepeatNum, Items: plan.Items, ClientToken: request.clientToken };
   if (plan.CallbackUrl && plan.DomainName) {
     return { ...base, CallbackUrl: plan.CallbackUrl, DomainName: plan.DomainName, SideOutputUrl: plan.SideOutputUrl };
   }
@@ -80,12 +56,17 @@ export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies
 /** A studio's DescribeCasterConfig, through the cache: the one way scheduling and warm-ups read it. */
 export function lookUpStudio(
   casterId: string,
-  dependencies: Pick<ScheduleDependencies, 'client' | 'configCache'>,
+  dependencies: Pick<ScheduleDependencies, 'client' | 'configCache' | 'logger' | 'credentials'>,
   deadlineAtMs: number | undefined,
 ): Promise<CasterConfigLookup> {
   const { client, configCache } = dependencies;
   return configCache.get(client.regionId, casterId, () =>
-    describeCasterConfig(client, casterId, { deadlineAtMs, logFields: { caster: casterId } }),
+    describeCasterConfig(client, casterId, {
+      deadlineAtMs,
+      logFields: { caster: casterId },
+      logger: dependencies.logger,
+      credentials: dependencies.credentials,
+    }),
   );
 }
 
@@ -96,6 +77,8 @@ export async function scheduleCarousel(request: ScheduleRequest, dependencies: S
   const result = await addCasterEpisodeGroup(dependencies.client, episodeGroup, {
     deadlineAtMs: request.deadlineAtMs,
     logFields: { caster, ClientToken: episodeGroup.ClientToken },
+    logger: dependencies.logger,
+    credentials: dependencies.credentials,
   });
   (dependencies.logger ?? silentLogger).info('episode group scheduled', {
     caster,

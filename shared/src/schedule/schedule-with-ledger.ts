@@ -1,20 +1,14 @@
 import { tokenForGeneration } from '../idempotency/token-generation';
 import type { Ledger } from '../ledger/ledger';
-import type { LedgerIntent, LedgerRecord, LedgerTrigger, ResolvedEpisodeGroup } from '../ledger/ledger-record';
+import type { LedgerIntent, LedgerRecord, ResolvedEpisodeGroup } from '../ledger/ledger-record';
 import { isLive, slotKeyOf } from '../ledger/ledger-scope-data';
 import type { TokenLookup } from '../ledger/ledger-store';
 import { type RetireOutcome, retireSupersededGroups } from '../ledger/retire-superseded';
 import { addCasterEpisodeGroup, type EpisodeGroupRequest } from '../live/operations';
 import { silentLogger } from '../logging/logger';
 import type { Plan } from '../plan/plan';
-import {
-  chooseClientToken,
-  resolveEpisodeGroup,
-  type ScheduleDependencies,
-  type ScheduleRequest,
-  type ScheduleResult,
-  scheduleCarousel,
-} from './schedule-carousel';
+import { resolveEpisodeGroup, type ScheduleDependencies, type ScheduleResult, scheduleCarousel } from './schedule-carousel';
+import type { ScheduleRequest } from './schedule-request';
 
 /** Scheduling's surroundings, with the ledger when the environment keeps one. */
 export interface LedgerScheduleDependencies extends ScheduleDependencies {
@@ -23,9 +17,8 @@ export interface LedgerScheduleDependencies extends ScheduleDependencies {
   readonly now?: (() => number) | undefined;
 }
 
-/** A schedule request with what the ledger records about it. */
+/** A schedule request, with the slot its trigger implies. */
 export interface LedgerScheduleRequest extends ScheduleRequest {
-  readonly trigger: LedgerTrigger;
   /** The slot when the plan names none (the CLI's --slot, a timer's trigger name); the plan's own wins. */
   readonly slot?: string | undefined;
 }
@@ -60,7 +53,7 @@ export async function scheduleWithLedger(
   const { ledger } = dependencies;
   if (!ledger) return { ...(await scheduleCarousel(request, dependencies)), Generation: 1, FromLedger: false, Slot: slot, Retired: [] };
   const logger = dependencies.logger ?? silentLogger;
-  const baseToken = chooseClientToken(request);
+  const baseToken = request.clientToken;
   const current = await currentGeneration(ledger, baseToken);
   if (current.record && isLive(current.record) && samePlan(current.record, request.plan)) {
     logger.info('episode group answered from the ledger', { ClientToken: current.clientToken, ProgramId: current.record.ProgramId });
@@ -82,6 +75,8 @@ export async function scheduleWithLedger(
   const result = await addCasterEpisodeGroup(dependencies.client, episodeGroup, {
     deadlineAtMs: request.deadlineAtMs,
     logFields: { caster, ClientToken: episodeGroup.ClientToken },
+    logger: dependencies.logger,
+    credentials: dependencies.credentials,
   });
   const record: LedgerRecord = {
     ProgramId: result.ProgramId,
@@ -203,7 +198,13 @@ async function retireInSlot(
 ): Promise<RetireOutcome | undefined> {
   try {
     const nowMs = (dependencies.now ?? Date.now)();
-    return await retireSupersededGroups(ledger, dependencies.client, { slotKey: slotKeyOf(record), deadlineAtMs, nowMs });
+    return await retireSupersededGroups(ledger, dependencies.client, {
+      slotKey: slotKeyOf(record),
+      deadlineAtMs,
+      nowMs,
+      logger: dependencies.logger,
+      credentials: dependencies.credentials,
+    });
   } catch (error) {
     // The group is scheduled; a superseded one left on air is deleted by the next pass.
     (dependencies.logger ?? silentLogger).warn('could not retire superseded groups of the slot', { slot: record.Slot, error });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../../../shared/src/fc/http/http-plan-request';
 import { PLAN_LIMITS } from '../../../shared/src/plan/plan-limits';
 import { validatePlan } from '../../../shared/src/plan/validate-plan';
+import { MAX_BODY_BYTES } from '../../../shared/src/triggers/http/http-plan-request';
 
 // One code point that takes four bytes in UTF-8, the most any character can take.
 const WIDEST = '\u{1F3AC}';

@@ -5,13 +5,9 @@ import { createCasterConfigCache } from '../../../shared/src/live/caster-config-
 import type { LiveClient } from '../../../shared/src/live/live-client';
 import { createLogger } from '../../../shared/src/logging/logger';
 import type { Plan } from '../../../shared/src/plan/plan';
-import {
-  chooseClientToken,
-  planIdentity,
-  resolveEpisodeGroup,
-  type ScheduleDependencies,
-  scheduleCarousel,
-} from '../../../shared/src/schedule/schedule-carousel';
+import { resolveEpisodeGroup, type ScheduleDependencies, scheduleCarousel } from '../../../shared/src/schedule/schedule-carousel';
+
+const CLI = { kind: 'cli' } as const;
 
 const STUDIO = {
   CasterId: 'LIVEPRODUCER_POST-cn-1',
@@ -59,7 +55,7 @@ describe('scheduleCarousel', () => {
     const { dependencies, calls } = fakeLive();
 
     // Act
-    const result = await scheduleCarousel({ plan: plan(), idempotencyIdentity: 'event:1' }, dependencies);
+    const result = await scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:1'), trigger: CLI }, dependencies);
 
     // Assess
     expect(calls.map((call) => call.action)).toEqual(['DescribeCasterConfig', 'AddCasterEpisodeGroup']);
@@ -79,11 +75,11 @@ describe('scheduleCarousel', () => {
     const { dependencies, lookups, calls } = fakeLive();
 
     // Act
-    await scheduleCarousel({ plan: plan(), idempotencyIdentity: 'event:1' }, dependencies);
-    await scheduleCarousel({ plan: plan({ RepeatNum: 0 }), idempotencyIdentity: 'event:2' }, dependencies);
+    await scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:1'), trigger: CLI }, dependencies);
+    await scheduleCarousel({ plan: plan({ RepeatNum: 0 }), clientToken: deriveClientToken('event:2'), trigger: CLI }, dependencies);
     await Promise.all([
-      scheduleCarousel({ plan: plan(), idempotencyIdentity: 'event:3' }, dependencies),
-      scheduleCarousel({ plan: plan(), idempotencyIdentity: 'event:4' }, dependencies),
+      scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:3'), trigger: CLI }, dependencies),
+      scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:4'), trigger: CLI }, dependencies),
     ]);
 
     // Assess
@@ -97,7 +93,7 @@ describe('scheduleCarousel', () => {
     const given = plan({ CallbackUrl: 'http://cb.example.com/cb', DomainName: 'plan.example.com' });
 
     // Act
-    await scheduleCarousel({ plan: given, idempotencyIdentity: 'event:1' }, dependencies);
+    await scheduleCarousel({ plan: given, clientToken: deriveClientToken('event:1'), trigger: CLI }, dependencies);
 
     // Assess
     expect(lookups()).toBe(0);
@@ -111,7 +107,7 @@ describe('scheduleCarousel', () => {
     const { CasterId: _casterId, ...withoutCaster } = plan({ CallbackUrl: 'http://cb.example.com/cb', DomainName: 'plan.example.com' });
 
     // Act
-    const result = await scheduleCarousel({ plan: withoutCaster, idempotencyIdentity: 'event:1' }, dependencies);
+    const result = await scheduleCarousel({ plan: withoutCaster, clientToken: deriveClientToken('event:1'), trigger: CLI }, dependencies);
 
     // Assess
     expect(result.ProgramId).toBe('P-1');
@@ -123,9 +119,10 @@ describe('scheduleCarousel', () => {
     const { CasterId: _casterId, ...withoutCaster } = plan();
 
     // Act
-    const error = await scheduleCarousel({ plan: withoutCaster, idempotencyIdentity: 'event:1' }, dependencies).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await scheduleCarousel(
+      { plan: withoutCaster, clientToken: deriveClientToken('event:1'), trigger: CLI },
+      dependencies,
+    ).catch((caught: unknown) => caught);
 
     // Assess
     expect(error).toBeInstanceOf(PlanValidationError);
@@ -140,7 +137,7 @@ describe('scheduleCarousel', () => {
 
     // Act
     await scheduleCarousel(
-      { plan: withoutCaster, idempotencyIdentity: 'event:1' },
+      { plan: withoutCaster, clientToken: deriveClientToken('event:1'), trigger: CLI },
       { ...dependencies, defaultCasterId: 'LIVEPRODUCER_POST-cn-default' },
     );
 
@@ -156,7 +153,9 @@ describe('scheduleCarousel', () => {
     const { dependencies, calls } = fakeLive(studio);
 
     // Act
-    const error = await scheduleCarousel({ plan: plan(), idempotencyIdentity: 'event:1' }, dependencies).catch((caught: unknown) => caught);
+    const error = await scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:1'), trigger: CLI }, dependencies).catch(
+      (caught: unknown) => caught,
+    );
 
     // Assess
     expect(error).toBeInstanceOf(ConfigurationError);
@@ -169,7 +168,10 @@ describe('scheduleCarousel', () => {
     const { dependencies, calls } = fakeLive();
 
     // Act
-    await scheduleCarousel({ plan: plan({ CallbackUrl: 'http://plan.example.com/cb' }), idempotencyIdentity: 'event:1' }, dependencies);
+    await scheduleCarousel(
+      { plan: plan({ CallbackUrl: 'http://plan.example.com/cb' }), clientToken: deriveClientToken('event:1'), trigger: CLI },
+      dependencies,
+    );
 
     // Assess
     expect(calls[1]!.params).toMatchObject({ CallbackUrl: 'http://plan.example.com/cb', DomainName: STUDIO.DomainName });
@@ -180,9 +182,9 @@ describe('scheduleCarousel', () => {
     const { dependencies } = fakeLive();
 
     // Act
-    const fromStudio = await resolveEpisodeGroup({ plan: plan(), idempotencyIdentity: 'e' }, dependencies);
+    const fromStudio = await resolveEpisodeGroup({ plan: plan(), clientToken: deriveClientToken('e'), trigger: CLI }, dependencies);
     const fromPlan = await resolveEpisodeGroup(
-      { plan: plan({ SideOutputUrl: 'rtmp://plan/side' }), idempotencyIdentity: 'e' },
+      { plan: plan({ SideOutputUrl: 'rtmp://plan/side' }), clientToken: deriveClientToken('e'), trigger: CLI },
       dependencies,
     );
 
@@ -209,58 +211,29 @@ describe('scheduleCarousel', () => {
       configCache: createCasterConfigCache({ ttlMs: 1_000, staleGraceMs: 60_000, now: () => nowMs }),
       logger: createLogger({ write: (line) => lines.push(line) }),
     };
-    await scheduleCarousel({ plan: plan(), idempotencyIdentity: 'event:1' }, deps);
+    await scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:1'), trigger: CLI }, deps);
     nowMs = 5_000;
 
     // Act
-    const result = await scheduleCarousel({ plan: plan(), idempotencyIdentity: 'event:2' }, deps);
+    const result = await scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:2'), trigger: CLI }, deps);
 
     // Assess
     expect(result.ProgramId).toBe('P-1');
     expect(lines.map((line) => JSON.parse(line).level)).toEqual(['info', 'warn', 'info']);
   });
 
-  it('sends the ClientToken in the request and returns it, so a retry of the trigger can reuse it', async () => {
+  it("sends the request's ClientToken (chosen by the trigger reader, never by the core) and returns it, so a retry can reuse it", async () => {
     // Prepare
     const { dependencies, calls } = fakeLive();
 
     // Act
-    const result = await scheduleCarousel({ plan: plan({ ClientToken: 'plan-token' }), idempotencyIdentity: 'event:1' }, dependencies);
+    const result = await scheduleCarousel(
+      { plan: plan({ ClientToken: 'plan-token' }), clientToken: 'chosen-by-the-trigger', trigger: CLI },
+      dependencies,
+    );
 
     // Assess
-    expect(calls[1]!.params['ClientToken']).toBe('plan-token');
-    expect(result.ClientToken).toBe('plan-token');
-  });
-});
-
-describe('chooseClientToken', () => {
-  it("prefers the caller's token, then the plan's, then one derived from the trigger identity", () => {
-    // Prepare
-    const withPlanToken = plan({ ClientToken: 'from-plan' });
-
-    // Act
-    const chosen = [
-      chooseClientToken({ plan: withPlanToken, idempotencyIdentity: 'id', clientToken: 'from-header' }),
-      chooseClientToken({ plan: withPlanToken, idempotencyIdentity: 'id' }),
-      chooseClientToken({ plan: plan(), idempotencyIdentity: 'id' }),
-    ];
-
-    // Assess
-    expect(chosen).toEqual(['from-header', 'from-plan', deriveClientToken('id')]);
-  });
-});
-
-describe('planIdentity', () => {
-  it('is the same for equal plans whatever their key order or ClientToken', () => {
-    // Prepare
-    const a = plan({ ClientToken: 'one' });
-    const b: Plan = { Items: a.Items, RepeatNum: a.RepeatNum, StartTime: a.StartTime, CasterId: a.CasterId!, ClientToken: 'two' };
-
-    // Act
-    const identities = [planIdentity(a), planIdentity(b)];
-
-    // Assess
-    expect(identities[0]).toBe(identities[1]);
-    expect(planIdentity(plan({ RepeatNum: 0 }))).not.toBe(identities[0]);
+    expect(calls[1]!.params['ClientToken']).toBe('chosen-by-the-trigger');
+    expect(result.ClientToken).toBe('chosen-by-the-trigger');
   });
 });

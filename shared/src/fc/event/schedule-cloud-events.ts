@@ -1,9 +1,8 @@
-import type { ScheduleDependencies } from '../../schedule/schedule-carousel';
-import { scheduleCarousel } from '../../schedule/schedule-carousel';
+import { scheduleWithLedger } from '../../schedule/schedule-with-ledger';
+import { type CloudEventEntry, readCloudEvents } from '../../triggers/event/cloud-events';
 import { AsyncInvocationError, describeTriggerFailure, type TriggerFailure } from '../async-invocation-error';
-import type { InvocationContext } from '../fc-types';
-import { scheduleDependenciesFor } from '../live-dependencies';
-import type { CloudEventBatch, CloudEventEntry } from './cloud-event-plans';
+import { scheduleDependenciesFor } from '../fc-instance';
+import type { FcMiddleware, InvocationContext } from '../fc-types';
 
 /** One CloudEvent's outcome. */
 export type CloudEventOutcome =
@@ -15,6 +14,8 @@ export type CloudEventOutcome =
       readonly ItemIds: string[];
       readonly RequestId: string;
       readonly ClientToken: string;
+      /** Answered from the ledger: scheduled by an earlier delivery. */
+      readonly FromLedger?: boolean;
     }
   | ({ readonly status: 'failed' } & TriggerFailure);
 
@@ -23,41 +24,50 @@ export interface CloudEventsResult {
   readonly outcomes: readonly CloudEventOutcome[];
 }
 
+/** Middleware: reads an EventBridge delivery (one CloudEvent or a batch) into one entry per event. */
+export function cloudEventPlans(): FcMiddleware {
+  return {
+    before: function readCloudEventPlans(request) {
+      request.event = readCloudEvents(request.event, request.context.deadlineAtMs);
+    },
+  };
+}
+
 /**
  * Event handler core: schedules every valid event of the delivery (concurrently; the shared pacer spaces the
  * calls), then throws an AsyncInvocationError naming each failed event if any failed, so FC retries the
- * delivery. A retry re-sends the events that succeeded with the same ClientTokens, which returns their
+ * delivery. In a retry, events the ledger holds as scheduled are answered from it without an API call, so the
+ * budget goes to the rest; without a ledger they are re-sent with the same ClientTokens, which returns their
  * existing episode groups instead of creating new ones.
  */
-export async function scheduleCloudEvents(event: CloudEventBatch, context: InvocationContext): Promise<CloudEventsResult> {
-  // Built on first use, so a delivery whose events are all invalid needs no credentials; when building fails
-  // (no credentials) each valid event fails with that reason.
-  let dependencies: ScheduleDependencies | undefined;
-  const getDependencies = (): ScheduleDependencies => (dependencies ??= scheduleDependenciesFor(context));
-  const outcomes = await Promise.all(event.entries.map((entry) => scheduleEntry(entry, context, getDependencies)));
+export async function scheduleCloudEvents(entries: readonly CloudEventEntry[], context: InvocationContext): Promise<CloudEventsResult> {
+  const outcomes = await Promise.all(entries.map((entry) => scheduleEntry(entry, context)));
   const failures = outcomes.filter((outcome): outcome is Extract<CloudEventOutcome, { status: 'failed' }> => outcome.status === 'failed');
-  if (failures.length > 0)
+  if (failures.length > 0) {
     throw new AsyncInvocationError(
       failures.map(({ status: _status, ...failure }) => failure),
       outcomes.length,
       outcomes,
     );
+  }
   return { outcomes };
 }
 
-async function scheduleEntry(
-  entry: CloudEventEntry,
-  context: InvocationContext,
-  dependencies: () => ScheduleDependencies,
-): Promise<CloudEventOutcome> {
-  if (!entry.ok) return { status: 'failed', ...entry.failure };
+async function scheduleEntry(entry: CloudEventEntry, context: InvocationContext): Promise<CloudEventOutcome> {
+  if (!entry.ok) return { status: 'failed', ...describeTriggerFailure(entry.id, entry.source, entry.error) };
   try {
-    const base = dependencies();
-    const result = await scheduleCarousel(
-      { plan: entry.plan, clientToken: entry.clientToken, deadlineAtMs: context.deadlineAtMs },
-      { ...base, logger: context.invocationLogger.child({ eventId: entry.id, eventSource: entry.source }) },
-    );
-    return { id: entry.id, source: entry.source, status: 'scheduled', ...result };
+    const logger = context.invocationLogger.child({ eventId: entry.id, eventSource: entry.source });
+    const result = await scheduleWithLedger(entry.request, { ...scheduleDependenciesFor(context), logger });
+    return {
+      id: entry.id,
+      source: entry.source,
+      status: 'scheduled',
+      ProgramId: result.ProgramId,
+      ItemIds: result.ItemIds,
+      RequestId: result.RequestId,
+      ClientToken: result.ClientToken,
+      ...(result.FromLedger ? { FromLedger: true } : {}),
+    };
   } catch (error) {
     return { status: 'failed', ...describeTriggerFailure(entry.id, entry.source, error) };
   }

@@ -1,7 +1,6 @@
-import type { MiddlewareObj, Request } from '@middy/core';
 import { classifyError, type ErrorClassification } from '../error-classification';
 import { invocationLoggerOf, latencyMsOf } from '../fc-invocation-logger';
-import type { FcHttpResponse } from '../fc-types';
+import type { FcHttpResponse, FcMiddleware } from '../fc-types';
 import { jsonResponse } from './http-response';
 
 /** The JSON error response for a classification: `{error, message, code?, requestId?, fieldErrors?}`, no stack. */
@@ -18,9 +17,9 @@ export function errorResponse(classification: ErrorClassification): FcHttpRespon
 const LAST_RESORT = jsonResponse(500, { error: 'InternalError', message: 'An unexpected error occurred' });
 
 /** Middleware: turns any error into a JSON error response and logs it (4xx as warn, 5xx as error). */
-export function httpErrorResponse(): MiddlewareObj {
+export function httpErrorResponse(): FcMiddleware {
   return {
-    onError: function respondWithHttpError(request: Request) {
+    onError: function respondWithHttpError(request) {
       try {
         const classification = classifyError(request.error);
         const logger = invocationLoggerOf(request.context);

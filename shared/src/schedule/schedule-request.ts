@@ -1,0 +1,14 @@
+import type { LedgerTrigger } from '../ledger/ledger-record';
+import type { Plan } from '../plan/plan';
+
+/** One trigger's intent, as the trigger readers in `triggers/` produce it: what to schedule, under which token, by when. */
+export interface ScheduleRequest {
+  /** A plan that already passed validation. */
+  readonly plan: Plan;
+  /** Chosen by the rules in `idempotency/trigger-tokens.ts`; the same on every retry of this trigger. */
+  readonly clientToken: string;
+  /** What made the request, with the ids that identify it. */
+  readonly trigger: LedgerTrigger;
+  /** Epoch ms past which nothing more is attempted. */
+  readonly deadlineAtMs?: number | undefined;
+}
