@@ -134,7 +134,11 @@ export const TIMELINE_SCRIPT = `(function () {
   rowsEl.addEventListener('mouseleave', hide);
   rowsEl.addEventListener('focusin', function (event) { var bar = event.target.closest('.bar'); if (bar) show(bar); });
   rowsEl.addEventListener('focusout', hide);
-  document.addEventListener('keydown', function (event) { if (event.key === 'Escape') hide(); });
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape') hide();
+    var bar = event.target.closest && event.target.closest('.bar');
+    if (bar && (event.key === 'Enter' || event.key === ' ')) { event.preventDefault(); show(bar); }
+  });
   rowsEl.addEventListener('scroll', hide);
 
   layout();

@@ -139,7 +139,7 @@ describe('the timeline page in Chromium', () => {
     await page.close();
   });
 
-  it('shows a bar’s details when it is reached with the keyboard, and another’s on hover', async () => {
+  it('shows a bar’s details when it is reached with the keyboard (Escape hides, Enter shows again), and another’s on hover', async () => {
     const { page } = await open(studioRecords(), 'details');
     let focused = '';
     for (let presses = 0; presses < 40 && focused !== 'kids-hostile'; presses += 1) {
@@ -153,6 +153,10 @@ describe('the timeline page in Chromium', () => {
     expect(await details.locator('[data-field="slot"]').textContent()).toBe('afternoon');
     expect(await details.locator('[data-field="state"]').textContent()).toBe('scheduled');
     expect(await details.locator('[data-field="items"] li').allTextContents()).toEqual([HOSTILE_NAME, 'Cartoons auth_key=<redacted>']);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => details.isVisible()).toBe(false);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => details.isVisible()).toBe(true);
     await page.hover('[data-program-id="news-morning"]');
     expect(await details.locator('[data-field="ProgramId"]').textContent()).toBe('news-morning');
     expect(await details.locator('[data-field="state"]').textContent()).toBe('superseded by news-day');
