@@ -126,12 +126,20 @@ function renderDetails(bar: TimelineBar): string {
     ['plays', plays === undefined ? 'loops until replaced or deleted' : plays === 1 ? 'once' : `${plays} times`],
     ['ends', describeEnd(bar)],
     [`items (${record.Items.length})`, `<ol>${record.Items.map((item) => `<li>${safeText(item.ItemName)}</li>`).join('')}</ol>`],
-    ['trigger', safeText(record.Trigger.kind)],
+    ['trigger', safeText(describeTrigger(record.Trigger))],
     ['generation', safeText(record.Generation)],
     ['ClientToken', safeText(record.ClientToken)],
     ['created', safeText(record.CreatedAt)],
+    ['RequestId', record.RequestId ? safeText(record.RequestId) : 'unknown'],
   ];
   return `<dl>${rows.map(([name, value]) => `<dt>${name}</dt><dd data-field="${name.split(' ')[0]}">${value}</dd>`).join('')}</dl>`;
+}
+
+function describeTrigger(trigger: LedgerRecord['Trigger']): string {
+  if (trigger.kind === 'timer') return `timer ${trigger.triggerName} at ${trigger.triggerTime}`;
+  if (trigger.kind === 'event') return `event ${trigger.id} from ${trigger.source}`;
+  if (trigger.kind === 'http') return trigger.idempotencyKey ? `http, Idempotency-Key ${trigger.idempotencyKey}` : 'http';
+  return String(trigger.kind);
 }
 
 function describeEnd(bar: TimelineBar): string {

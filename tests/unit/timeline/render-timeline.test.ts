@@ -40,6 +40,22 @@ describe('renderTimeline', () => {
     expect(policy).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; script-src 'sha256-[A-Za-z0-9+/=]+'/);
   });
 
+  it('warns that groups may be missing when a ledger write failed', () => {
+    const html = renderTimeline([sampleLedgerRecord()], { now: NOW, incompleteSince: '2031-03-06T10:00:00.000Z' });
+    expect(html).toContain('The ledger may be incomplete: a write failed at 2031-03-06T10:00:00.000Z');
+    expect(renderTimeline([sampleLedgerRecord()], { now: NOW })).not.toContain('may be incomplete');
+  });
+
+  it.each([
+    [{ kind: 'timer', triggerName: 'nightly', triggerTime: '2031-03-06T18:00:00Z' } as const, 'timer nightly at 2031-03-06T18:00:00Z'],
+    [{ kind: 'event', source: 'acs.custom', id: 'evt-1' } as const, 'event evt-1 from acs.custom'],
+    [{ kind: 'http', idempotencyKey: '<key>' } as const, 'http, Idempotency-Key &lt;key&gt;'],
+    [{ kind: 'cli' } as const, 'cli'],
+  ])('names what made the group in its details: %j', (trigger, shown) => {
+    const html = renderTimeline([sampleLedgerRecord({ Trigger: trigger })], { now: NOW });
+    expect(html).toContain(`<dd data-field="trigger">${shown}</dd>`);
+  });
+
   it('renders an empty ledger as a page that says so', () => {
     const html = renderTimeline([], { now: NOW });
     expect(html).toContain('No episode groups in the ledger yet.');
