@@ -114,6 +114,13 @@ describe('caster-carousel timeline', () => {
     expect(html).not.toContain(SAMPLE_AUTH_KEY);
   });
 
+  it('refuses to draw with the ledger off rather than showing an empty schedule, through the built CLI', async () => {
+    const run = await runBuiltCli(['timeline'], { LEDGER: 'off', HOME: workDir });
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('The ledger is off (LEDGER=off): nothing is recorded, so there is no schedule to draw');
+  });
+
   it('refuses a corrupt ledger file by name, through the built CLI, instead of drawing an empty schedule', async () => {
     const ledgerFile = join(workDir, 'corrupt.json');
     await writeFile(ledgerFile, '{"not":"a ledger"}');
