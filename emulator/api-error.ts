@@ -30,8 +30,12 @@ const ERROR_HTTP_STATUS = {
   'InvalidCaster.NotFound': 404,
   'InvalidProgram.NotFound': 404,
   UnsupportedHTTPMethod: 403,
-  // UNCONFIRMED: the real gateway's body limit and code are not documented.
+  // UNCONFIRMED: the real gateway's size limits, and its codes for them, are not documented.
   RequestEntityTooLarge: 413,
+  RequestHeaderFieldsTooLarge: 431,
+  // The emulator's own codes for requests Node's HTTP parser refuses (malformed, or too slow to arrive).
+  BadRequest: 400,
+  RequestTimeout: 408,
   InternalError: 500,
   ServiceUnavailable: 503,
 } as const;
@@ -50,6 +54,8 @@ const DEFAULT_MESSAGES: Partial<Record<ApiErrorCode, string>> = {
   UnsupportedHTTPMethod: 'This http method is not supported.',
   InternalError: 'The request processing has failed due to some unknown error, exception or failure.',
   ServiceUnavailable: 'The request has failed due to a temporary failure of the server.',
+  BadRequest: 'The request is not valid HTTP/1.1.',
+  RequestTimeout: 'The request did not arrive in full in time.',
 };
 
 /** An answer in the API's error shape; thrown anywhere in request handling and turned into the JSON body by the server. */

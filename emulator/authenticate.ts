@@ -34,8 +34,8 @@ export interface SignedRequest {
 export interface AuthSettings {
   readonly credentials: CredentialStore;
   readonly nonces: NonceCache;
-  /** How far Timestamp / x-acs-date may be from the server clock, either way (15 minutes). */
-  readonly clockSkewLimitMs: number;
+  /** How far Timestamp (V1) / x-acs-date (ACS3) may be from the server clock, either way (see signature-windows.ts). */
+  readonly timestampWindowsMs: Readonly<Record<SignatureAlgorithm, number>>;
 }
 
 /** The authenticated caller. */
@@ -105,7 +105,7 @@ function checkSecurityToken(credential: AccountCredential, presented: string | u
   }
 }
 
-function checkTimestamp(value: string, name: string, nowMs: number, settings: AuthSettings): void {
+function checkTimestamp(value: string, name: string, nowMs: number, windowMs: number): void {
   const atMs = parseUtcSeconds(value);
   if (atMs === undefined) {
     throw new ApiError(
@@ -113,8 +113,8 @@ function checkTimestamp(value: string, name: string, nowMs: number, settings: Au
       `Specified parameter ${name} is not valid: "${value}" is not in the yyyy-MM-ddTHH:mm:ssZ format (UTC).`,
     );
   }
-  if (Math.abs(nowMs - atMs) > settings.clockSkewLimitMs) {
-    const limitMinutes = Math.round(settings.clockSkewLimitMs / 60_000);
+  if (Math.abs(nowMs - atMs) > windowMs) {
+    const limitMinutes = Math.round(windowMs / 60_000);
     throw new ApiError(
       'InvalidTimeStamp.Expired',
       `Specified time stamp or date value is expired. ${name} ${value} is more than ${limitMinutes} minutes from the server time ${utcSecondTimestamp(nowMs)}.`,
@@ -156,7 +156,7 @@ function authenticateV1(request: SignedRequest, settings: AuthSettings, nowMs: n
       `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
     );
   }
-  checkTimestamp(timestamp, 'Timestamp', nowMs, settings);
+  checkTimestamp(timestamp, 'Timestamp', nowMs, settings.timestampWindowsMs.v1);
   claimNonce(settings, accessKeyId, nonce, nowMs);
   return { accessKeyId, accountId: credential.accountId };
 }
@@ -221,7 +221,7 @@ function authenticateAcs3(request: SignedRequest, settings: AuthSettings, nowMs:
       `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}\nserver canonical request is:${canonicalRequest}`,
     );
   }
-  checkTimestamp(headerValue(request.headers, 'x-acs-date')!, 'x-acs-date', nowMs, settings);
+  checkTimestamp(headerValue(request.headers, 'x-acs-date')!, 'x-acs-date', nowMs, settings.timestampWindowsMs.acs3);
   claimNonce(settings, parsed.accessKeyId, headerValue(request.headers, 'x-acs-signature-nonce')!, nowMs);
   return { accessKeyId: parsed.accessKeyId, accountId: credential.accountId };
 }

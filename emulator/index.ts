@@ -1,6 +1,7 @@
 /**
  * A local emulator of the ApsaraVideo Live API operations caster-carousel uses (DescribeCasterConfig,
- * AddCasterEpisodeGroup, AddCasterEpisodeGroupContent, DeleteCasterEpisodeGroup), faithful enough on the wire
+ * AddCasterEpisodeGroup, AddCasterEpisodeGroupContent, DeleteCasterEpisodeGroup, ListPlaylist,
+ * ListPlaylistItems), faithful enough on the wire
  * (V1 and ACS3 signatures, error bodies, flow control, idempotency) that @alicloud/pop-core cannot tell it
  * from live.aliyuncs.com.
  *
@@ -19,4 +20,4 @@ export { DEMO_CREDENTIALS, DEMO_STUDIO } from './demo';
 export { type FaultKind, type FaultSpec, type LatencyFault, parseFaultSpec } from './faults';
 export type { ApiAction, ItemIdsShape } from './operations';
 export type { RequestLogEntry } from './request-log';
-export { type EmulatorOptions, type RunningEmulator, startEmulator } from './start';
+export { DEFAULT_MAX_REQUEST_BYTES, type EmulatorOptions, type RunningEmulator, startEmulator } from './start';

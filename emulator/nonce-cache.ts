@@ -1,6 +1,6 @@
 /**
- * Remembers the signature nonces seen per AccessKey for `ttlMs` (15 minutes, the same span as the timestamp
- * window: an older request is refused for its timestamp anyway, so its nonce need not be kept). Kept in
+ * Remembers the signature nonces seen per AccessKey for `ttlMs` (twice the widest timestamp window, see
+ * signature-windows.ts: by then any request that used the nonce is refused for its timestamp anyway). Kept in
  * memory only: a restarted emulator forgets them, which a real service would not.
  */
 export class NonceCache {

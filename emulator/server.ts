@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, apiErrorBody, newRequestId } from './api-error';
 import { type ApiHandlerDeps, handleApiRequest } from './api-handler';
 import { claimedAccessKeyId, type SignedRequest, signatureAlgorithmOf } from './authenticate';
+import { answerClientError } from './client-error';
 import type { FaultDecision, FaultInjector } from './faults';
 import { answerInspection, INSPECTION_PREFIX, type InspectionDeps } from './inspection';
 import { redactParams, redactText } from './redact';
@@ -19,6 +20,8 @@ interface ServerDeps {
   readonly faults: FaultInjector | undefined;
   /** Larger bodies are refused before they are buffered. */
   readonly maxBodyBytes: number;
+  /** Node's `maxHeaderSize`: the request line (with its query) and headers together. */
+  readonly maxHeaderBytes: number;
   /** AccessKey secrets and STS tokens: never written to the request log, whatever field they turn up in. */
   readonly knownSecrets: ReadonlySet<string>;
 }
@@ -136,7 +139,7 @@ async function handleApi(
  * `/_emulator/*` the read-only inspection endpoints.
  */
 export function createEmulatorServer(deps: ServerDeps): Server {
-  const server = createServer((request, response) => {
+  const server = createServer({ maxHeaderSize: deps.maxHeaderBytes }, (request, response) => {
     const { rawPath, rawQuery } = splitUrl(request.url ?? '/');
     if (rawPath.startsWith(INSPECTION_PREFIX)) {
       const answer = answerInspection((request.method ?? 'GET').toUpperCase(), rawPath, deps.inspection);
@@ -150,6 +153,7 @@ export function createEmulatorServer(deps: ServerDeps): Server {
       else response.destroy();
     });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket, deps.maxHeaderBytes));
   // Keep-alive clients (pop-core keeps its sockets) would hold a closing server open: once it stops
   // listening, each finished exchange lets its idle socket go.
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {

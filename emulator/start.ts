@@ -1,3 +1,4 @@
+import type { SignatureAlgorithm } from '../shared/src/signing/credentials';
 import { API_VERSION } from './api-handler';
 import { type CasterConfig, CasterDirectory, loadCastersFile, validateCasters } from './casters';
 import { EmulatorConfigError } from './config-error';
@@ -17,6 +18,7 @@ import { SlidingWindowRateLimiter } from './rate-limiter';
 import { redactText } from './redact';
 import { RequestLog } from './request-log';
 import { closeServer, createEmulatorServer, listen } from './server';
+import { DEFAULT_TIMESTAMP_WINDOWS_MS, nonceRetentionMs } from './signature-windows';
 import { StateStore } from './state-store';
 
 /** How to start the emulator. Everything is optional; the defaults mirror the real service. */
@@ -45,16 +47,24 @@ export interface EmulatorOptions {
   readonly seed?: number;
   /** AddCasterEpisodeGroup's ItemIds: `wrapped` (SDK model, default) or `flat` (older doc sample). */
   readonly itemIdsShape?: ItemIdsShape;
-  /** Per-account QPS per operation, overriding the documented 4 (adds, delete) and 15 (DescribeCasterConfig). */
+  /** Per-account QPS per operation, overriding the documented 4 (adds, delete), 10 (playlist reads) and 15 (DescribeCasterConfig). */
   readonly qps?: Partial<Record<ApiAction, number>>;
   /** The server clock in epoch ms, for timestamps, nonces and flow control; default `Date.now`. */
   readonly now?: () => number;
-  /** Allowed distance of Timestamp / x-acs-date from the clock, either way; default 15 minutes. */
-  readonly clockSkewLimitMs?: number;
+  /**
+   * Allowed distance of the signing time from the clock, either way: V1 `Timestamp` (default 31 minutes) and
+   * ACS3 `x-acs-date` (default 15 minutes), as Alibaba documents them. Nonces are kept twice the wider one.
+   */
+  readonly timestampWindowsMs?: Partial<Record<SignatureAlgorithm, number>>;
   /** How many recent requests `/_emulator/requests` keeps; default 500. */
   readonly requestLogSize?: number;
-  /** Largest accepted request body; default 1 MiB. */
+  /** Largest accepted request body; default 4 MiB (the largest valid plan as a form body fits). */
   readonly maxBodyBytes?: number;
+  /**
+   * Largest accepted request line and headers together; default 4 MiB. Generated SDKs send every parameter
+   * in the URL query, even for POST, and the largest valid plan makes a URL of about 2.6 MB that way.
+   */
+  readonly maxHeaderBytes?: number;
   /** Where unexpected internal errors are reported; default `console.error`, with auth_key values and secrets redacted. */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -78,7 +88,8 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
+/** The default size limit of a request's URL and headers, and of its body (each on its own). */
+export const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
 function resolveQps(overrides: Partial<Record<ApiAction, number>> | undefined): Record<ApiAction, number> {
   const qps = {} as Record<ApiAction, number>;
@@ -93,6 +104,17 @@ function resolveQps(overrides: Partial<Record<ApiAction, number>> | undefined): 
       throw new EmulatorConfigError(`qps.${action}: no such operation (known: ${Object.keys(OPERATIONS).join(', ')}).`);
   }
   return qps;
+}
+
+function resolveTimestampWindows(overrides: Partial<Record<SignatureAlgorithm, number>> | undefined): Record<SignatureAlgorithm, number> {
+  const windows = { ...DEFAULT_TIMESTAMP_WINDOWS_MS, ...overrides };
+  for (const [algorithm, windowMs] of Object.entries(windows)) {
+    if (!Number.isInteger(windowMs) || windowMs < 1000)
+      throw new EmulatorConfigError(
+        `timestampWindowsMs.${algorithm} must be a whole number of milliseconds, at least 1000; got ${windowMs}.`,
+      );
+  }
+  return windows;
 }
 
 function resolveCasters(options: EmulatorOptions): CasterConfig[] {
@@ -127,7 +149,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const casters = resolveCasters(options);
   const faults = resolveFaults(options);
   const qps = resolveQps(options.qps);
-  const clockSkewLimitMs = options.clockSkewLimitMs ?? FIFTEEN_MINUTES_MS;
+  const timestampWindowsMs = resolveTimestampWindows(options.timestampWindowsMs);
+  for (const [name, value] of [
+    ['maxBodyBytes', options.maxBodyBytes],
+    ['maxHeaderBytes', options.maxHeaderBytes],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+      throw new EmulatorConfigError(`${name} must be a whole number of bytes, at least 1; got ${value}.`);
+  }
   const itemIdsShape = options.itemIdsShape ?? 'wrapped';
   if (itemIdsShape !== 'wrapped' && itemIdsShape !== 'flat')
     throw new EmulatorConfigError(`itemIdsShape must be "wrapped" or "flat"; got "${String(itemIdsShape)}".`);
@@ -142,7 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = createEmulatorServer({
     api: {
-      auth: { credentials, nonces: new NonceCache(clockSkewLimitMs), clockSkewLimitMs },
+      auth: { credentials, nonces: new NonceCache(nonceRetentionMs(timestampWindowsMs)), timestampWindowsMs },
       rateLimiter: new SlidingWindowRateLimiter(1000),
       qps,
       state,
@@ -160,7 +189,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     inspection: { state, requestLog },
     requestLog,
     faults: faults ? new FaultInjector(faults.spec, faults.seed) : undefined,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    maxHeaderBytes: options.maxHeaderBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     knownSecrets,
   });
   const address = await listen(server, host, port);

@@ -5,15 +5,21 @@
  * fires the timer and event functions from `/_local/timer` and `/_local/event`. Ctrl-C stops everything.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLedgerRecords } from '../cli/timeline/ledger-source';
-import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, startEmulator } from '../emulator/index';
+import { EmulatorConfigError } from '../emulator/config-error';
+import { formatFaultSpec } from '../emulator/faults';
+import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, type FaultSpec, startEmulator } from '../emulator/index';
+import { UsageError } from '../shared/src/errors';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './fc-host';
 import { timerEvent } from './fc-shapes';
+import { localFunctionEnv } from './function-env';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+import { parseStartArgs, START_USAGE } from './start-options';
 import { serveTimeline, TIMELINE_PATH } from './timeline-route';
 
 const REGION = 'cn-shanghai';
@@ -21,6 +27,13 @@ const REGION = 'cn-shanghai';
 const LOCAL_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 async function main(): Promise<void> {
+  // No metadata service on a developer machine: nothing npm start runs may try one.
+  process.env['ALIBABA_CLOUD_ECS_METADATA_DISABLED'] = 'true';
+  const options = parseStartArgs(process.argv.slice(2));
+  if (options.help) {
+    process.stdout.write(START_USAGE);
+    return;
+  }
   const port = portFrom('PORT', 9000);
   const emulatorPort = portFrom('EMULATOR_PORT', 8787);
   const distDir = join(__dirname, '..');
@@ -40,8 +53,16 @@ async function main(): Promise<void> {
     port: emulatorPort,
     credentials: [DEMO_CREDENTIALS],
     extraCredentials: [functionCredentials],
+    ...options.emulator,
   });
-  const env = { LIVE_ENDPOINT: emulator.url, CASTER_ID: DEMO_STUDIO.CasterId, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' };
+  const studioId = emulator.casters[0]!.CasterId;
+  const userEnv = localFunctionEnv(process.env, { liveEndpoint: emulator.url, defaultCasterId: studioId });
+  // The ledger lives as long as the emulator's groups do: beside --data when given, else one file for this run;
+  // shared by the functions and the CLI. The user's own LEDGER_FILE (or REDIS_URL) wins.
+  const { dataFile } = options.emulator;
+  const ledgerDir = dataFile ? undefined : mkdtempSync(join(tmpdir(), 'caster-carousel-local-'));
+  const ledgerFile = userEnv['LEDGER_FILE'] || (dataFile ? `${dataFile}.ledger.json` : join(ledgerDir as string, 'ledger.json'));
+  const env: Record<string, string> = { ...userEnv, LEDGER_FILE: ledgerFile };
   const functionSpec = (name: string, timeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
     codeDir: join(distDir, 'functions', name),
@@ -59,7 +80,7 @@ async function main(): Promise<void> {
   };
 
   const server = createServer((request, response) => {
-    // The ledger the CLI keeps for this emulator: what `npx caster-carousel submit` with the printed exports records.
+    // The ledger the functions and the CLI share for this run.
     if (request.url?.split('?')[0] === TIMELINE_PATH)
       return void serveTimeline(request, response, () => loadLedgerRecords({ ...process.env, ...env }));
     route(request, response, functions).catch((error: unknown) => {
@@ -73,7 +94,7 @@ async function main(): Promise<void> {
   });
   // PORT=0 picks a free port: print the one actually bound.
   const boundPort = (server.address() as { port: number }).port;
-  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url);
+  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, env['CASTER_ID']!, emulator.faults, ledgerFile);
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -84,6 +105,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await Promise.all(Object.values(functions).map((fn) => fn.close()));
     await emulator.close();
+    if (ledgerDir) rmSync(ledgerDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -155,11 +177,18 @@ function portFrom(name: string, fallback: number): number {
   return port;
 }
 
-function printInstructions(baseUrl: string, emulatorUrl: string): void {
+function printInstructions(
+  baseUrl: string,
+  emulatorUrl: string,
+  casterId: string,
+  faults: { readonly spec: FaultSpec; readonly seed: number } | undefined,
+  ledgerFile: string,
+): void {
   const lines = [
     '',
     'caster-carousel: local Function Compute host',
-    `  Live API emulator   ${emulatorUrl}   (studio ${DEMO_STUDIO.CasterId})`,
+    `  Live API emulator   ${emulatorUrl}   (studio ${casterId})`,
+    ...(faults ? [`  injected faults     ${formatFaultSpec(faults.spec)} (--seed ${faults.seed} replays them)`] : []),
     `  HTTP function       POST ${baseUrl}/`,
     `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
@@ -174,13 +203,15 @@ function printInstructions(baseUrl: string, emulatorUrl: string): void {
     'Deliver the plan as an EventBridge CloudEvent:',
     `  curl -i -X POST ${baseUrl}/_local/event -H 'Content-Type: application/json' --data-binary @examples/plan.json`,
     '',
-    'See the episode groups the studio got:',
+    'See the episode groups the studio got, and what the ledger recorded:',
     `  curl -s ${emulatorUrl}/_emulator/episode-groups`,
+    `  curl -s ${baseUrl}/schedule`,
     '',
-    'The same with the CLI:',
-    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${DEMO_STUDIO.CasterId}`,
+    "The same with the CLI (it shares the functions' ledger):",
+    `  export LIVE_ENDPOINT=${emulatorUrl} CASTER_ID=${casterId} ALIBABA_CLOUD_ECS_METADATA_DISABLED=true LEDGER_FILE=${ledgerFile}`,
     `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${DEMO_CREDENTIALS.accessKeySecret}`,
     '  npx caster-carousel submit examples/plan.json',
+    '  npx caster-carousel ls',
     '',
     'Function logs (JSON lines) follow. Ctrl-C stops everything.',
     '',
@@ -189,6 +220,8 @@ function printInstructions(baseUrl: string, emulatorUrl: string): void {
 }
 
 main().catch((error: unknown) => {
+  // A bad flag, casters file, data file or fault spec is the user's to fix (exit 2, as the CLI does).
+  const usage = error instanceof UsageError || error instanceof EmulatorConfigError;
   process.stderr.write(`npm start failed: ${(error as Error).message}\n`);
-  process.exit(1);
+  process.exit(usage ? 2 : 1);
 });

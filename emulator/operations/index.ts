@@ -2,6 +2,8 @@ import { addCasterEpisodeGroup } from './add-caster-episode-group';
 import { addCasterEpisodeGroupContent } from './add-caster-episode-group-content';
 import { deleteCasterEpisodeGroup } from './delete-caster-episode-group';
 import { describeCasterConfig } from './describe-caster-config';
+import { listPlaylist } from './list-playlist';
+import { listPlaylistItems } from './list-playlist-items';
 import type { ApiAction, Operation } from './types';
 
 export type { ApiAction, ItemIdsShape, Operation, OperationContext } from './types';
@@ -12,6 +14,8 @@ export const OPERATIONS: Readonly<Record<ApiAction, Operation>> = {
   AddCasterEpisodeGroup: addCasterEpisodeGroup,
   AddCasterEpisodeGroupContent: addCasterEpisodeGroupContent,
   DeleteCasterEpisodeGroup: deleteCasterEpisodeGroup,
+  ListPlaylist: listPlaylist,
+  ListPlaylistItems: listPlaylistItems,
 };
 
 /** The operation for an Action, or undefined (Action names are case-sensitive, as on the gateway). */

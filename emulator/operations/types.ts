@@ -2,7 +2,13 @@ import type { CasterDirectory } from '../casters';
 import type { StateStore } from '../state-store';
 
 /** The operations the emulator serves. */
-export type ApiAction = 'DescribeCasterConfig' | 'AddCasterEpisodeGroup' | 'AddCasterEpisodeGroupContent' | 'DeleteCasterEpisodeGroup';
+export type ApiAction =
+  | 'DescribeCasterConfig'
+  | 'AddCasterEpisodeGroup'
+  | 'AddCasterEpisodeGroupContent'
+  | 'DeleteCasterEpisodeGroup'
+  | 'ListPlaylist'
+  | 'ListPlaylistItems';
 
 /**
  * How AddCasterEpisodeGroup's ItemIds are shaped: `wrapped` is the SDK model (`{ItemId: [...]}`), `flat` the

@@ -11,7 +11,7 @@ import { runBuiltCli } from '../support/run-built-cli';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const startScript = join(root, 'dist/local/start.js');
 
-/** `npm start` with an empty home: the page at /_local/timeline draws what the CLI schedules against the emulator. */
+/** `npm start` with an empty home: the page at /_local/timeline draws what the functions and the CLI schedule. */
 describe('npm start serves the timeline page', () => {
   let child: ChildProcess;
   let printed = '';
@@ -42,8 +42,8 @@ describe('npm start serves the timeline page', () => {
     if (homeDir) await rm(homeDir, { recursive: true, force: true });
   });
 
-  it('prints the page URL in its banner and draws a group the CLI just scheduled, with no secret in the page', async () => {
-    // Prepare: the exports the banner prints, so the CLI's ledger has the emulator's scope.
+  it('prints the page URL in its banner and draws the groups the HTTP function and the CLI just scheduled, with no secret', async () => {
+    // Prepare: one group through the HTTP function, one through the CLI with the exports the banner prints.
     const pageUrl = /timeline page\s+(http:\/\/127\.0\.0\.1:\d+\/_local\/timeline)/.exec(printed)?.[1];
     expect(pageUrl).toBeDefined();
     const exports = Object.fromEntries([...printed.matchAll(/\b([A-Z_]+)=(\S+)/g)].map((match) => [match[1], match[2]]));
@@ -52,12 +52,29 @@ describe('npm start serves the timeline page', () => {
     const env = {
       HOME: homeDir,
       LIVE_ENDPOINT: exports['LIVE_ENDPOINT'] ?? '',
+      LEDGER_FILE: exports['LEDGER_FILE'] ?? '',
       ALIBABA_CLOUD_ACCESS_KEY_ID: exports['ALIBABA_CLOUD_ACCESS_KEY_ID'] ?? '',
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: exports['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] ?? '',
     };
     const submitted = await runBuiltCli(['submit', planFile], env);
     expect(submitted.exitCode).toBe(0);
     const programId = (JSON.parse(submitted.stdout) as { ProgramId: string }).ProgramId;
+    const baseUrl = pageUrl?.replace('/_local/timeline', '') ?? '';
+    const viaHttp = await fetch(`${baseUrl}/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'local-timeline-test' },
+      body: JSON.stringify(samplePlan({ RepeatNum: 2 })),
+    });
+    expect(viaHttp.status).toBe(201);
+    const httpProgramId = ((await viaHttp.json()) as { ProgramId: string }).ProgramId;
+    const viaTimer = await fetch(`${baseUrl}/_local/timer?name=nightly`, {
+      method: 'POST',
+      body: JSON.stringify(samplePlan({ StartOffset: 'PT30M', StartTime: undefined })),
+    });
+    const timerAnswer = await viaTimer.text();
+    expect(viaTimer.status, timerAnswer).toBe(200);
+    const timerProgramId = /"ProgramId":\s*"([^"]+)"/.exec(timerAnswer)?.[1];
+    expect(timerProgramId).toBeDefined();
     // Act
     const response = await fetch(pageUrl ?? '');
     const html = await response.text();
@@ -65,6 +82,8 @@ describe('npm start serves the timeline page', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(html).toContain(`data-program-id="${programId}"`);
+    expect(html).toContain(`data-program-id="${httpProgramId}"`);
+    expect(html).toContain(`data-program-id="${timerProgramId}"`);
     expect(html).not.toContain(SAMPLE_AUTH_KEY);
   });
 });

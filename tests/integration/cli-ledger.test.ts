@@ -132,6 +132,25 @@ describe('caster-carousel ls, cancel and gc over the ledger', () => {
     expect(await groupsInStudio()).toEqual([old['ProgramId'], successor['ProgramId']]);
   });
 
+  it('ls --verify reports a group the studio no longer has (deleted elsewhere), and leaves the ledger as it was', async () => {
+    // Prepare
+    const kept = ok(await cli(['submit', await writePlan(samplePlan())]));
+    const deletedElsewhere = ok(await cli(['submit', await writePlan(samplePlan())]));
+    ok(await cli(['delete', String(deletedElsewhere['ProgramId'])], environment({ LEDGER: 'off' })));
+
+    // Act
+    const verified = JSON.parse((await cli(['ls', '--verify', '--json'])).stdout) as Record<string, unknown>[];
+    const table = await cli(['ls', '--verify']);
+
+    // Assess
+    expect(verified.map((record) => [record['ProgramId'], record['State'], record['Verified']])).toEqual([
+      [kept['ProgramId'], 'scheduled', 'present'],
+      [deletedElsewhere['ProgramId'], 'scheduled', 'missing'],
+    ]);
+    expect(table.stdout).toMatch(/VERIFIED/);
+    expect(table.stdout).toMatch(new RegExp(`${deletedElsewhere['ProgramId']}.*missing`));
+  });
+
   it('rejects a bad --slot before anything is read or sent', async () => {
     // Act
     const run = await cli(['submit', await writePlan(samplePlan()), '--slot', 'no spaces']);
