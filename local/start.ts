@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadLedgerRecords } from '../cli/timeline/ledger-source';
 import { EmulatorConfigError } from '../emulator/config-error';
 import { formatFaultSpec } from '../emulator/faults';
 import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, type FaultSpec, startEmulator } from '../emulator/index';
@@ -20,6 +21,7 @@ import { localFunctionEnv } from './function-env';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
 import { FC_DEFAULT_SCALING, readFunctionDeployments, scalingWithOverrides } from './s-yaml-scaling';
 import { parseStartArgs, START_USAGE } from './start-options';
+import { serveTimeline, TIMELINE_PATH } from './timeline-route';
 
 const REGION = 'cn-shanghai';
 // Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
@@ -83,6 +85,9 @@ async function main(): Promise<void> {
   };
 
   const server = createServer((request, response) => {
+    // The ledger the functions and the CLI share for this run.
+    if (request.url?.split('?')[0] === TIMELINE_PATH)
+      return void serveTimeline(request, response, () => loadLedgerRecords({ ...process.env, ...env }));
     route(request, response, functions).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: 'LocalHostError', message: (error as Error).message }));
@@ -200,6 +205,7 @@ function printInstructions(
     `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
     `  instances           GET  ${baseUrl}/_local/instances   (per function, scaled as s.yaml deploys it)`,
+    `  timeline page       ${baseUrl}${TIMELINE_PATH}   (what is scheduled, in a browser)`,
     '',
     'Schedule the example plan over HTTP (the same Idempotency-Key again returns the same group):',
     `  curl -i -X POST ${baseUrl}/ -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' --data-binary @examples/plan.json`,

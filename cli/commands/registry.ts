@@ -7,6 +7,7 @@ import { emulatorCommand } from './emulator';
 import { gcCommand } from './gc';
 import { lsCommand } from './ls';
 import { submitCommand } from './submit';
+import { timelineCommand } from './timeline';
 import { whoamiCommand } from './whoami';
 
 /** Every command, in the order `caster-carousel --help` lists them. A new command is a file plus one line here. */
@@ -14,6 +15,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   submitCommand,
   checkCommand,
   lsCommand,
+  timelineCommand,
   cancelCommand,
   gcCommand,
   configCommand,

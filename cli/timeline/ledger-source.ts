@@ -1,0 +1,17 @@
+import { ConfigurationError } from '../../shared/src/errors';
+import type { LedgerSnapshot } from '../../shared/src/ledger/ledger-store';
+import { loadLedgerRecords as loadCliLedgerRecords } from '../ledger-access';
+
+/** Where the timeline reads its records from: the schedule ledger, or anything a caller supplies. */
+export type LoadLedgerRecords = (env: NodeJS.ProcessEnv) => Promise<LedgerSnapshot>;
+
+/**
+ * The ledger `caster-carousel ls` reads for this environment (REDIS_URL, LEDGER_FILE or the default state file).
+ * With LEDGER=off nothing is recorded: an empty page would read as "nothing is scheduled", so it is refused.
+ */
+export const loadLedgerRecords: LoadLedgerRecords = (env) => {
+  if (env['LEDGER']?.trim().toLowerCase() === 'off') {
+    return Promise.reject(new ConfigurationError('The ledger is off (LEDGER=off): nothing is recorded, so there is no schedule to draw'));
+  }
+  return loadCliLedgerRecords(env);
+};

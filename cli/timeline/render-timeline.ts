@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
+import { escapeHtml, safeText } from './html-escape';
+import { type BarEnd, layoutTimeline, playCount, repeatLabel, repeatMark, type TimelineBar, type TimelineRow } from './timeline-geometry';
+import { TIMELINE_SCRIPT } from './timeline-script';
+import { TIMELINE_CSS } from './timeline-style';
+
+/** What the page shows besides the records. */
+export interface TimelineOptions {
+  /** The moment the "now" line marks, and the default window is chosen around. */
+  readonly now: Date;
+  /** Show cancelled and retired groups from the start (the page can toggle them either way). */
+  readonly showInactive?: boolean;
+  /** When a ledger write failed (ISO 8601 UTC): groups scheduled since then may be missing from the page. */
+  readonly incompleteSince?: string | undefined;
+}
+
+const HOUR_MS = 3_600_000;
+const ZOOMS: readonly (readonly [string, number])[] = [
+  ['6 h', 6 * HOUR_MS],
+  ['1 day', 24 * HOUR_MS],
+  ['3 days', 72 * HOUR_MS],
+  ['1 week', 168 * HOUR_MS],
+];
+
+/**
+ * Ledger records as one self-contained HTML page: one row per studio, a bar per episode group, a now line,
+ * details on hover or focus. Every record value is redacted and HTML-escaped; the page's Content-Security-Policy
+ * allows only its own inline style and script (by hash), so nothing is loaded and no injected script could run.
+ */
+export function renderTimeline(records: readonly LedgerRecord[], options: TimelineOptions): string {
+  const nowMs = options.now.getTime();
+  const geometry = layoutTimeline(records, nowMs);
+  const inactiveCount = geometry.rows.reduce((sum, row) => sum + row.bars.filter((bar) => !bar.active).length, 0);
+  const activeCount = geometry.rows.reduce((sum, row) => sum + row.bars.length, 0) - inactiveCount;
+  const policy = [
+    "default-src 'none'",
+    `style-src '${sha256(TIMELINE_CSS)}'`,
+    `script-src '${sha256(TIMELINE_SCRIPT)}'`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const zoomButtons = ZOOMS.map(
+    ([label, spanMs]) => `<button type="button" data-action="zoom" data-span-ms="${spanMs}">${label}</button>`,
+  ).join('');
+  const body =
+    geometry.rows.length === 0 ? '<p class="empty">No episode groups in the ledger yet.</p>' : geometry.rows.map(renderRow).join('\n');
+  const undrawn =
+    geometry.undrawn.length === 0
+      ? ''
+      : `<p class="undrawn">Not drawn: ${geometry.undrawn.map((entry) => `${safeText(entry.programId)} (${safeText(entry.reason)})`).join(', ')}</p>`;
+  const incomplete =
+    options.incompleteSince === undefined
+      ? ''
+      : `<p class="incomplete" role="alert">The ledger may be incomplete: a write failed at ${safeText(options.incompleteSince)}; groups scheduled since then may be missing.</p>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${policy}">
+<title>caster-carousel: scheduled episode groups</title>
+<style>${TIMELINE_CSS}</style>
+</head>
+<body>
+<header>
+<h1>Scheduled episode groups</h1>
+<p class="summary">${activeCount} live or superseded group${activeCount === 1 ? '' : 's'} in ${geometry.rows.length} studio${geometry.rows.length === 1 ? '' : 's'}, ${inactiveCount} cancelled or retired; drawn at ${escapeHtml(options.now.toISOString().slice(0, 19))}Z, the now line moves on from there. All times UTC. Ends are drawn only where they are known: the API exposes no durations.</p>
+<div class="controls" role="toolbar" aria-label="Time window">${zoomButtons}<button type="button" data-action="fit">all</button><button type="button" data-action="earlier">&larr; earlier</button><button type="button" data-action="now">now</button><button type="button" data-action="later">later &rarr;</button><label><input type="checkbox" id="show-inactive"${options.showInactive ? ' checked' : ''}> show cancelled and retired (${inactiveCount})</label></div>
+<p class="window-label" id="window-label" aria-live="polite"></p>
+<div class="legend" aria-hidden="true"><span class="l-scheduled">scheduled</span><span class="l-open">↻ loops: open-ended</span><span class="l-unknown">finite: end unknown</span><span class="l-superseded">superseded: ends where its successor starts</span><span class="l-cancelled">cancelled</span><span class="l-retired">retired</span><span class="l-now">now</span></div>
+${incomplete}${undrawn}
+</header>
+<main id="timeline" data-now-ms="${nowMs}" data-window-start-ms="${geometry.windowStartMs}" data-window-end-ms="${geometry.windowEndMs}">
+<div class="rows" id="rows">
+<div class="axis" aria-hidden="true"><div class="axis-label">studio</div><div class="axis-track" id="axis"></div></div>
+<div class="now-line" id="now-line" hidden></div>
+${body}
+</div>
+</main>
+<aside class="details" id="details" role="tooltip" hidden></aside>
+<script>${TIMELINE_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function renderRow(row: TimelineRow): string {
+  const studio = safeText(row.studio);
+  return `<section class="row" data-lanes="${row.lanes}" data-active-lanes="${row.activeLanes}" aria-label="studio ${studio}"><h2 class="row-label" title="${studio}">${studio}<span class="row-count">${row.bars.length} group${row.bars.length === 1 ? '' : 's'}</span></h2><div class="track">${row.bars.map(renderBar).join('')}</div></section>`;
+}
+
+function renderBar(bar: TimelineBar): string {
+  const record = bar.record;
+  const classes = ['bar', `state-${safeText(record.State)}`, `end-${endClass(bar.end)}`, bar.active ? '' : 'inactive']
+    .filter(Boolean)
+    .join(' ');
+  const endMs = bar.end.kind === 'replaced' || bar.end.kind === 'deleted' ? ` data-end-ms="${bar.end.endMs}"` : '';
+  const loops = record.RepeatNum < 0;
+  const mark = repeatMark(record.RepeatNum);
+  const firstName = record.Items[0]?.ItemName ?? '(no items)';
+  const more = record.Items.length > 1 ? ` +${record.Items.length - 1}` : '';
+  const summary = `${record.ProgramId}, ${record.State}, starts ${record.StartTime}, ${repeatLabel(record.RepeatNum)}`;
+  return (
+    `<div class="${classes}" tabindex="0" role="button" aria-label="${safeText(summary)}" data-program-id="${safeText(record.ProgramId)}" data-state="${safeText(record.State)}"` +
+    ` data-start-ms="${bar.startMs}"${endMs} data-end-kind="${endClass(bar.end)}" data-lane="${bar.lane}" data-active-lane="${bar.activeLane ?? -1}">` +
+    `<span class="bar-text"><span class="bar-mark" data-mark="${loops ? 'loop' : 'plays'}" title="${repeatLabel(record.RepeatNum)}">${mark}</span>${safeText(firstName)}${more}</span>` +
+    `<template>${renderDetails(bar)}</template></div>`
+  );
+}
+
+// The page draws three kinds of end; a deletion time is a known end like a successor's start.
+function endClass(end: BarEnd): 'ended' | 'open' | 'unknown' {
+  return end.kind === 'open' || end.kind === 'unknown' ? end.kind : 'ended';
+}
+
+function renderDetails(bar: TimelineBar): string {
+  const record = bar.record;
+  const plays = playCount(record.RepeatNum);
+  const rows: [string, string][] = [
+    ['ProgramId', safeText(record.ProgramId)],
+    ['studio', safeText(record.CasterId || record.DomainName)],
+    ['slot', record.Slot ? safeText(record.Slot) : 'none'],
+    ['state', safeText(record.SupersededBy ? `${record.State} by ${record.SupersededBy}` : record.State)],
+    ['starts', `${safeText(record.StartTime)}`],
+    ['plays', plays === undefined ? 'loops until replaced or deleted' : plays === 1 ? 'once' : `${plays} times`],
+    ['ends', describeEnd(bar)],
+    [`items (${record.Items.length})`, `<ol>${record.Items.map((item) => `<li>${safeText(item.ItemName)}</li>`).join('')}</ol>`],
+    ['trigger', safeText(describeTrigger(record.Trigger))],
+    ['generation', safeText(record.Generation)],
+    ['ClientToken', safeText(record.ClientToken)],
+    ['created', safeText(record.CreatedAt)],
+    ['RequestId', record.RequestId ? safeText(record.RequestId) : 'unknown'],
+  ];
+  return `<dl>${rows.map(([name, value]) => `<dt>${name}</dt><dd data-field="${name.split(' ')[0]}">${value}</dd>`).join('')}</dl>`;
+}
+
+function describeTrigger(trigger: LedgerRecord['Trigger']): string {
+  if (trigger.kind === 'timer') return `timer ${trigger.triggerName} at ${trigger.triggerTime}`;
+  if (trigger.kind === 'event') return `event ${trigger.id} from ${trigger.source}`;
+  if (trigger.kind === 'http') return trigger.idempotencyKey ? `http, Idempotency-Key ${trigger.idempotencyKey}` : 'http';
+  return String(trigger.kind);
+}
+
+function describeEnd(bar: TimelineBar): string {
+  const end = bar.end;
+  if (end.kind === 'replaced') return `${isoSecond(end.endMs)}, when ${safeText(end.byProgramId)} starts`;
+  if (end.kind === 'deleted')
+    return end.endMs <= bar.startMs ? 'never played: deleted before its start' : `${isoSecond(end.endMs)}, deleted`;
+  if (end.kind === 'open') return 'not before something replaces it';
+  const deleted = bar.record.UpdatedAt && !bar.active ? `; deleted ${safeText(bar.record.UpdatedAt)} at the latest` : '';
+  return `unknown: the API exposes no durations${deleted}`;
+}
+
+function isoSecond(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+function sha256(text: string): string {
+  return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+}

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../../cli/timeline/html-escape';
+import { renderTimeline } from '../../../cli/timeline/render-timeline';
+import { sampleLedgerRecord } from '../../support/ledger-record-fixtures';
+import { SAMPLE_AUTH_KEY } from '../../support/plan-fixtures';
+
+const NOW = new Date('2031-03-06T12:00:00Z');
+const HOSTILE_NAME = `</template></script><script>window.pwned=1</script><img src=x onerror="window.pwned=2"> & 'quoted'`;
+
+describe('renderTimeline', () => {
+  it('escapes a hostile ItemName so it stays text', () => {
+    // Prepare
+    const record = sampleLedgerRecord({ Items: [{ ItemName: HOSTILE_NAME, VodUrl: 'https://cdn.example.com/a.mp4' }] });
+    // Act
+    const html = renderTimeline([record], { now: NOW });
+    // Assess
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script>window.pwned');
+    expect(html).toContain('&lt;/script&gt;&lt;script&gt;window.pwned=1&lt;/script&gt;');
+    expect(html.match(/<script/g)).toHaveLength(1);
+  });
+
+  it('never writes a VOD URL, an auth_key value or a callback secret into the page', () => {
+    const record = sampleLedgerRecord({
+      Items: [{ ItemName: `leak auth_key=${SAMPLE_AUTH_KEY} here`, VodUrl: `https://cdn.example.com/a.mp4?auth_key=${SAMPLE_AUTH_KEY}` }],
+    });
+    const html = renderTimeline([record], { now: NOW });
+    expect(html).not.toContain(SAMPLE_AUTH_KEY);
+    expect(html).not.toContain('cdn.example.com');
+    expect(html).not.toContain('callbacksecret');
+    expect(html).toContain('leak auth_key=&lt;redacted&gt; here');
+  });
+
+  it('loads nothing from anywhere: no external reference, and a policy that allows only its own inline style and script', () => {
+    const html = renderTimeline([sampleLedgerRecord()], { now: NOW });
+    expect(html).not.toMatch(/\b(src|href)\s*=/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    expect(policy).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; script-src 'sha256-[A-Za-z0-9+/=]+'/);
+  });
+
+  it('warns that groups may be missing when a ledger write failed', () => {
+    const html = renderTimeline([sampleLedgerRecord()], { now: NOW, incompleteSince: '2031-03-06T10:00:00.000Z' });
+    expect(html).toContain('The ledger may be incomplete: a write failed at 2031-03-06T10:00:00.000Z');
+    expect(renderTimeline([sampleLedgerRecord()], { now: NOW })).not.toContain('may be incomplete');
+  });
+
+  it.each([
+    [{ kind: 'timer', triggerName: 'nightly', triggerTime: '2031-03-06T18:00:00Z' } as const, 'timer nightly at 2031-03-06T18:00:00Z'],
+    [{ kind: 'event', source: 'acs.custom', id: 'evt-1' } as const, 'event evt-1 from acs.custom'],
+    [{ kind: 'http', idempotencyKey: '<key>' } as const, 'http, Idempotency-Key &lt;key&gt;'],
+    [{ kind: 'cli' } as const, 'cli'],
+  ])('names what made the group in its details: %j', (trigger, shown) => {
+    const html = renderTimeline([sampleLedgerRecord({ Trigger: trigger })], { now: NOW });
+    expect(html).toContain(`<dd data-field="trigger">${shown}</dd>`);
+  });
+
+  it('renders an empty ledger as a page that says so', () => {
+    const html = renderTimeline([], { now: NOW });
+    expect(html).toContain('No episode groups in the ledger yet.');
+    expect(html).not.toContain('class="bar ');
+  });
+
+  it('keeps exactly one script element whatever text the records carry', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 64 }), fc.string({ maxLength: 32 }), fc.string({ maxLength: 32 }), (itemName, casterId, slot) => {
+        const record = sampleLedgerRecord({
+          CasterId: casterId,
+          Slot: slot,
+          Items: [{ ItemName: itemName, VodUrl: 'https://cdn.example.com/a.mp4' }],
+        });
+        const html = renderTimeline([record], { now: NOW });
+        expect(html.match(/<script/gi)).toHaveLength(1);
+        expect(html.match(/<\/script/gi)).toHaveLength(1);
+        expect(html.match(/<template>/g)).toHaveLength(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('escapes every HTML-special character and nothing else', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const escaped = escapeHtml(text);
+        expect(escaped).not.toMatch(/[<>"']/);
+        const restored = escaped.replace(
+          /&lt;|&gt;|&quot;|&#39;|&amp;/g,
+          (entity) => ({ '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' })[entity] ?? entity,
+        );
+        expect(restored).toBe(text);
+      }),
+    );
+  });
+});
