@@ -8,7 +8,7 @@
 //   (a new instance when concurrent requests exceed instanceConcurrency, up to the instance cap, each running
 //   its own initializer), fed FC 3.0 events at once: HTTP trigger events, timer ticks and EventBridge
 //   CloudEvents. "shipped" reads instanceConcurrency, concurrencyConfig.reservedConcurrency and PACING_SHARE from
-//   s.yaml; "as landed" is FC's default (one request per instance, here up to 16 instances) with no share.
+//   s.yaml; "FC defaults" is FC's default (one request per instance, here up to 16 instances) with no share.
 //   Each function is warmed with one invalid plan (no API call) before the burst.
 // - "N instances, each paces alone" (the earlier baseline): the whole burst to the HTTP function, scaled so it
 //   spreads over N instances (instanceConcurrency = batch / N, cap N), each pacing at the whole limit.
@@ -62,7 +62,7 @@ function mixOf(kind) {
 }
 
 const hostConfigurations = [
-  { label: 'as landed: 1 request per instance, each paces alone, no Redis', deployment: 'landed', mix: 'shares' },
+  { label: 'FC defaults: 1 request per instance, each paces alone, no Redis', deployment: 'landed', mix: 'shares' },
   { label: 'shipped, no Redis, burst split like the shares', deployment: 'shipped', mix: 'shares' },
   { label: 'shipped, no Redis, burst split evenly', deployment: 'shipped', mix: 'even' },
   { label: 'shipped, Redis, burst split like the shares', deployment: 'shipped', mix: 'shares', redis: true },
