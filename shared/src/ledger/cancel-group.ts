@@ -29,22 +29,16 @@ export async function cancelGroup(
   nowIso = new Date().toISOString(),
 ): Promise<CancelOutcome> {
   let requestId: string | undefined;
-  let alreadyGone = false;
+  let notFound: LiveApiError | undefined;
   try {
     requestId = (await deleteCasterEpisodeGroup(client, programId, { logFields: { ProgramId: programId } })).RequestId;
   } catch (error) {
     if (!(ledger && error instanceof LiveApiError && error.code === NOT_FOUND_CODE)) throw error;
-    alreadyGone = true;
+    notFound = error;
   }
   const record = await ledger?.transition({ programId, from: ['scheduled', 'superseded'], to: 'cancelled', updatedAt: nowIso });
-  if (alreadyGone && !record) {
-    throw new LiveApiError({
-      action: 'DeleteCasterEpisodeGroup',
-      code: NOT_FOUND_CODE,
-      message: `The studio has no group ${programId}, and the ledger no live record of it`,
-      httpStatus: 404,
-      retryable: false,
-    });
-  }
+  // Unknown to both: the API's own answer, with its RequestId, is what an operator needs.
+  if (notFound && !record) throw notFound;
+  const alreadyGone = notFound !== undefined;
   return { ProgramId: programId, RequestId: requestId, AlreadyGone: alreadyGone, record };
 }
