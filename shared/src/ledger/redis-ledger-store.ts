@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { tokenForGeneration } from '../idempotency/token-generation';
+import { createCircuitBreaker } from '../pacing/circuit-breaker';
 import type { Redis } from '../pacing/redis-connection';
 import { LedgerUnavailableError } from './ledger-errors';
 import type { LedgerIntent, LedgerRecord, LedgerState } from './ledger-record';
@@ -94,10 +95,17 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
     });
     return redis;
   };
+  // A stalled Redis answers nothing until each command's timeout: after one failure the ledger is skipped for a
+  // while (scheduling goes on, the ClientToken stays the safety net) instead of every request paying that timeout.
+  const breaker = createCircuitBreaker({ openMs: RECONNECT_BACKOFF_MS });
   const run = async <T>(what: string, command: (client: Redis) => Promise<T>): Promise<T> => {
+    if (!breaker.tryAcquire()) throw new LedgerUnavailableError(`The Redis ledger at ${host} could not ${what}: it failed moments ago`);
     try {
-      return await command(await connection());
+      const result = await command(await connection());
+      breaker.succeeded();
+      return result;
     } catch (error) {
+      breaker.failed();
       throw new LedgerUnavailableError(`The Redis ledger at ${host} could not ${what}: ${(error as Error).message}`, { cause: error });
     }
   };

@@ -193,3 +193,40 @@ describe.each(stores)('the %s ledger store', (_kind, createStore) => {
     await store.close();
   });
 });
+
+describe('the redis ledger store against a stalled Redis', () => {
+  it('asks a stalled Redis once and then fails fast, so scheduling does not pay a timeout per request', async () => {
+    // Prepare: a connected store, then Redis freezes.
+    const store = createRedisLedgerStore({ redisUrl: redis.url, keyPrefix: `stall-${++counter}`, commandTimeoutMs: 200 });
+    await store.lookUp('scope', 'warm-up');
+    const { Redis } = await import('../../../shared/src/pacing/redis-connection');
+    const inspector = new Redis(redis.url);
+    const scriptCalls = async () =>
+      [...String(await inspector.info('commandstats')).matchAll(/cmdstat_(?:evalsha|eval):calls=(\d+)/g)].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      );
+    const callsBefore = await scriptCalls();
+    redis.pause();
+    try {
+      // Act
+      const outcomes = [];
+      for (let attempt = 0; attempt < 4; attempt += 1)
+        outcomes.push(await store.lookUp('scope', `token-${attempt}`).catch((error) => error));
+      redis.resume();
+      let callsDuringStall = 0;
+      for (let wait = 0; wait < 40 && callsDuringStall === 0; wait += 1) {
+        callsDuringStall = (await scriptCalls()) - callsBefore;
+        if (callsDuringStall === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+
+      // Assess
+      expect(outcomes.map((outcome) => (outcome as Error).name)).toEqual(Array(4).fill('LedgerUnavailableError'));
+      expect(callsDuringStall).toBe(1);
+    } finally {
+      redis.resume();
+      await inspector.quit();
+      await store.close();
+    }
+  });
+});
