@@ -3,10 +3,10 @@
  * API can sign and the air can play. Each string is scanned once (text-scan.ts). Messages name the field and
  * the rule and times or sizes the rule computed, never the input's value.
  */
-import type { FieldErrors, Plan, PlanRules, PlanWarning } from './plan';
+import type { FieldErrors, Plan, PlanItem, PlanRules, PlanWarning } from './plan';
 import { PLAN_LIMITS } from './plan-limits';
 import { formatUtcSeconds, latestStartTimeMs, readStartTime, START_TIME_MAX_YEARS_AHEAD, type StartTimeReading } from './start-time';
-import { scanText } from './text-scan';
+import { isWellFormedText, MAX_ENCODED_CHARS_PER_UNIT, scanName, scanText } from './text-scan';
 import { checkUrlAuthority } from './url-authority';
 import { readUrlSignature } from './url-signature';
 
@@ -16,8 +16,14 @@ export const START_TIME_IN_PAST_MESSAGE = 'is in the past (beyond START_TIME_GRA
 /** A signed URL must still be valid this long after StartTime: no clock-skew tolerance is documented. */
 const SIGNATURE_MARGIN_MS = 60_000;
 
-const URL_FIELDS = ['CallbackUrl', 'SideOutputUrl'] as const;
-const SIGNED_URL_FIELDS = new Set(['SideOutputUrl']);
+// Ten calendar years are never shorter than 3650 days: a StartTime before that needs no calendar arithmetic.
+const TEN_YEARS_AT_LEAST_MS = START_TIME_MAX_YEARS_AHEAD * 365 * 86_400_000;
+
+const SIGNATURE_KINDS = {
+  A: 'its URL signature (type A)',
+  B: 'its URL signature (type B)',
+  C: 'its URL signature (type C)',
+} as const;
 
 /** What the content rules found. */
 export interface ContentFindings {
@@ -41,30 +47,73 @@ export function checkPlanContent(
     rules,
     startMs,
     repeatsForever: input['RepeatNum'] === -1,
-    encodedBytes: 0,
     schemaErrors,
   };
   if (startMs !== undefined) checkStartTimeRange(context, startMs, nowMs);
-  for (const field of URL_FIELDS)
-    checkUrl(context, field, undefined, input[field], PLAN_LIMITS.callbackUrlMaxChars, SIGNED_URL_FIELDS.has(field));
-  // ASCII-only by the schema's patterns: counted for the size bound only. CasterId is not a parameter of the call.
-  for (const field of ['DomainName', 'ClientToken', 'StartTime'] as const) {
-    const value = input[field];
-    if (typeof value === 'string') context.encodedBytes += field.length + 2 + scanText(value, false).encodedLength;
-  }
-  context.encodedBytes += 'RepeatNum'.length + 2 + 6;
+  checkUrl(context, 'CallbackUrl', undefined, input['CallbackUrl'], PLAN_LIMITS.callbackUrlMaxChars, false);
+  checkUrl(context, 'SideOutputUrl', undefined, input['SideOutputUrl'], PLAN_LIMITS.callbackUrlMaxChars, true);
   const items = input['Items'];
   if (Array.isArray(items) && items.length <= PLAN_LIMITS.itemsMaxCount) {
-    items.forEach((item, index) => checkItem(context, item, index));
+    for (let index = 0; index < items.length; index += 1) checkItem(context, items[index], index);
   }
-  if (context.encodedBytes > PLAN_LIMITS.planFormMaxBytes) {
-    addTo(
-      findings.fieldErrors,
-      'Items',
-      `with the rest of the plan make ${context.encodedBytes} bytes once form-encoded; at most ${PLAN_LIMITS.planFormMaxBytes} fit in one AddCasterEpisodeGroup (shorten names or URLs, or split the plan)`,
-    );
+  // The exact size is only needed when the plan may not fit, and then only for the message: a bound from the
+  // string lengths alone (no character read) clears every plan far from the limit.
+  if (formBytes(input, upperBoundEncodedChars) > PLAN_LIMITS.planFormMaxBytes) {
+    const encodedBytes = formBytes(input, exactEncodedChars);
+    if (encodedBytes > PLAN_LIMITS.planFormMaxBytes) {
+      addTo(
+        findings.fieldErrors,
+        'Items',
+        `with the rest of the plan make ${encodedBytes} bytes once form-encoded; at most ${PLAN_LIMITS.planFormMaxBytes} fit in one AddCasterEpisodeGroup (shorten names or URLs, or split the plan)`,
+      );
+    }
   }
   return findings;
+}
+
+/**
+ * What the plan's parameters add to the form body, each `name=value&` with `measure` giving a value's encoded
+ * characters. The strings counted are those the rules look at: right type, not far over their length limit.
+ */
+function formBytes(input: Record<string, unknown>, measure: (value: string) => number): number {
+  let bytes = 'RepeatNum'.length + 2 + 6;
+  const callbackUrl = input['CallbackUrl'];
+  if (typeof callbackUrl === 'string' && callbackUrl.length <= PLAN_LIMITS.callbackUrlMaxChars * 2)
+    bytes += 'CallbackUrl'.length + 2 + measure(callbackUrl);
+  const sideOutputUrl = input['SideOutputUrl'];
+  if (typeof sideOutputUrl === 'string' && sideOutputUrl.length <= PLAN_LIMITS.callbackUrlMaxChars * 2)
+    bytes += 'SideOutputUrl'.length + 2 + measure(sideOutputUrl);
+  // ASCII-only by the schema's patterns: counted for the size bound only. CasterId is not a parameter of the call.
+  const domainName = input['DomainName'];
+  if (typeof domainName === 'string') bytes += 'DomainName'.length + 2 + measure(domainName);
+  const clientToken = input['ClientToken'];
+  if (typeof clientToken === 'string') bytes += 'ClientToken'.length + 2 + measure(clientToken);
+  const startTime = input['StartTime'];
+  if (typeof startTime === 'string') bytes += 'StartTime'.length + 2 + measure(startTime);
+  const items = input['Items'];
+  if (!Array.isArray(items) || items.length > PLAN_LIMITS.itemsMaxCount) return bytes;
+  for (let index = 0; index < items.length; index += 1) {
+    const item: unknown = items[index];
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+    const record = item as Record<string, unknown>;
+    // `Item.N.` on the wire.
+    const prefixChars = 6 + digitCount(index + 1);
+    const name = record['ItemName'];
+    if (typeof name === 'string' && name.length <= PLAN_LIMITS.itemNameMaxChars * 2)
+      bytes += prefixChars + 'ItemName'.length + 2 + measure(name);
+    const vodUrl = record['VodUrl'];
+    if (typeof vodUrl === 'string' && vodUrl.length <= PLAN_LIMITS.vodUrlMaxChars * 2)
+      bytes += prefixChars + 'VodUrl'.length + 2 + measure(vodUrl);
+  }
+  return bytes;
+}
+
+function upperBoundEncodedChars(value: string): number {
+  return value.length * MAX_ENCODED_CHARS_PER_UNIT;
+}
+
+function exactEncodedChars(value: string): number {
+  return scanText(value, false).encodedLength;
 }
 
 /** The warnings of a plan that already passed validation: URL signatures that expire while its group loops, or may. */
@@ -76,11 +125,11 @@ export function planWarnings(plan: Plan, rules: PlanRules): PlanWarning[] {
     rules,
     startMs: startTime.ok ? startTime.epochMs : undefined,
     repeatsForever: plan.RepeatNum === -1,
-    encodedBytes: 0,
     schemaErrors: {},
   };
   if (plan.SideOutputUrl !== undefined) checkSignature(context, 'SideOutputUrl', undefined, plan.SideOutputUrl);
-  plan.Items.forEach((item, index) => checkSignature(context, 'VodUrl', index, item.VodUrl));
+  for (let index = 0; index < plan.Items.length; index += 1)
+    checkSignature(context, 'VodUrl', index, (plan.Items[index] as PlanItem).VodUrl);
   return findings.warnings;
 }
 
@@ -91,14 +140,13 @@ interface RuleContext {
   readonly repeatsForever: boolean;
   /** The schema's findings: a URL the schema refused is not taken apart further. */
   readonly schemaErrors: FieldErrors;
-  encodedBytes: number;
 }
 
 function checkStartTimeRange(context: RuleContext, startMs: number, nowMs: number): void {
   if (startMs < nowMs - context.rules.startTimeGraceS * 1000) {
     addTo(context.findings.fieldErrors, 'StartTime', START_TIME_IN_PAST_MESSAGE);
     context.findings.startTimeInPast = true;
-  } else if (startMs > latestStartTimeMs(nowMs)) {
+  } else if (startMs > nowMs + TEN_YEARS_AT_LEAST_MS && startMs > latestStartTimeMs(nowMs)) {
     addTo(context.findings.fieldErrors, 'StartTime', `must be at most ${START_TIME_MAX_YEARS_AHEAD} years ahead`);
   }
 }
@@ -106,11 +154,9 @@ function checkStartTimeRange(context: RuleContext, startMs: number, nowMs: numbe
 function checkItem(context: RuleContext, item: unknown, index: number): void {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return;
   const record = item as Record<string, unknown>;
-  // `Item.N.` on the wire; paths are only spelled out when there is something to report.
-  const prefixChars = 6 + digitCount(index + 1);
   const name = record['ItemName'];
   if (typeof name === 'string' && name.length <= PLAN_LIMITS.itemNameMaxChars * 2) {
-    const scan = scanText(name, true);
+    const scan = scanName(name);
     if (!scan.wellFormed)
       addTo(context.findings.fieldErrors, `Items[${index}].ItemName`, 'must be well-formed Unicode (it has a lone surrogate)');
     if (scan.hasControlCharacter) {
@@ -120,9 +166,8 @@ function checkItem(context: RuleContext, item: unknown, index: number): void {
         'must not contain control characters (C0, DEL, C1, CR, LF) or bidi controls',
       );
     }
-    context.encodedBytes += prefixChars + 'ItemName'.length + 2 + scan.encodedLength;
   }
-  checkUrl(context, 'VodUrl', index, record['VodUrl'], PLAN_LIMITS.vodUrlMaxChars, true, prefixChars + 'VodUrl'.length);
+  checkUrl(context, 'VodUrl', index, record['VodUrl'], PLAN_LIMITS.vodUrlMaxChars, true);
 }
 
 function checkUrl(
@@ -132,13 +177,10 @@ function checkUrl(
   value: unknown,
   maxChars: number,
   signatureMatters: boolean,
-  paramNameChars = field.length,
 ): void {
   if (typeof value !== 'string' || value.length > maxChars * 2) return;
   const { fieldErrors } = context.findings;
-  const scan = scanText(value, false);
-  context.encodedBytes += paramNameChars + 2 + scan.encodedLength;
-  if (!scan.wellFormed) addTo(fieldErrors, fieldPath(field, index), 'must be well-formed Unicode (it has a lone surrogate)');
+  if (!isWellFormedText(value)) addTo(fieldErrors, fieldPath(field, index), 'must be well-formed Unicode (it has a lone surrogate)');
   const authority = checkUrlAuthority(value);
   if (authority !== undefined && !context.schemaErrors[fieldPath(field, index)]) {
     addTo(
@@ -168,15 +210,15 @@ function checkSignature(context: RuleContext, field: string, index: number | und
   const signature = readUrlSignature(url);
   if (!signature) return;
   const { authKeyValidityS } = context.rules;
-  // Messages are only built when there is something to say: a valid plan pays for none of them.
-  const kind = () => `its URL signature (type ${signature.type})`;
+  // Messages are only built when there is something to say.
+  const kind = SIGNATURE_KINDS[signature.type];
   if (authKeyValidityS === undefined) {
     // The domain's validity is unknown: a time before StartTime looks expired, but only a person can tell.
     if (signature.signedAtMs < startMs + SIGNATURE_MARGIN_MS) {
       warn(
         context,
         fieldPath(field, index),
-        `${kind()} carries the time ${formatUtcSeconds(signature.signedAtMs)}, before StartTime: it fails on air if the domain's validity ends first (set AUTH_KEY_VALIDITY_S to refuse such URLs)`,
+        `${kind} carries the time ${formatUtcSeconds(signature.signedAtMs)}, before StartTime: it fails on air if the domain's validity ends first (set AUTH_KEY_VALIDITY_S to refuse such URLs)`,
       );
     }
     return;
@@ -186,13 +228,13 @@ function checkSignature(context: RuleContext, field: string, index: number | und
     addTo(
       context.findings.fieldErrors,
       fieldPath(field, index),
-      `${kind()} expires at ${formatUtcSeconds(expiresAtMs)}, before StartTime (AUTH_KEY_VALIDITY_S ${authKeyValidityS} s)`,
+      `${kind} expires at ${formatUtcSeconds(expiresAtMs)}, before StartTime (AUTH_KEY_VALIDITY_S ${authKeyValidityS} s)`,
     );
   } else if (context.repeatsForever) {
     warn(
       context,
       fieldPath(field, index),
-      `${kind()} expires at ${formatUtcSeconds(expiresAtMs)} while the group loops (RepeatNum -1); playback fails from then`,
+      `${kind} expires at ${formatUtcSeconds(expiresAtMs)} while the group loops (RepeatNum -1); playback fails from then`,
     );
   }
 }

@@ -15,6 +15,27 @@ export interface TextScan {
   readonly encodedLength: number;
 }
 
+// Fast answers for the common strings; each falls back to scanText when it cannot answer alone.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// Without the `u` flag this matches single UTF-16 units, so any surrogate, paired or lone; on a one-byte string
+// V8 answers it without reading the characters.
+const ANY_SURROGATE = /[\ud800-\udfff]/;
+
+/** scanText(text, false).wellFormed, without the scan when the string holds no surrogate at all. */
+export function isWellFormedText(text: string): boolean {
+  return !ANY_SURROGATE.test(text) || scanText(text, false).wellFormed;
+}
+
+/** What scanText(name, true) says of well-formedness and controls, without the scan for printable ASCII names. */
+export function scanName(name: string): Pick<TextScan, 'wellFormed' | 'hasControlCharacter'> {
+  return PRINTABLE_ASCII.test(name) ? PLAIN_NAME : scanText(name, true);
+}
+
+const PLAIN_NAME = { wellFormed: true, hasControlCharacter: false } as const;
+
+/** The most characters one UTF-16 unit can take once percent-encoded (a 3-byte UTF-8 character, 3 x `%XX`). */
+export const MAX_ENCODED_CHARS_PER_UNIT = 9;
+
 /** Scans `text` once; `lookForControls` adds the control and bidi-control check that ItemName needs. */
 export function scanText(text: string, lookForControls: boolean): TextScan {
   let encodedLength = 0;

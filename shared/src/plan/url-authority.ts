@@ -8,56 +8,64 @@
 export type AuthorityProblem = 'host' | 'port' | undefined;
 
 const HOST_NAME_MAX_CHARS = 253;
-const ALL_DIGITS = /^\d+$/;
 
 /** Checks the authority of `url` (everything between `://` and the first `/`, `?` or `#`). */
 export function checkUrlAuthority(url: string): AuthorityProblem {
   const start = url.indexOf('://');
   if (start < 0) return 'host';
   const authorityStart = start + 3;
+  // Indices, not slices: one pass finds the authority's end and its last colon, which splits host from port.
   let authorityEnd = url.length;
+  let lastColon = -1;
   for (let index = authorityStart; index < url.length; index += 1) {
     const char = url.charCodeAt(index);
     if (char === 0x2f || char === 0x3f || char === 0x23) {
       authorityEnd = index;
       break;
     }
+    if (char === 0x3a) lastColon = index;
   }
-  const authority = url.slice(authorityStart, authorityEnd);
-  let host: string;
-  let port: string | undefined;
-  if (authority.startsWith('[')) {
-    const close = authority.indexOf(']');
-    if (close < 0) return 'host';
-    host = authority.slice(1, close);
-    const rest = authority.slice(close + 1);
-    if (rest !== '' && !rest.startsWith(':')) return 'host';
-    port = rest === '' ? undefined : rest.slice(1);
-    if (!isIPv6(host)) return 'host';
-  } else {
-    const colon = authority.lastIndexOf(':');
-    host = colon < 0 ? authority : authority.slice(0, colon);
-    port = colon < 0 ? undefined : authority.slice(colon + 1);
-    if (!isHostName(host)) return 'host';
-  }
-  if (port !== undefined && !isPort(port)) return 'port';
+  if (url.charCodeAt(authorityStart) === 0x5b && authorityStart < authorityEnd)
+    return checkBracketedAuthority(url.slice(authorityStart, authorityEnd));
+  const hostEnd = lastColon < 0 ? authorityEnd : lastColon;
+  if (!isHostNameIn(url, authorityStart, hostEnd)) return 'host';
+  if (lastColon >= 0 && !isPortIn(url, lastColon + 1, authorityEnd)) return 'port';
+  return undefined;
+}
+
+/** `[IPv6]` or `[IPv6]:port`. */
+function checkBracketedAuthority(authority: string): AuthorityProblem {
+  const close = authority.indexOf(']');
+  if (close < 0) return 'host';
+  const host = authority.slice(1, close);
+  const rest = authority.slice(close + 1);
+  if (rest !== '' && !rest.startsWith(':')) return 'host';
+  const port = rest === '' ? undefined : rest.slice(1);
+  if (!isIPv6(host)) return 'host';
+  if (port !== undefined && !isPortIn(port, 0, port.length)) return 'port';
   return undefined;
 }
 
 /** A DNS host name (dot-separated LDH labels) or a dotted IPv4 address; a name whose last label is numeric must be IPv4. */
 export function isHostName(host: string): boolean {
-  if (host === '' || host.length > HOST_NAME_MAX_CHARS) return false;
+  return isHostNameIn(host, 0, host.length);
+}
+
+/** isHostName of `text` from `start` up to (not including) `end`. */
+function isHostNameIn(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length <= 0 || length > HOST_NAME_MAX_CHARS) return false;
   // One pass over the characters: labels of 1-63 letters, digits and inner hyphens.
-  let labelStart = 0;
+  let labelStart = start;
   let lastLabelAllDigits = true;
-  for (let index = 0; index <= host.length; index += 1) {
-    const char = index < host.length ? host.charCodeAt(index) : 0x2e;
+  for (let index = start; index <= end; index += 1) {
+    const char = index < end ? text.charCodeAt(index) : 0x2e;
     if (char === 0x2e) {
       const labelLength = index - labelStart;
       if (labelLength < 1 || labelLength > 63) return false;
-      if (host.charCodeAt(labelStart) === 0x2d || host.charCodeAt(index - 1) === 0x2d) return false;
+      if (text.charCodeAt(labelStart) === 0x2d || text.charCodeAt(index - 1) === 0x2d) return false;
       labelStart = index + 1;
-      if (index < host.length) lastLabelAllDigits = true;
+      if (index < end) lastLabelAllDigits = true;
       continue;
     }
     const isDigit = char >= 0x30 && char <= 0x39;
@@ -66,7 +74,7 @@ export function isHostName(host: string): boolean {
     if (!isDigit) lastLabelAllDigits = false;
   }
   // A name whose last label is numeric would be read as an IPv4 address, so it must be a valid one.
-  return lastLabelAllDigits ? isIPv4(host) : true;
+  return lastLabelAllDigits ? isIPv4(text.slice(start, end)) : true;
 }
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -81,7 +89,6 @@ function isIPv4(text: string): boolean {
 function isIPv6(text: string): boolean {
   const halves = text.split('::');
   if (halves.length > 2) return false;
-  const groupsOf = (half: string | undefined): string[] => (half === undefined || half === '' ? [] : half.split(':'));
   const head = groupsOf(halves[0]);
   const tail = groupsOf(halves[1]);
   const all = [...head, ...tail];
@@ -96,8 +103,19 @@ function isIPv6(text: string): boolean {
   return halves.length === 2 ? groupCount <= 7 : groupCount === 8;
 }
 
-function isPort(text: string): boolean {
-  if (text.length < 1 || text.length > 5 || !ALL_DIGITS.test(text)) return false;
-  const port = Number(text);
+function groupsOf(half: string | undefined): string[] {
+  return half === undefined || half === '' ? [] : half.split(':');
+}
+
+/** 1 to 5 ASCII digits from `start` up to `end`, making 1-65535. */
+function isPortIn(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length < 1 || length > 5) return false;
+  let port = 0;
+  for (let index = start; index < end; index += 1) {
+    const digit = text.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return false;
+    port = port * 10 + digit;
+  }
   return port >= 1 && port <= 65_535;
 }

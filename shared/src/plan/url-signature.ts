@@ -17,10 +17,11 @@ export interface UrlSignature {
   readonly signedAtMs: number;
 }
 
-const TYPE_A_VALUE = /^(\d{10})-[^-]*-[^-]*-[^-]+$/;
-const TYPE_B_PATH = /^\/(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\/[0-9a-fA-F]{32}\//;
-const TYPE_C_PATH = /^\/[0-9a-fA-F]{32}\/([0-9a-fA-F]{8})\//;
+// Sticky: matched in place at the path's start. Neither can match a `?` or `#`, so neither runs past the path.
+const TYPE_B_PATH = /\/(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\/[0-9a-fA-F]{32}\//y;
+const TYPE_C_PATH = /\/[0-9a-fA-F]{32}\/([0-9a-fA-F]{8})\//y;
 const UTC_PLUS_8_MS = 8 * 3_600_000;
+const AUTH_KEY_PARAMETER = 'auth_key=';
 
 /** The signature a URL carries, or undefined when it carries none this module recognises. */
 export function readUrlSignature(url: string): UrlSignature | undefined {
@@ -29,33 +30,58 @@ export function readUrlSignature(url: string): UrlSignature | undefined {
   const fragment = url.indexOf('#');
   const end = fragment < 0 ? url.length : fragment;
   const queryStart = url.indexOf('?');
-  const pathStart = url.indexOf('/', schemeEnd + 3);
-  const pathEnd = queryStart >= 0 && queryStart < end ? queryStart : end;
-  if (queryStart >= 0 && queryStart < end) {
+  const hasQuery = queryStart >= 0 && queryStart < end;
+  if (hasQuery) {
     const typeA = readTypeA(url, queryStart + 1, end);
     if (typeA) return typeA;
   }
+  const pathStart = url.indexOf('/', schemeEnd + 3);
+  const pathEnd = hasQuery ? queryStart : end;
   if (pathStart < 0 || pathStart > pathEnd) return undefined;
-  const path = url.slice(pathStart, pathEnd);
-  return readTypeB(path) ?? readTypeC(path);
+  return readTypeB(url, pathStart) ?? readTypeC(url, pathStart);
 }
 
 /** The first `auth_key=` parameter of the query (the text between `?` and `#`), read as type A. */
 function readTypeA(url: string, queryStart: number, queryEnd: number): UrlSignature | undefined {
-  let at = url.indexOf('auth_key=', queryStart);
+  let at = url.indexOf(AUTH_KEY_PARAMETER, queryStart);
   // Only a whole parameter name counts: `my_auth_key=` is not one.
   while (at >= 0 && at < queryEnd && url.charCodeAt(at - 1) !== 0x3f && url.charCodeAt(at - 1) !== 0x26)
-    at = url.indexOf('auth_key=', at + 1);
+    at = url.indexOf(AUTH_KEY_PARAMETER, at + 1);
   if (at < 0 || at >= queryEnd) return undefined;
-  const valueStart = at + 'auth_key='.length;
+  const valueStart = at + AUTH_KEY_PARAMETER.length;
   const ampersand = url.indexOf('&', valueStart);
   const valueEnd = ampersand < 0 || ampersand > queryEnd ? queryEnd : ampersand;
-  const match = TYPE_A_VALUE.exec(url.slice(valueStart, valueEnd));
-  return match ? { type: 'A', signedAtMs: Number(match[1]) * 1000 } : undefined;
+  const signedAtS = typeAValueTime(url, valueStart, valueEnd);
+  return signedAtS < 0 ? undefined : { type: 'A', signedAtMs: signedAtS * 1000 };
 }
 
-function readTypeB(path: string): UrlSignature | undefined {
-  const match = TYPE_B_PATH.exec(path);
+/**
+ * The timestamp of a type A value `{10 digits}-{rand}-{uid}-{md5}` (rand and uid may be empty, md5 not, no part
+ * holds a `-`) between `start` and `end`, or -1 when the value is not one. Read in place, no slice, no match.
+ */
+function typeAValueTime(url: string, start: number, end: number): number {
+  if (end - start < 14) return -1;
+  let seconds = 0;
+  for (let index = start; index < start + 10; index += 1) {
+    const digit = url.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    seconds = seconds * 10 + digit;
+  }
+  if (url.charCodeAt(start + 10) !== 0x2d) return -1;
+  let dashes = 0;
+  let lastDash = -1;
+  for (let index = start + 11; index < end; index += 1) {
+    if (url.charCodeAt(index) === 0x2d) {
+      dashes += 1;
+      lastDash = index;
+    }
+  }
+  return dashes === 2 && lastDash < end - 1 ? seconds : -1;
+}
+
+function readTypeB(url: string, pathStart: number): UrlSignature | undefined {
+  TYPE_B_PATH.lastIndex = pathStart;
+  const match = TYPE_B_PATH.exec(url);
   if (!match) return undefined;
   const [year, month, day, hours, minutes] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
   const localMs = Date.UTC(year, month - 1, day, hours, minutes);
@@ -68,7 +94,8 @@ function readTypeB(path: string): UrlSignature | undefined {
   return { type: 'B', signedAtMs: localMs - UTC_PLUS_8_MS };
 }
 
-function readTypeC(path: string): UrlSignature | undefined {
-  const match = TYPE_C_PATH.exec(path);
+function readTypeC(url: string, pathStart: number): UrlSignature | undefined {
+  TYPE_C_PATH.lastIndex = pathStart;
+  const match = TYPE_C_PATH.exec(url);
   return match ? { type: 'C', signedAtMs: Number.parseInt(match[1] ?? '', 16) * 1000 } : undefined;
 }
