@@ -134,4 +134,63 @@ describe('the JSON-file ledger', () => {
     expect(snapshot.records.map((record) => record.ProgramId)).toEqual(['PROGRAM-2']);
     expect(snapshot.incompleteSince).toEqual(expect.any(String));
   });
+
+  it('sees a record another process wrote between two of its own writes (the in-memory copy is not reused)', async () => {
+    // Prepare: two stores on one file stand for two processes, each with its own memory of its last write.
+    const ours = createFileLedgerStore({ file });
+    const theirs = createFileLedgerStore({ file });
+    await ours.commit('scope', RECORD);
+
+    // Act
+    await theirs.commit('scope', { ...RECORD, ProgramId: 'PROGRAM-2', ClientToken: 'cc1-token-2' });
+    const seen = await ours.lookUp('scope', 'cc1-token-2');
+    await ours.commit('scope', { ...RECORD, ProgramId: 'PROGRAM-3', ClientToken: 'cc1-token-3' });
+
+    // Assess: nothing the other process wrote is lost by our next write.
+    expect(seen.record?.ProgramId).toBe('PROGRAM-2');
+    const fresh = createFileLedgerStore({ file });
+    expect((await fresh.load('scope')).records.map((record) => record.ProgramId)).toEqual(['PROGRAM-1', 'PROGRAM-2', 'PROGRAM-3']);
+  });
+
+  it('refuses a file corrupted after its own last write instead of answering from memory', async () => {
+    // Prepare
+    const store = createFileLedgerStore({ file });
+    await store.commit('scope', RECORD);
+    const text = await readFile(file, 'utf8');
+
+    // Act: same size, so only the content tells it apart.
+    await writeFile(file, `${text.slice(0, -1)}x`);
+
+    // Assess
+    await expect(store.load('scope')).rejects.toBeInstanceOf(LedgerCorruptError);
+    await expect(store.commit('scope', { ...RECORD, ProgramId: 'PROGRAM-2', ClientToken: 'cc1-token-2' })).rejects.toBeInstanceOf(
+      LedgerCorruptError,
+    );
+  });
+
+  it('writes exactly what JSON.stringify would, so the file reads back as the records it was given', async () => {
+    // Prepare
+    const store = createFileLedgerStore({ file });
+    const odd = { ...RECORD, ProgramId: '__proto__', ClientToken: '42', Slot: 'evening', SupersededBy: undefined };
+
+    // Act
+    await store.commit('scope', RECORD);
+    await store.commit('scope', odd);
+    await store.transition('scope', {
+      programId: 'PROGRAM-1',
+      from: ['scheduled'],
+      to: 'cancelled',
+      updatedAt: '2026-12-01T01:00:00.000Z',
+    });
+    const text = await readFile(file, 'utf8');
+
+    // Assess
+    const parsed = JSON.parse(text);
+    expect(JSON.stringify(parsed)).toBe(text);
+    const records = (await createFileLedgerStore({ file }).load('scope')).records;
+    expect(records.map((record) => [record.ProgramId, record.State])).toEqual([
+      ['PROGRAM-1', 'cancelled'],
+      ['__proto__', 'scheduled'],
+    ]);
+  });
 });
