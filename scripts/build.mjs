@@ -24,6 +24,17 @@ const common = {
 // ioredis is needed only when REDIS_URL is set: the module that imports it becomes a file of its own beside
 // the bundle, required on first use, so nobody else parses a Redis client at cold start.
 const REDIS_MODULE = 'redis-connection.js';
+// @middy/core imports Node's web streams for a response mode FC never uses: in the layer they are read on first use.
+const lazyMiddyStreams = {
+  name: 'lazy-middy-streams',
+  setup(pluginBuild) {
+    const shims = { 'node:stream/web': 'stream-web.cjs', 'node:stream/promises': 'stream-promises.cjs' };
+    pluginBuild.onResolve({ filter: /^node:stream\/(web|promises)$/ }, (args) =>
+      args.importer.includes('@middy/core') ? { path: join(root, 'scripts/shims', shims[args.path]) } : undefined,
+    );
+  },
+};
+
 const lazyRedisModule = {
   name: 'lazy-redis-module',
   setup(pluginBuild) {
@@ -73,7 +84,9 @@ for (const { entry, file } of LAZY_CLI_MODULES) {
 }
 
 const layerDir = join(dist, 'layer/nodejs/node_modules', LAYER_PACKAGE);
-await bundleWithLazyRedis(join(root, 'shared/src/index.ts'), join(layerDir, 'index.js'), { minify: true, keepNames: true });
+await bundleWithLazyRedis(join(root, 'shared/src/index.ts'), join(layerDir, 'index.js'), { minify: true, keepNames: true }, [
+  lazyMiddyStreams,
+]);
 const sharedManifest = JSON.parse(await readFile(join(root, 'shared/package.json'), 'utf8'));
 await writeFile(
   join(layerDir, 'package.json'),

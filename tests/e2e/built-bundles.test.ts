@@ -112,6 +112,21 @@ describe('built bundles on an FC-like layout', () => {
     for (const specifier of required.filter((entry) => entry.startsWith('./'))) expect(existsSync(join(layerDir, specifier))).toBe(true);
   });
 
+  it("keeps Node's web streams out of a cold start: middy's streamed-response imports are read on first use", () => {
+    // Act
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const before = new Set(process.moduleLoadList); require(${JSON.stringify(join(base, 'http/opt/nodejs/node_modules', LAYER_PACKAGE))}); process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))))`,
+      ],
+      { cwd: base, env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8' },
+    );
+
+    // Assess
+    expect(JSON.parse(loaded)).not.toContain('NativeModule stream/web');
+  });
+
   it('loads the layer with plain require on this Node, middy (ESM) included', () => {
     // Act
     const exported = execFileSync(

@@ -1,0 +1,3 @@
+'use strict';
+// See lazy-middy-streams.cjs.
+module.exports = require('./lazy-middy-streams.cjs').promises;
