@@ -68,23 +68,9 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
   let reconnectNotBeforeMs = 0;
 
   const connect = async (): Promise<Redis> => {
-    const { Redis } = await import('../pacing/redis-connection');
-    const client = new Redis(options.redisUrl, {
-      // Fail fast: scheduling goes on without the ledger rather than waiting for a dead Redis.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: options.commandTimeoutMs ?? 1_000,
-      commandTimeout: options.commandTimeoutMs ?? 1_000,
-      lazyConnect: true,
-    });
-    client.on('error', () => undefined); // surfaced per command
-    try {
-      await client.connect();
-    } catch (error) {
-      client.disconnect();
-      throw error;
-    }
-    return client;
+    // Fail fast: scheduling goes on without the ledger rather than waiting for a dead Redis.
+    const { connectFailFast } = await import('../pacing/redis-connection');
+    return connectFailFast(options.redisUrl, options.commandTimeoutMs ?? 1_000);
   };
   const connection = (): Promise<Redis> => {
     if (Date.now() < reconnectNotBeforeMs) return Promise.reject(new Error('Redis was unreachable moments ago'));

@@ -97,24 +97,9 @@ export function createRedisPacer(options: RedisPacerOptions): Pacer {
   let rejoiningUntilMs = 0;
 
   const connect = async (): Promise<Redis> => {
-    const { Redis } = await import('./redis-connection');
-    const client = new Redis(options.redisUrl, {
-      // Fail fast instead of queueing: a pacer that waits for a dead Redis would stall every invocation.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: commandTimeoutMs,
-      commandTimeout: commandTimeoutMs,
-      lazyConnect: true,
-    });
+    const { connectFailFast } = await import('./redis-connection');
+    const client = await connectFailFast(options.redisUrl, commandTimeoutMs);
     client.defineCommand('gcraAcquire', { numberOfKeys: 1, lua: GCRA_SCRIPT });
-    client.on('error', () => undefined); // surfaced per command below; ioredis keeps reconnecting meanwhile
-    try {
-      // Without the offline queue, a command sent before the connection is ready would fail: wait for it once.
-      await client.connect();
-    } catch (error) {
-      client.disconnect();
-      throw error;
-    }
     return client;
   };
 
