@@ -52,7 +52,6 @@ export async function createLiveContext(io: CliIo, options: LiveContextOptions):
     defaultCasterId: environment.defaultCasterId,
     logger,
     studioAccess: environment.studioAccess,
-    planRules: environment.planRules,
     ledger,
   };
   const close = async (): Promise<void> => {

@@ -60,7 +60,6 @@ export function scheduleDependenciesFor(
     logger: context.invocationLogger,
     credentials: context.liveCredentials,
     studioAccess: environment.studioAccess,
-    planRules: environment.planRules,
     ledger,
   };
 }

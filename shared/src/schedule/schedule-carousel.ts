@@ -11,8 +11,7 @@ import type { CasterConfigCache, CasterConfigLookup } from '../live/caster-confi
 import type { LiveClient } from '../live/live-client';
 import { addCasterEpisodeGroup, describeCasterConfig, type EpisodeGroupRequest, type EpisodeGroupResult } from '../live/operations';
 import { type Logger, silentLogger } from '../logging/logger';
-import type { PlanRules, PlanWarning } from '../plan/plan';
-import { planWarnings } from '../plan/plan-content-rules';
+import type { PlanWarning } from '../plan/plan';
 import type { Credentials } from '../signing/credentials';
 import type { ScheduleRequest } from './schedule-request';
 
@@ -25,8 +24,6 @@ export interface ScheduleDependencies {
   readonly logger?: Logger;
   /** ALLOWED_CASTER_IDS / ALLOWED_DOMAINS; unrestricted when absent. */
   readonly studioAccess?: StudioAccessLists | undefined;
-  /** START_TIME_GRACE_S / AUTH_KEY_VALIDITY_S, for the warnings of the result. */
-  readonly planRules?: PlanRules | undefined;
   /** The credentials to sign with, when the client has none of its own (an FC invocation's STS keys). */
   readonly credentials?: Credentials | undefined;
 }
@@ -133,7 +130,8 @@ export async function scheduleCarousel(request: ScheduleRequest, dependencies: S
     RequestId: result.RequestId,
     items: result.ItemIds.length,
   });
-  const warnings = dependencies.planRules ? planWarnings(request.plan, dependencies.planRules) : [];
+  // Found once, by the validation the trigger reader ran; the core only reports them.
+  const warnings = request.warnings ?? [];
   if (warnings.length === 0) return { ...result, ClientToken: episodeGroup.ClientToken };
   logger.warn('episode group scheduled with warnings', { caster, ProgramId: result.ProgramId, warnings });
   return { ...result, ClientToken: episodeGroup.ClientToken, warnings };

@@ -1,5 +1,5 @@
 import type { LedgerTrigger } from '../ledger/ledger-record';
-import type { Plan } from '../plan/plan';
+import type { Plan, PlanWarning } from '../plan/plan';
 
 /** One trigger's intent, as the trigger readers in `triggers/` produce it: what to schedule, under which token, by when. */
 export interface ScheduleRequest {
@@ -9,6 +9,8 @@ export interface ScheduleRequest {
   readonly clientToken: string;
   /** What made the request, with the ids that identify it. */
   readonly trigger: LedgerTrigger;
+  /** What validation found a person should know (URL signatures expiring while the group loops); reported with the result. */
+  readonly warnings?: readonly PlanWarning[] | undefined;
   /** Epoch ms past which nothing more is attempted. */
   readonly deadlineAtMs?: number | undefined;
 }

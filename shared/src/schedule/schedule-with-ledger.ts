@@ -79,7 +79,7 @@ export async function scheduleWithLedger(
   const createdAt = new Date().toISOString();
   if (!current.intent) await ledger.recordIntent(intentOf(request, episodeGroup, baseToken, current.generation, caster, slot, createdAt));
   // Sent by the schedule core with the studio fields filled in, so it looks nothing up again and applies every
-  // rule it applies to a plan that gives them (and computes its warnings) exactly as without the ledger.
+  // rule it applies to a plan that gives them (and reports the warnings validation found) exactly as without the ledger.
   const result = await scheduleCarousel(
     { ...request, clientToken: episodeGroup.ClientToken, plan: withStudioFields(request.plan, episodeGroup) },
     dependencies,

@@ -7,6 +7,7 @@ import type { LiveClient } from '../../../shared/src/live/live-client';
 import { createLogger } from '../../../shared/src/logging/logger';
 import type { Plan } from '../../../shared/src/plan/plan';
 import { type ScheduleDependencies, scheduleCarousel } from '../../../shared/src/schedule/schedule-carousel';
+import { readCliPlan } from '../../../shared/src/triggers/cli-plan';
 
 const CLI = { kind: 'cli' } as const;
 const STUDIO = {
@@ -104,21 +105,19 @@ describe('scheduleCarousel with allow-lists', () => {
 });
 
 describe('scheduleCarousel warnings', () => {
-  it('returns and logs a warning for a looping group whose URL signature expires while it plays', async () => {
-    // Prepare
+  it('returns and logs the warnings validation found, e.g. a looping group whose URL signature expires while it plays', async () => {
+    // Prepare: the trigger reader validates once and hands its warnings on with the request.
     const lines: string[] = [];
     const signedAtS = Date.parse('2031-03-06T18:30:00Z') / 1000;
-    const { dependencies } = recordingLive(
-      {},
-      { planRules: { startTimeGraceS: 60, authKeyValidityS: 7200 }, logger: createLogger({ write: (line) => lines.push(line) }) },
-    );
+    const { dependencies } = recordingLive({}, { logger: createLogger({ write: (line) => lines.push(line) }) });
     const looping = plan({
       RepeatNum: -1,
       Items: [{ ItemName: 'E', VodUrl: `https://cdn.example.com/a.mp4?auth_key=${signedAtS}-0-0-cafe` }],
     });
+    const request = readCliPlan(JSON.stringify(looping), 'plan.json', { startTimeGraceS: 60, authKeyValidityS: 7200 });
 
     // Act
-    const result = await schedule(looping, dependencies);
+    const result = await scheduleCarousel(request, dependencies);
 
     // Assess
     expect(result.warnings).toEqual([{ field: 'Items[0].VodUrl', message: expect.stringContaining('expires at 2031-03-06T20:30:00Z') }]);

@@ -1,7 +1,7 @@
 import { InvalidEventError, PlanValidationError } from '../../errors';
 import { cloudEventClientToken } from '../../idempotency/trigger-tokens';
 import type { PlanValidationOptions } from '../../plan/plan';
-import { parsePlanJson, requireValidPlan } from '../../plan/require-valid-plan';
+import { parsePlanJson, requireValidPlanWithWarnings } from '../../plan/require-valid-plan';
 import type { ScheduleRequest } from '../../schedule/schedule-request';
 import { printableLabel } from '../printable-label';
 
@@ -78,7 +78,7 @@ export function readCloudEvent(
   if (data === undefined || data === null)
     return fail(new PlanValidationError({ data: ['is required: the plan'] }, 'the CloudEvent has no data'));
   try {
-    const plan = requireValidPlan(
+    const { plan, warnings } = requireValidPlanWithWarnings(
       typeof data === 'string' ? parsePlanJson(data, 'data', 'the CloudEvent data is not valid JSON') : data,
       rules,
     );
@@ -87,6 +87,7 @@ export function readCloudEvent(
       plan,
       clientToken: cloudEventClientToken(source, rawId),
       trigger: { kind: 'event', source, id: rawId },
+      warnings,
       deadlineAtMs,
     };
     return { ok: true, index, id, source, request };

@@ -1,7 +1,7 @@
 import { HttpError } from '../../errors';
 import { httpRequestClientToken } from '../../idempotency/trigger-tokens';
 import type { PlanValidationOptions } from '../../plan/plan';
-import { parsePlanJson, requireValidPlan } from '../../plan/require-valid-plan';
+import { parsePlanJson, requireValidPlanWithWarnings } from '../../plan/require-valid-plan';
 import type { ScheduleRequest } from '../../schedule/schedule-request';
 import { bodyByteLength, bodyText, type HttpRequestInput, headerValue, isJsonContentType } from './http-request-fields';
 
@@ -32,12 +32,13 @@ export function readHttpPlanRequest(
   if (!isJsonContentType(headerValue(request, 'content-type'))) {
     throw new HttpError(415, 'UnsupportedMediaType', 'Send the plan as JSON with Content-Type: application/json');
   }
-  const plan = requireValidPlan(parsePlanJson(bodyText(request), '(body)', 'The body is not valid JSON'), rules);
+  const { plan, warnings } = requireValidPlanWithWarnings(parsePlanJson(bodyText(request), '(body)', 'The body is not valid JSON'), rules);
   const idempotencyKey = headerValue(request, 'idempotency-key')?.trim() || undefined;
   return {
     plan,
     clientToken: httpRequestClientToken(plan, idempotencyKey),
     trigger: idempotencyKey ? { kind: 'http', idempotencyKey } : { kind: 'http' },
+    warnings,
     deadlineAtMs,
   };
 }

@@ -3,7 +3,7 @@ import { timerTickClientToken } from '../../idempotency/trigger-tokens';
 import type { LedgerTrigger } from '../../ledger/ledger-record';
 import type { FieldErrors, Plan, PlanValidationOptions } from '../../plan/plan';
 import { StartTimeInPastError } from '../../plan/plan-errors';
-import { parsePlanJson } from '../../plan/require-valid-plan';
+import { parsePlanJson, type ValidPlan } from '../../plan/require-valid-plan';
 import { validatePlan } from '../../plan/validate-plan';
 import type { ScheduleRequest } from '../../schedule/schedule-request';
 import { printableLabel } from '../printable-label';
@@ -47,16 +47,17 @@ export function readTimerTick(tick: unknown, deadlineAtMs: number | undefined, r
   if (Number.isNaN(triggerTimeMs)) {
     throw new InvalidEventError({ triggerTime: ['must be an ISO 8601 date-time'] }, 'The timer event has no usable triggerTime');
   }
-  const plan = readPayloadPlan(record?.payload, triggerTimeMs, rules);
+  const { plan, warnings } = readPayloadPlan(record?.payload, triggerTimeMs, rules);
   return {
     plan,
     clientToken: timerTickClientToken(triggerName, triggerTime, plan),
     trigger: { kind: 'timer', triggerName, triggerTime },
+    warnings,
     deadlineAtMs,
   };
 }
 
-function readPayloadPlan(payload: unknown, triggerTimeMs: number, rules: PlanValidationOptions): Plan {
+function readPayloadPlan(payload: unknown, triggerTimeMs: number, rules: PlanValidationOptions): ValidPlan {
   let input: unknown = payload;
   // FC always sends the payload as the configured string; an object (a hand-made test event) is taken as is.
   if (typeof payload === 'string' && payload.trim() !== '') {
@@ -77,5 +78,5 @@ function readPayloadPlan(payload: unknown, triggerTimeMs: number, rules: PlanVal
   // StartTimeInPastError for why.
   if (!validation.ok && resolution.ok && validation.onlyStartTimeInPast) throw new StartTimeInPastError(fieldErrors);
   if (!validation.ok || !resolution.ok) throw new PlanValidationError(fieldErrors);
-  return validation.plan;
+  return { plan: validation.plan, warnings: validation.warnings };
 }
