@@ -1,7 +1,7 @@
 import { InvalidEventError, PlanValidationError } from '../../errors';
 import { timerTickClientToken } from '../../idempotency/trigger-tokens';
 import type { LedgerTrigger } from '../../ledger/ledger-record';
-import type { FieldErrors, Plan, PlanValidationOptions } from '../../plan/plan';
+import type { FieldErrors, PlanValidationOptions } from '../../plan/plan';
 import { StartTimeInPastError } from '../../plan/plan-errors';
 import { parsePlanJson, type ValidPlan } from '../../plan/require-valid-plan';
 import { validatePlan } from '../../plan/validate-plan';
