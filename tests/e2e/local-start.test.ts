@@ -1,43 +1,26 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalHost, startLocalHost } from '../support/local-host';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const startScript = join(root, 'dist/local/start.js');
 
 /** Runs `node dist/local/start.js` (what `npm start` runs after building) on free ports and reads what it prints. */
 describe('npm start', () => {
-  let child: ChildProcess;
+  let host: LocalHost;
   let printed = '';
   let baseUrl = '';
   let emulatorUrl = '';
 
   beforeAll(async () => {
-    if (!existsSync(startScript))
-      execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
-    child = spawn(process.execPath, [startScript], {
-      cwd: root,
-      env: { ...process.env, PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => (printed += text));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start printed no instructions:\n${printed}`)), 20_000);
-      child.stdout?.on('data', () => {
-        if (!printed.includes('Ctrl-C stops everything')) return;
-        clearTimeout(timer);
-        resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${printed}`)));
-    });
-    baseUrl = /POST (http:\/\/127\.0\.0\.1:\d+)\//.exec(printed)?.[1] ?? '';
-    emulatorUrl = /curl -s (http:\/\/127\.0\.0\.1:\d+)\/_emulator\/episode-groups/.exec(printed)?.[1] ?? '';
+    host = await startLocalHost({ LOG_LEVEL: 'warn' });
+    ({ baseUrl, emulatorUrl } = host);
+    printed = host.output();
   }, 150_000);
 
-  afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+  afterAll(async () => {
+    await host?.stop();
   });
 
   it('prints copy-paste commands for each way to schedule, the result, and the CLI', () => {
@@ -80,10 +63,7 @@ describe('npm start', () => {
 
   it('stops everything and exits 0 on SIGINT', async () => {
     // Act
-    const exitCode = await new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGINT');
-    });
+    const exitCode = await host.interrupt();
 
     // Assess
     expect(exitCode).toBe(0);

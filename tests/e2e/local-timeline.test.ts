@@ -1,44 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalHost, startLocalHost } from '../support/local-host';
 import { SAMPLE_AUTH_KEY, samplePlan } from '../support/plan-fixtures';
 import { runBuiltCli } from '../support/run-built-cli';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const startScript = join(root, 'dist/local/start.js');
-
 /** `npm start` with an empty home: the page at /_local/timeline draws what the functions and the CLI schedule. */
 describe('npm start serves the timeline page', () => {
-  let child: ChildProcess;
+  let host: LocalHost;
   let printed = '';
   let homeDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(startScript)) throw new Error('dist/local/start.js is missing: run `npm run build` first (npm test does)');
     homeDir = await mkdtemp(join(tmpdir(), 'local-timeline-'));
-    child = spawn(process.execPath, [startScript], {
-      cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', HOME: homeDir, PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => (printed += text));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start printed no instructions:\n${printed}`)), 20_000);
-      child.stdout?.on('data', () => {
-        if (!printed.includes('Ctrl-C stops everything')) return;
-        clearTimeout(timer);
-        resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${printed}`)));
-    });
+    host = await startLocalHost({ HOME: homeDir, LOG_LEVEL: 'warn' });
+    printed = host.output();
   }, 60_000);
 
   afterAll(async () => {
-    if (child?.exitCode === null) child.kill('SIGKILL');
+    await host?.stop();
     if (homeDir) await rm(homeDir, { recursive: true, force: true });
   });
 

@@ -25,6 +25,8 @@ export interface LocalHost {
   /** The AddCasterEpisodeGroup requests the emulator received, oldest first. */
   addRequests(): Promise<RequestLogEntry[]>;
   instances(): Promise<InstancesByFunction>;
+  /** Ctrl-C: sends SIGINT and resolves with the exit code. */
+  interrupt(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,7 @@ export async function startLocalHost(env: Readonly<Record<string, string>> = {})
   });
   const baseUrl = /POST (http:\/\/127\.0\.0\.1:\d+)\//.exec(printed)?.[1] ?? '';
   const emulatorUrl = /curl -s (http:\/\/127\.0\.0\.1:\d+)\/_emulator\/episode-groups/.exec(printed)?.[1] ?? '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     baseUrl,
     emulatorUrl,
@@ -61,6 +63,10 @@ export async function startLocalHost(env: Readonly<Record<string, string>> = {})
         (entry) => entry.Action === 'AddCasterEpisodeGroup',
       ),
     instances: async () => (await (await fetch(`${baseUrl}/_local/instances`)).json()) as InstancesByFunction,
+    interrupt: async () => {
+      child.kill('SIGINT');
+      return exited;
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
