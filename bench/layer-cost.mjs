@@ -8,12 +8,12 @@
 //
 // Run `npm run build` first (this reads dist/), then `node bench/layer-cost.mjs [--runs N]`. See bench/README.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { loadFromSource } from './lib/load-source.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromRoot = createRequire(join(root, 'package.json'));
@@ -140,29 +140,10 @@ async function bundleLayerSteps() {
     'signing/rpc-v1-signature': ['signRpcV1'],
     'signing/percent-encode': ['canonicalQueryString'],
   };
-  const contents = Object.entries(exports)
-    .map(([module, names]) => `export { ${names.join(', ')} } from './shared/src/${module}';`)
-    .join('\n');
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
-    write: false,
-    logLevel: 'warning',
-  });
-  const bundleDir = mkdtempSync(join(os.tmpdir(), 'layer-cost-'));
-  const bundlePath = join(bundleDir, 'layer-steps.js');
-  writeFileSync(bundlePath, result.outputFiles[0].text);
-  try {
-    return createRequire(bundlePath)(bundlePath);
-  } finally {
-    rmSync(bundleDir, { recursive: true, force: true });
-  }
+  return loadFromSource(
+    Object.entries(exports).map(([module, names]) => `export { ${names.join(', ')} } from './shared/src/${module}';`),
+    { layerSettings: true },
+  );
 }
 
 // pop-core-style: ajv compiled at load, then pop-core's own signing code. pop-core signs only inside request(),

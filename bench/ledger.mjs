@@ -16,9 +16,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { BENCH_CREDENTIALS, startBenchEmulator } from './lib/emulator.mjs';
-import { repoRoot, requireBuild, requireFromRoot } from './lib/layout.mjs';
+import { repoRoot, requireBuild } from './lib/layout.mjs';
+import { loadFromSource } from './lib/load-source.mjs';
 import { startRedisServer } from './lib/redis.mjs';
 import { fixed, median, numberArgument, printHeader, printTable } from './lib/report.mjs';
 
@@ -45,17 +45,7 @@ export { createLiveClient } from './shared/src/live/live-client';
 export { createCasterConfigCache } from './shared/src/live/caster-config-cache';
 export { createGcraPacer } from './shared/src/pacing/gcra-pacer';
 `;
-const bundle = join(workDir, 'ledger-modules.cjs');
-await build({
-  stdin: { contents: LEDGER_MODULES, resolveDir: repoRoot, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: bundle,
-  logLevel: 'warning',
-});
-const layer = requireFromRoot(bundle);
+const layer = await loadFromSource(LEDGER_MODULES.trim().split('\n'));
 const redis = await startRedisServer();
 let planCounter = 0;
 

@@ -1,32 +1,14 @@
-// What the plan rules beyond the schema cost per plan: validatePlan (offset normalisation, the compiled schema,
-// then text, host/port, StartTime range, URL-signature and encoded-size rules) against the compiled schema
-// validator alone, the baseline, in the same process. Plans of 10 and 100 items with auth_key URLs.
-//
-// Runs from source: esbuild bundles shared/src/plan/validate-plan.ts into a temporary file first.
-//   node bench/plan-rules-cost.mjs
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { loadFromSource } from './lib/load-source.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WARMUP = 2_000;
 const BATCHES = 41;
 const PLANS_PER_BATCH = 200;
 
-const workDir = mkdtempSync(join(os.tmpdir(), 'plan-rules-cost-'));
-const entry = join(workDir, 'entry.ts');
-writeFileSync(
-  entry,
-  `export { validatePlan } from ${JSON.stringify(join(root, 'shared/src/plan/validate-plan.ts'))};
-   export { default as validatePlanSchema } from ${JSON.stringify(join(root, 'shared/src/plan/generated/plan-schema-validator.cjs'))};`,
-);
-const bundle = join(workDir, 'bundle.cjs');
-await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'silent' });
-const { validatePlan, validatePlanSchema } = createRequire(import.meta.url)(bundle);
-rmSync(workDir, { recursive: true, force: true });
+const { validatePlan, validatePlanSchema } = await loadFromSource([
+  "export { validatePlan } from './shared/src/plan/validate-plan';",
+  "export { default as validatePlanSchema } from './shared/src/plan/generated/plan-schema-validator.cjs';",
+]);
 
 const NOW_MS = Date.parse('2031-01-01T00:00:00Z');
 const RULES = { nowMs: NOW_MS, authKeyValidityS: 86_400 };

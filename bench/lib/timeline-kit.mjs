@@ -2,12 +2,10 @@
 // their TypeScript sources with esbuild (as the build does) into a temporary CommonJS file, and a headless Chromium
 // from the system package with a fresh profile. Nothing is downloaded.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { repoRoot } from './layout.mjs';
+import { loadFromSource } from './load-source.mjs';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -22,30 +20,11 @@ const CHROMIUM_ARGS = [
 ];
 
 /** `{ renderTimeline, sampleSchedule, sampleLedgerRecord }` from the sources, bundled for plain Node. */
-export async function loadTimelineKit() {
-  const folder = mkdtempSync(join(tmpdir(), 'caster-carousel-timeline-kit-'));
-  const outfile = join(folder, 'timeline-kit.cjs');
-  try {
-    await build({
-      stdin: {
-        contents: [
-          "export { renderTimeline } from './cli/timeline/render-timeline';",
-          "export { sampleLedgerRecord, sampleSchedule } from './tests/support/ledger-record-fixtures';",
-        ].join('\n'),
-        resolveDir: repoRoot,
-        loader: 'ts',
-      },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      outfile,
-      logLevel: 'warning',
-    });
-    return createRequire(import.meta.url)(outfile);
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+export function loadTimelineKit() {
+  return loadFromSource([
+    "export { renderTimeline } from './cli/timeline/render-timeline';",
+    "export { sampleLedgerRecord, sampleSchedule } from './tests/support/ledger-record-fixtures';",
+  ]);
 }
 
 /** A headless Chromium with a fresh profile; `close()` also removes the profile. */
