@@ -1,4 +1,5 @@
 import type { LedgerRecord } from '../shared/src/ledger/ledger-record';
+import { airWindows } from '../shared/src/schedule/lifecycle';
 
 /** How a record's trigger reads in a table cell. */
 export function describeTrigger(record: LedgerRecord): string {
@@ -15,15 +16,30 @@ export function describeTrigger(record: LedgerRecord): string {
   }
 }
 
+/** What the STATE cell says: the state, with when a scheduled group goes off air, and any overlap with another slot. */
+function describeState(record: LedgerRecord & { Overlaps?: readonly string[] }, offAirAt: ReadonlyMap<string, LedgerRecord>): string {
+  const next = offAirAt.get(record.ClientToken);
+  const parts: string[] = [record.State];
+  if (record.State === 'scheduled' && next) parts.push(`until ${next.StartTime} (then ${next.ProgramId})`);
+  if (record.State === 'failed' && record.Failure) parts.push(`${record.Failure.Code} after ${record.Failure.Attempts} attempt(s)`);
+  if (record.Overlaps && record.Overlaps.length > 0) parts.push(`OVERLAPS ${record.Overlaps.join(',')}`);
+  return parts.join(' ');
+}
+
 /** Records as an aligned text table, one line each; only counts and ids, never a URL. */
-export function ledgerTable(records: readonly LedgerRecord[], verdicts?: ReadonlyMap<string, string>): string {
+export function ledgerTable(
+  records: readonly (LedgerRecord & { Overlaps?: readonly string[] })[],
+  verdicts?: ReadonlyMap<string, string>,
+): string {
+  const offAirAt = new Map<string, LedgerRecord>();
+  for (const window of airWindows(records)) if (window.endedBy) offAirAt.set(window.record.ClientToken, window.endedBy);
   const header = ['STATE', 'PROGRAM ID', 'SLOT', 'CASTER', 'START (UTC)', 'REPEAT', 'ITEMS', 'TRIGGER', 'CREATED (UTC)'];
   if (verdicts) header.push('VERIFIED');
   const rows = records.map((record) => {
     // Only the cells that come from outside (ids, names) can hold control characters.
     const row = [
-      record.State === 'superseded' && record.SupersededBy ? `superseded by ${oneLine(record.SupersededBy)}` : record.State,
-      oneLine(record.ProgramId),
+      oneLine(describeState(record, offAirAt)),
+      oneLine(record.ProgramId ?? '-'),
       oneLine(record.Slot ?? '-'),
       oneLine(record.CasterId ?? record.DomainName),
       record.StartTime,
@@ -32,7 +48,7 @@ export function ledgerTable(records: readonly LedgerRecord[], verdicts?: Readonl
       oneLine(describeTrigger(record)),
       record.CreatedAt.replace(/\.\d{3}Z$/, 'Z'),
     ];
-    if (verdicts) row.push(verdicts.get(record.ProgramId) ?? '-');
+    if (verdicts) row.push(verdicts.get(record.ProgramId ?? '') ?? '-');
     return row;
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));

@@ -3,9 +3,10 @@ import { createLiveClientFromEnvironment } from '../shared/src/config/live-clien
 import { createPacerFromEnvironment } from '../shared/src/config/pacer-from-environment';
 import { createCasterConfigCache } from '../shared/src/live/caster-config-cache';
 import type { LiveClient } from '../shared/src/live/live-client';
+import { openLiveSession } from '../shared/src/live/live-session';
 import type { RetryPolicy } from '../shared/src/live/retry-policy';
 import { createLogger, type Logger, silentLogger } from '../shared/src/logging/logger';
-import type { LedgerScheduleDependencies } from '../shared/src/schedule/schedule-with-ledger';
+import type { ScheduleDependencies } from '../shared/src/schedule/schedule-carousel';
 import type { CliIo } from './cli-io';
 import { type ResolvedCredentials, resolveCliCredentials } from './credentials/resolve-cli-credentials';
 import { openCliLedger } from './ledger-access';
@@ -15,7 +16,7 @@ export interface LiveContext {
   readonly environment: Environment;
   readonly client: LiveClient;
   readonly logger: Logger;
-  readonly dependencies: LedgerScheduleDependencies;
+  readonly dependencies: ScheduleDependencies;
   /** The credentials and where they came from; undefined only for a dry run that found none. */
   readonly resolved: ResolvedCredentials | undefined;
   close(): Promise<void>;
@@ -46,11 +47,11 @@ export async function createLiveContext(io: CliIo, options: LiveContextOptions):
     ...(options.retry ? { retry: options.retry } : {}),
   });
   const ledger = openCliLedger(io, io.env['LOG_LEVEL'] ? logger : undefined);
-  const dependencies: LedgerScheduleDependencies = {
-    client,
+  // A command is one invocation: its calls sign with the resolved credentials and run without a deadline.
+  const dependencies: ScheduleDependencies = {
+    session: openLiveSession(client, { credentials: resolved?.credentials, deadlineAtMs: undefined, logger }),
     configCache: createCasterConfigCache(),
     defaultCasterId: environment.defaultCasterId,
-    logger,
     studioAccess: environment.studioAccess,
     ledger,
   };

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ScheduleSnapshot } from '../cli/ledger-access';
 import { renderTimeline } from '../cli/timeline/render-timeline';
-import type { LedgerSnapshot } from '../shared/src/ledger/ledger-store';
 import { redactText } from '../shared/src/logging/redact';
 
 /** The path `npm start` serves the live timeline page at. */
@@ -10,7 +10,7 @@ export const TIMELINE_PATH = '/_local/timeline';
 export async function serveTimeline(
   request: IncomingMessage,
   response: ServerResponse,
-  loadRecords: () => Promise<LedgerSnapshot>,
+  loadRecords: () => Promise<ScheduleSnapshot>,
 ): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Use GET\n');

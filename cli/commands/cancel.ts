@@ -1,7 +1,7 @@
 import { UsageError } from '../../shared/src/errors';
-import { cancelGroup } from '../../shared/src/ledger/cancel-group';
-import { isLive, slotKeyOf } from '../../shared/src/ledger/ledger-scope-data';
 import { isSlotName } from '../../shared/src/ledger/slot-name';
+import { cancelGroup } from '../../shared/src/schedule/cancel-groups';
+import { studioKeyOf } from '../../shared/src/schedule/lifecycle';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { type CommandDeclaration, flagValue, type ParsedCommandLine } from '../framework/command';
 import { createLiveContext, type LiveContext } from '../live-context';
@@ -32,12 +32,13 @@ export const cancelCommand: CommandDeclaration = {
       const programIds = programId !== undefined ? [programId] : await liveGroupsOfSlot(context, slot as string, caster);
       const results = [];
       for (const id of programIds) {
-        const outcome = await cancelGroup(context.client, context.dependencies.ledger, id);
+        const outcome = await cancelGroup(id, context.dependencies);
         results.push({
           ProgramId: outcome.ProgramId,
           RequestId: outcome.RequestId ?? '-',
-          State: outcome.record?.State ?? 'deleted (not in the ledger)',
+          State: outcome.State,
           ...(outcome.AlreadyGone ? { AlreadyGone: true } : {}),
+          ...(outcome.AlreadyDone ? { AlreadyDone: true } : {}),
         });
       }
       printJson(io, programId !== undefined ? results[0] : results);
@@ -51,8 +52,8 @@ export const cancelCommand: CommandDeclaration = {
 async function liveGroupsOfSlot(context: LiveContext, slot: string, caster: string | undefined): Promise<string[]> {
   const { ledger } = context.dependencies;
   if (!ledger) throw new UsageError('--slot needs the ledger, and LEDGER=off turns it off');
-  const { records } = await ledger.load();
+  const records = await ledger.readOpen();
   return records
-    .filter((record) => isLive(record) && record.Slot === slot && (caster === undefined || slotKeyOf(record)?.startsWith(`${caster}/`)))
-    .map((record) => record.ProgramId);
+    .filter((record) => record.State === 'scheduled' && record.Slot === slot && (caster === undefined || studioKeyOf(record) === caster))
+    .map((record) => record.ProgramId as string);
 }

@@ -1,4 +1,4 @@
-import { cancelGroup } from '../../shared/src/ledger/cancel-group';
+import { cancelGroup } from '../../shared/src/schedule/cancel-groups';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { type CommandDeclaration, flagValue, type ParsedCommandLine } from '../framework/command';
 import { createLiveContext } from '../live-context';
@@ -14,8 +14,14 @@ export const deleteCommand: CommandDeclaration = {
     const programId = parsed.positionals[0]!;
     const context = await createLiveContext(io, { requireCredentials: true, profile: flagValue(parsed, 'profile') });
     try {
-      const outcome = await cancelGroup(context.client, context.dependencies.ledger, programId);
-      printJson(io, { ProgramId: programId, RequestId: outcome.RequestId ?? '-', ...(outcome.AlreadyGone ? { AlreadyGone: true } : {}) });
+      const outcome = await cancelGroup(programId, context.dependencies);
+      printJson(io, {
+        ProgramId: programId,
+        RequestId: outcome.RequestId ?? '-',
+        State: outcome.State,
+        ...(outcome.AlreadyGone ? { AlreadyGone: true } : {}),
+        ...(outcome.AlreadyDone ? { AlreadyDone: true } : {}),
+      });
       return EXIT_OK;
     } finally {
       await context.close();

@@ -4,8 +4,8 @@ import { UsageError } from '../../shared/src/errors';
 import { planClientToken } from '../../shared/src/idempotency/trigger-tokens';
 import { isSlotName } from '../../shared/src/ledger/slot-name';
 import { episodeGroupParams } from '../../shared/src/live/operations';
+import { schedulePlan } from '../../shared/src/schedule/schedule-plan';
 import type { ScheduleRequest } from '../../shared/src/schedule/schedule-request';
-import { scheduleWithLedger } from '../../shared/src/schedule/schedule-with-ledger';
 import { readCliPlan } from '../../shared/src/triggers/cli-plan';
 import { type CliIo, EXIT_OK, printJson } from '../cli-io';
 import { type CommandDeclaration, flagGiven, flagValue, type ParsedCommandLine } from '../framework/command';
@@ -25,8 +25,9 @@ export const submitCommand: CommandDeclaration = {
     'Reads the plan from the file, or from standard input for -. Prints ProgramId, ItemIds, RequestId and',
     'ClientToken. The same plan always gets the same ClientToken; give it a new ClientToken to schedule it twice.',
     'The ledger answers a plan whose group is still scheduled without sending anything; after a cancel the same',
-    "plan schedules anew. A group in a slot supersedes the slot's previous one, which is deleted once the new",
-    "one's StartTime has passed (here, on the next submission to the slot, or with gc).",
+    'plan schedules anew. A slot is a timeline: a group airs from its StartTime until the next group of its slot',
+    'starts, and is deleted then (on the next submission to the slot, tick or gc); one replaced at the same',
+    'StartTime is deleted at once.',
   ].join('\n'),
   async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
     const source = parsed.positionals[0]!;
@@ -42,17 +43,21 @@ export const submitCommand: CommandDeclaration = {
         printJson(io, describeDryRun(request, context.dependencies.defaultCasterId, context.client.prepare));
         return EXIT_OK;
       }
-      const result = await scheduleWithLedger(request, context.dependencies);
+      const result = await schedulePlan(request, context.dependencies);
       printJson(io, {
         ProgramId: result.ProgramId,
         ItemIds: result.ItemIds,
         RequestId: result.RequestId,
         ClientToken: result.ClientToken,
+        State: result.State,
         ...(result.FromLedger ? { FromLedger: true } : {}),
         ...(result.Generation > 1 ? { Generation: result.Generation } : {}),
         ...(result.Slot === undefined ? {} : { Slot: result.Slot }),
-        ...(result.Superseded === undefined ? {} : { Superseded: result.Superseded }),
+        ...(result.OffAirAt === undefined ? {} : { OffAirAt: result.OffAirAt }),
         ...(result.Retired.length > 0 ? { Retired: result.Retired } : {}),
+        ...(result.Replaced.length > 0 ? { Replaced: result.Replaced } : {}),
+        ...(result.Overlaps ? { Overlaps: result.Overlaps } : {}),
+        ...(result.warnings ? { warnings: result.warnings } : {}),
       });
       return EXIT_OK;
     } finally {

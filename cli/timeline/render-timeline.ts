@@ -92,7 +92,13 @@ function renderRow(row: TimelineRow): string {
 
 function renderBar(bar: TimelineBar): string {
   const record = bar.record;
-  const classes = ['bar', `state-${safeText(record.State)}`, `end-${endClass(bar.end)}`, bar.active ? '' : 'inactive']
+  const classes = [
+    'bar',
+    `state-${safeText(record.State)}`,
+    `end-${endClass(bar.end)}`,
+    bar.active ? '' : 'inactive',
+    bar.overlaps.length > 0 ? 'overlap' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const endMs = bar.end.kind === 'replaced' || bar.end.kind === 'deleted' ? ` data-end-ms="${bar.end.endMs}"` : '';
@@ -102,7 +108,7 @@ function renderBar(bar: TimelineBar): string {
   const more = record.Items.length > 1 ? ` +${record.Items.length - 1}` : '';
   const summary = `${record.ProgramId}, ${record.State}, starts ${record.StartTime}, ${repeatLabel(record.RepeatNum)}`;
   return (
-    `<div class="${classes}" tabindex="0" role="button" aria-label="${safeText(summary)}" data-program-id="${safeText(record.ProgramId)}" data-state="${safeText(record.State)}"` +
+    `<div class="${classes}" tabindex="0" role="button" aria-label="${safeText(summary)}" data-program-id="${safeText(record.ProgramId ?? '')}" data-state="${safeText(record.State)}"` +
     ` data-start-ms="${bar.startMs}"${endMs} data-end-kind="${endClass(bar.end)}" data-lane="${bar.lane}" data-active-lane="${bar.activeLane ?? -1}">` +
     `<span class="bar-text"><span class="bar-mark" data-mark="${loops ? 'loop' : 'plays'}" title="${repeatLabel(record.RepeatNum)}">${mark}</span>${safeText(firstName)}${more}</span>` +
     `<template>${renderDetails(bar)}</template></div>`
@@ -118,10 +124,13 @@ function renderDetails(bar: TimelineBar): string {
   const record = bar.record;
   const plays = playCount(record.RepeatNum);
   const rows: [string, string][] = [
-    ['ProgramId', safeText(record.ProgramId)],
+    ['ProgramId', safeText(record.ProgramId ?? '')],
     ['studio', safeText(record.CasterId || record.DomainName)],
     ['slot', record.Slot ? safeText(record.Slot) : 'none'],
-    ['state', safeText(record.SupersededBy ? `${record.State} by ${record.SupersededBy}` : record.State)],
+    ['state', safeText(record.State)],
+    ...(bar.overlaps.length > 0
+      ? [['overlaps', `airs together with ${safeText(bar.overlaps.join(', '))} (another slot of this studio)`] as [string, string]]
+      : []),
     ['starts', `${safeText(record.StartTime)}`],
     ['plays', plays === undefined ? 'loops until replaced or deleted' : plays === 1 ? 'once' : `${plays} times`],
     ['ends', describeEnd(bar)],

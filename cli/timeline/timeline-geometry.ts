@@ -1,4 +1,5 @@
-import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
+import type { LedgerRecord, LedgerState } from '../../shared/src/ledger/ledger-record';
+import { AT_STUDIO_STATES, airWindows, studioKeyOf, studioOverlaps } from '../../shared/src/schedule/lifecycle';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -12,7 +13,7 @@ export const DEFAULT_WINDOW_MS = DAY_MS;
  * deletion time; everything else is open (a loop) or unknown (a finite group nothing replaced).
  */
 export type BarEnd =
-  /** Superseded: it ends where the group that replaced it in its slot starts. */
+  /** It ends where the next group of its slot starts (the timeline rule). */
   | { readonly kind: 'replaced'; readonly endMs: number; readonly byProgramId: string }
   /** Cancelled or retired: deleted at `endMs` (UpdatedAt), so it cannot have played past it. */
   | { readonly kind: 'deleted'; readonly endMs: number }
@@ -26,8 +27,10 @@ export interface TimelineBar {
   readonly record: LedgerRecord;
   readonly startMs: number;
   readonly end: BarEnd;
-  /** False for cancelled and retired groups, which are hidden unless asked for. */
+  /** False for groups that are gone (cancelled, retired, replaced, missing), which are hidden unless asked for. */
   readonly active: boolean;
+  /** ProgramIds of groups of other slots of the studio that air at the same time. */
+  readonly overlaps: readonly string[];
   /** Lane inside the studio's row when every group is shown. */
   readonly lane: number;
   /** Lane when only active groups are shown; undefined for an inactive group. */
@@ -81,22 +84,20 @@ export function repeatMark(repeatNum: number): string {
 /** Places ledger records on a timeline: one row per studio, each group a bar from its StartTime. */
 export function layoutTimeline(records: readonly LedgerRecord[], nowMs: number): TimelineGeometry {
   const undrawn: UndrawnRecord[] = [];
-  const startByProgramId = new Map<string, number>();
   const drawable: { record: LedgerRecord; startMs: number }[] = [];
   for (const record of records) {
     const startMs = typeof record.StartTime === 'string' && UTC_SECOND.test(record.StartTime) ? Date.parse(record.StartTime) : Number.NaN;
     const problem = Number.isNaN(startMs) ? 'StartTime is not a UTC time (yyyy-MM-ddTHH:mm:ssZ)' : recordProblem(record);
     if (problem !== undefined) {
-      undrawn.push({ programId: String(record.ProgramId), reason: problem });
+      undrawn.push({ programId: String(record.ProgramId ?? record.ClientToken), reason: problem });
       continue;
     }
-    startByProgramId.set(record.ProgramId, startMs);
     drawable.push({ record, startMs });
   }
 
   const byStudio = new Map<string, { record: LedgerRecord; startMs: number }[]>();
   for (const entry of drawable) {
-    const studio = entry.record.CasterId || entry.record.DomainName;
+    const studio = studioKeyOf(entry.record);
     const list = byStudio.get(studio);
     if (list) list.push(entry);
     else byStudio.set(studio, [entry]);
@@ -104,41 +105,58 @@ export function layoutTimeline(records: readonly LedgerRecord[], nowMs: number):
 
   const rows: TimelineRow[] = [...byStudio.keys()]
     .sort((a, b) => a.localeCompare(b))
-    .map((studio) => layoutRow(studio, byStudio.get(studio) ?? [], startByProgramId));
+    .map((studio) => layoutRow(studio, byStudio.get(studio) ?? []));
   const window = defaultWindow(rows, nowMs);
   return { rows, undrawn, nowMs, windowStartMs: window.startMs, windowEndMs: window.endMs };
 }
 
-const STATES: readonly string[] = ['scheduled', 'superseded', 'cancelled', 'retired'];
+const STATES: readonly LedgerState[] = [
+  'scheduled',
+  'cancelling',
+  'cancelled',
+  'retiring',
+  'retired',
+  'replaced',
+  'missing',
+  'intent',
+  'failed',
+];
 
 // Records come from a store on disk or in Redis: one that does not have the shape the page relies on is listed,
 // not drawn, so a damaged record can neither break the page nor be shown as something it is not.
 function recordProblem(record: LedgerRecord): string | undefined {
   if (!Number.isInteger(record.RepeatNum) || record.RepeatNum < -1) return 'RepeatNum is not an integer from -1 up';
-  if (!STATES.includes(record.State)) return 'State is not scheduled, superseded, cancelled or retired';
+  if (!STATES.includes(record.State)) return `State is not one of ${STATES.join(', ')}`;
   if (!Array.isArray(record.Items)) return 'Items is not a list';
+  if (record.State === 'intent') return 'its AddCasterEpisodeGroup has not been answered yet (gc or the next tick finishes it)';
+  if (record.State === 'failed') return `the API refused it: ${record.Failure?.Code ?? 'unknown'}`;
   if (typeof record.ProgramId !== 'string' || record.ProgramId === '') return 'ProgramId is missing';
   if (typeof (record.CasterId || record.DomainName) !== 'string') return 'neither CasterId nor DomainName names the studio';
   return undefined;
 }
 
-function layoutRow(
-  studio: string,
-  entries: { record: LedgerRecord; startMs: number }[],
-  startByProgramId: Map<string, number>,
-): TimelineRow {
-  const sorted = [...entries].sort((a, b) => a.startMs - b.startMs || a.record.ProgramId.localeCompare(b.record.ProgramId));
+function layoutRow(studio: string, entries: { record: LedgerRecord; startMs: number }[]): TimelineRow {
+  const sorted = [...entries].sort((a, b) => a.startMs - b.startMs || compare(a.record.ProgramId ?? '', b.record.ProgramId ?? ''));
+  const records = sorted.map(({ record }) => record);
+  const windowEnds = new Map(airWindows(records).map((window) => [window.record.ClientToken, window]));
+  const overlaps = new Map<string, string[]>();
+  for (const { record, other } of studioOverlaps(records)) {
+    overlaps.set(record.ClientToken, [...(overlaps.get(record.ClientToken) ?? []), other.ProgramId as string]);
+    overlaps.set(other.ClientToken, [...(overlaps.get(other.ClientToken) ?? []), record.ProgramId as string]);
+  }
   const allLanes = new LaneAllocator();
   const activeLanes = new LaneAllocator();
   const bars = sorted.map(({ record, startMs }): TimelineBar => {
-    const end = barEnd(record, startMs, startByProgramId);
-    const active = record.State === 'scheduled' || record.State === 'superseded';
+    const successor = windowEnds.get(record.ClientToken)?.endedBy;
+    const end = barEnd(record, startMs, successor);
+    const active = AT_STUDIO_STATES.has(record.State);
     const occupiedUntilMs = occupancyEnd(startMs, end);
     return {
       record,
       startMs,
       end,
       active,
+      overlaps: overlaps.get(record.ClientToken) ?? [],
       lane: allLanes.place(startMs, occupiedUntilMs),
       activeLane: active ? activeLanes.place(startMs, occupiedUntilMs) : undefined,
     };
@@ -146,22 +164,19 @@ function layoutRow(
   return { studio, bars, lanes: allLanes.count, activeLanes: activeLanes.count };
 }
 
-/** The end rules: successor start, deletion time, open loop, or unknown. Never an invented end time. */
-export function barEnd(record: LedgerRecord, startMs: number, startByProgramId: ReadonlyMap<string, number>): BarEnd {
-  if (record.State === 'superseded' && record.SupersededBy !== undefined) {
-    const successorStartMs = startByProgramId.get(record.SupersededBy);
-    // A successor that starts before this group means it never played: a zero-length bar at its start.
-    if (successorStartMs !== undefined)
-      return { kind: 'replaced', endMs: Math.max(startMs, successorStartMs), byProgramId: record.SupersededBy };
+/** The end rules: the next group of its slot, deletion time, open loop, or unknown. Never an invented end time. */
+export function barEnd(record: LedgerRecord, startMs: number, successor: LedgerRecord | undefined): BarEnd {
+  if (record.State === 'scheduled' && successor?.ProgramId !== undefined) {
+    return { kind: 'replaced', endMs: Math.max(startMs, Date.parse(successor.StartTime)), byProgramId: successor.ProgramId };
   }
-  if ((record.State === 'cancelled' || record.State === 'retired') && record.UpdatedAt !== undefined) {
+  if (!AT_STUDIO_STATES.has(record.State) || record.State === 'cancelling' || record.State === 'retiring') {
     const deletedMs = Date.parse(record.UpdatedAt);
     // A finite group may have finished before it was deleted; only a loop, or a group deleted before it began, is
     // known to end at the deletion.
     if (!Number.isNaN(deletedMs) && (record.RepeatNum < 0 || deletedMs <= startMs))
       return { kind: 'deleted', endMs: Math.max(startMs, deletedMs) };
   }
-  return record.RepeatNum < 0 && record.State !== 'cancelled' && record.State !== 'retired' ? { kind: 'open' } : { kind: 'unknown' };
+  return record.RepeatNum < 0 && AT_STUDIO_STATES.has(record.State) ? { kind: 'open' } : { kind: 'unknown' };
 }
 
 // A finite group with an unknown end occupies only its start instant: the page fades it out before the next
@@ -207,4 +222,8 @@ function visibleUntilMs(bar: TimelineBar): number {
   if (bar.end.kind === 'open') return Number.POSITIVE_INFINITY;
   if (bar.end.kind === 'unknown') return bar.startMs;
   return bar.end.endMs;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

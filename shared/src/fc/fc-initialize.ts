@@ -1,3 +1,4 @@
+import { openLiveSession } from '../live/live-session';
 import { lookUpStudio } from '../schedule/schedule-carousel';
 import { credentialsFromContext } from './fc-credentials';
 import { getFcInstance } from './fc-instance';
@@ -24,7 +25,8 @@ export async function initializeFcInstance(context: FcContext): Promise<void> {
     const timeoutMs = (context.function?.initializationTimeout ?? 3) * 1000;
     const deadlineAtMs = startedAtMs + Math.min(WARM_UP_BUDGET_MS, timeoutMs / 2);
     try {
-      await lookUpStudio(casterId, { client: instance.client, configCache: instance.configCache, logger, credentials }, deadlineAtMs);
+      const session = openLiveSession(instance.client, { credentials, deadlineAtMs, logger });
+      await lookUpStudio(casterId, { session, configCache: instance.configCache });
     } catch (error) {
       logger.warn('could not warm the studio configuration; the first invocation fetches it', { caster: casterId, error });
     }

@@ -5,9 +5,10 @@ import type { Ledger } from '../ledger/ledger';
 import { ledgerFromEnvironment } from '../ledger/ledger-from-environment';
 import { type CasterConfigCache, createCasterConfigCache } from '../live/caster-config-cache';
 import type { LiveClient } from '../live/live-client';
+import { openLiveSession } from '../live/live-session';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Pacer } from '../pacing/pacer';
-import type { LedgerScheduleDependencies } from '../schedule/schedule-with-ledger';
+import type { ScheduleDependencies } from '../schedule/schedule-carousel';
 import type { InvocationContext } from './fc-types';
 
 /** What one FC instance keeps between invocations. */
@@ -48,17 +49,22 @@ export function createFcInstance(env: NodeJS.ProcessEnv = process.env): FcInstan
   return { environment, logger, pacer, configCache: createCasterConfigCache(), client, ledger };
 }
 
-/** What scheduling needs for one invocation: the instance's client, cache and default studio, the invocation's logger and credentials. */
+/**
+ * What scheduling needs for one invocation: the instance's cache, ledger and default studio, and a Live session
+ * carrying the invocation's credentials, deadline and logger into every call.
+ */
 export function scheduleDependenciesFor(
-  context: Pick<InvocationContext, 'invocationLogger' | 'liveCredentials'>,
-): LedgerScheduleDependencies {
+  context: Pick<InvocationContext, 'invocationLogger' | 'liveCredentials' | 'deadlineAtMs'>,
+): ScheduleDependencies {
   const { client, configCache, environment, ledger } = getFcInstance();
   return {
-    client,
+    session: openLiveSession(client, {
+      credentials: context.liveCredentials,
+      deadlineAtMs: context.deadlineAtMs,
+      logger: context.invocationLogger,
+    }),
     configCache,
     defaultCasterId: environment.defaultCasterId,
-    logger: context.invocationLogger,
-    credentials: context.liveCredentials,
     studioAccess: environment.studioAccess,
     ledger,
   };

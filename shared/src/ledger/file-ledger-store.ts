@@ -1,29 +1,36 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { withFileLock } from './file-lock';
+import { tokenForGeneration } from '../idempotency/token-generation';
+import type { TriggerView } from '../schedule/lifecycle';
+import { type HeldLock, withFileLock } from './file-lock';
 import { LedgerCorruptError, LedgerUnavailableError } from './ledger-errors';
-import {
-  addIntent,
-  applyTransition,
-  bumpGeneration,
-  commitRecord,
-  emptyScopeData,
-  type LedgerScopeData,
-  lookUpToken,
-  noteIncomplete,
-  snapshotOf,
-} from './ledger-scope-data';
-import type { LedgerStore } from './ledger-store';
+import type { LedgerRecord } from './ledger-record';
+import type { LedgerChange, LedgerStore, OpenFilter } from './ledger-store';
 
 const FORMAT = 'caster-carousel-ledger';
-const VERSION = 1;
+const VERSION = 2;
+
+/** Where an open record is filed: what `readOpen` filters on without parsing every record. */
+interface OpenEntry {
+  readonly studioKey: string;
+  readonly slotKey?: string | undefined;
+  readonly startMs: number;
+}
+
+/** One scope of the file: records by ClientToken, the open ones' index, generations past 1, lost writes. */
+interface ScopeData {
+  records: Record<string, LedgerRecord>;
+  open: Record<string, OpenEntry>;
+  generations: Record<string, number>;
+  gaps: Record<string, string>;
+}
 
 interface LedgerFile {
   format: typeof FORMAT;
   version: typeof VERSION;
   writeId?: string;
-  scopes: Record<string, LedgerScopeData>;
+  scopes: Record<string, ScopeData>;
 }
 
 /** What this process last wrote: the parsed ledger, the file's identity after the write and the text's head. */
@@ -36,17 +43,16 @@ interface WrittenLedger {
 export interface FileLedgerStoreOptions {
   readonly file: string;
   readonly lockWaitMs?: number;
-  readonly staleLockMs?: number;
 }
 
 /**
- * The ledger in one JSON file, for one machine: every change is a read-modify-write under `<file>.lock`
- * (O_EXCL), written to a temporary file and renamed over the old one, so a reader never sees half a file and
- * several processes at once lose nothing. More than one FC instance needs Redis instead.
+ * The ledger in one JSON file, for one machine: every change is a read-modify-write under `<file>.lock`,
+ * written to a temporary file and renamed over the old one (only while the lock is still ours), so a reader
+ * never sees half a file and several processes at once lose nothing. More than one FC instance needs Redis.
  */
 export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerStore {
   const { file } = options;
-  const lockOptions = { waitMs: options.lockWaitMs, staleMs: options.staleLockMs };
+  const lockOptions = { waitMs: options.lockWaitMs };
   // One change at a time inside this process too, so concurrent invocations queue here instead of on the lock.
   let queue: Promise<unknown> = Promise.resolve();
   const serialized = <T>(work: () => Promise<T>): Promise<T> => {
@@ -65,7 +71,7 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
     if (ledger === known?.ledger) written = known;
     return ledger;
   };
-  const change = <T>(scope: string, edit: (data: LedgerScopeData) => T): Promise<T> =>
+  const change = <T>(scope: string, edit: (data: ScopeData) => { result: T; changed: boolean }): Promise<T> =>
     serialized(async () => {
       if (!directoryMade) {
         try {
@@ -77,33 +83,74 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
       }
       return withFileLock(
         file,
-        async () => {
+        async (lock) => {
           const ledger = current();
-          const data = scopeOf(ledger, scope);
-          const result = edit(data);
-          written = writeLedgerFile(file, ledger);
+          const { result, changed } = edit(scopeOf(ledger, scope));
+          if (changed) written = writeLedgerFile(file, ledger, lock);
           return result;
         },
         lockOptions,
       );
     });
-  const read = async <T>(scope: string, view: (data: LedgerScopeData) => T): Promise<T> => {
+  const read = async <T>(scope: string, view: (data: ScopeData) => T): Promise<T> => {
     const ledger = current();
-    return view(Object.hasOwn(ledger.scopes, scope) ? (ledger.scopes[scope] as LedgerScopeData) : emptyScopeData());
+    return view(Object.hasOwn(ledger.scopes, scope) ? withDefaults(ledger.scopes[scope] as ScopeData) : emptyScope());
   };
   return {
     description: `file ${file}`,
-    lookUp: (scope, baseToken) => read(scope, (data) => lookUpToken(data, baseToken)),
-    recordIntent: (scope, intent) => change(scope, (data) => addIntent(data, ownCopy(intent))),
-    commit: (scope, record) => change(scope, (data) => commitRecord(data, ownCopy(record))),
-    transition: (scope, transition) => change(scope, (data) => applyTransition(data, transition)),
-    advanceGeneration: (scope, baseToken, from) => change(scope, (data) => bumpGeneration(data, baseToken, from)),
-    load: (scope) => read(scope, snapshotOf),
-    markIncomplete: (scope, sinceIso) => change(scope, (data) => noteIncomplete(data, sinceIso)),
+    readTrigger: (scope, baseToken) => read(scope, (data) => triggerViewOf(data, baseToken)),
+    readByProgramId: (scope, programId) =>
+      read(scope, (data) => Object.values(data.records).find((record) => record.ProgramId === programId)),
+    readOpen: (scope, filter) => read(scope, (data) => openRecords(data, filter)),
+    readAll: (scope) => read(scope, (data) => Object.values(data.records)),
+    apply: (scope, changeSet) => change(scope, (data) => applyChange(data, ownCopy(changeSet))),
+    readGaps: (scope) => read(scope, (data) => ({ ...data.gaps })),
+    noteGaps: (scope, gaps) =>
+      change(scope, (data) => {
+        for (const [token, since] of Object.entries(gaps)) {
+          const known = own(data.gaps, token);
+          if (known === undefined || since < known) put(data.gaps, token, since);
+        }
+        return { result: undefined, changed: true };
+      }),
     close: async () => {
       await queue;
     },
   };
+}
+
+function triggerViewOf(data: ScopeData, baseToken: string): TriggerView {
+  const generation = own(data.generations, baseToken) ?? 1;
+  return { generation, record: own(data.records, tokenForGeneration(baseToken, generation)) };
+}
+
+function openRecords(data: ScopeData, filter: OpenFilter = {}): LedgerRecord[] {
+  const found: { record: LedgerRecord; startMs: number }[] = [];
+  for (const [token, entry] of Object.entries(data.open)) {
+    if (filter.slotKey !== undefined && entry.slotKey !== filter.slotKey) continue;
+    if (filter.studioKey !== undefined && entry.studioKey !== filter.studioKey) continue;
+    const record = own(data.records, token);
+    if (record) found.push({ record, startMs: entry.startMs });
+  }
+  return found.sort((a, b) => a.startMs - b.startMs).map(({ record }) => record);
+}
+
+/** Checks every precondition, then writes everything: the file store's compare-and-set. */
+function applyChange(data: ScopeData, change: LedgerChange): { result: boolean; changed: boolean } {
+  const writes = change.records ?? [];
+  for (const write of writes) {
+    if ((own(data.records, write.record.ClientToken)?.Version ?? 0) !== write.expectedVersion) return { result: false, changed: false };
+  }
+  const generation = change.generation;
+  if (generation && (own(data.generations, generation.baseToken) ?? 1) !== generation.from) return { result: false, changed: false };
+  for (const { record, index } of writes) {
+    put(data.records, record.ClientToken, record);
+    if (index.open) put(data.open, record.ClientToken, { studioKey: index.studioKey, slotKey: index.slotKey, startMs: index.startMs });
+    else delete data.open[record.ClientToken];
+    if (index.settled) delete data.gaps[record.ClientToken];
+  }
+  if (generation) put(data.generations, generation.baseToken, generation.from + 1);
+  return { result: true, changed: true };
 }
 
 /**
@@ -134,6 +181,12 @@ export function readLedgerFile(file: string, known?: WrittenLedger): LedgerFile 
   if (parsed === null || typeof parsed !== 'object') throw new LedgerCorruptError(file, 'not a JSON object');
   const candidate = parsed as Partial<LedgerFile>;
   if (candidate.format !== FORMAT) throw new LedgerCorruptError(file, `"format" is not "${FORMAT}"`);
+  if ((candidate.version as number | undefined) === 1) {
+    throw new LedgerCorruptError(
+      file,
+      'format 1, written by an earlier release whose slots followed submission order; move it aside to start a new ledger',
+    );
+  }
   if (candidate.version !== VERSION) throw new LedgerCorruptError(file, `"version" ${String(candidate.version)} is not ${VERSION}`);
   if (candidate.scopes === null || typeof candidate.scopes !== 'object' || Array.isArray(candidate.scopes)) {
     throw new LedgerCorruptError(file, '"scopes" is not an object');
@@ -152,7 +205,7 @@ function headOf(descriptor: number, length: number): Buffer {
   return read === length ? head : head.subarray(0, read);
 }
 
-function writeLedgerFile(file: string, ledger: LedgerFile): WrittenLedger {
+function writeLedgerFile(file: string, ledger: LedgerFile, lock: HeldLock): WrittenLedger {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   ledger.writeId = randomBytes(8).toString('hex');
   const text = serializeLedger(ledger);
@@ -167,9 +220,12 @@ function writeLedgerFile(file: string, ledger: LedgerFile): WrittenLedger {
     } finally {
       closeSync(descriptor);
     }
+    // A writer that lost its lock (taken over while it was thought dead) must not rename over the new holder's work.
+    lock.assertHeld();
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
+    if (error instanceof LedgerUnavailableError) throw error;
     throw new LedgerUnavailableError(`Cannot write the ledger file ${file}: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
   }
   let identity = '';
@@ -212,13 +268,13 @@ function serializeEntries(map: Record<string, object>): string {
 export function serializeLedger(ledger: LedgerFile): string {
   const scopes: string[] = [];
   for (const scope of Object.keys(ledger.scopes)) {
-    const data = ledger.scopes[scope] as LedgerScopeData | undefined;
+    const data = ledger.scopes[scope] as ScopeData | undefined;
     if (data === undefined) continue;
     const fields: string[] = [];
-    for (const field of Object.keys(data) as (keyof LedgerScopeData)[]) {
+    for (const field of Object.keys(data) as (keyof ScopeData)[]) {
       const value = data[field];
       if (value === undefined) continue;
-      const text = field === 'records' || field === 'intents' ? serializeEntries(value as Record<string, object>) : JSON.stringify(value);
+      const text = field === 'records' ? serializeEntries(value as Record<string, object>) : JSON.stringify(value);
       fields.push(`${JSON.stringify(field)}:${text}`);
     }
     scopes.push(`${JSON.stringify(scope)}:{${fields.join(',')}}`);
@@ -233,16 +289,29 @@ function ownCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-function scopeOf(ledger: LedgerFile, scope: string): LedgerScopeData {
-  if (!Object.hasOwn(ledger.scopes, scope)) {
-    Object.defineProperty(ledger.scopes, scope, { value: emptyScopeData(), enumerable: true, writable: true, configurable: true });
-  }
-  const data = ledger.scopes[scope] as LedgerScopeData;
-  // Scopes written before a field existed get it empty.
+function scopeOf(ledger: LedgerFile, scope: string): ScopeData {
+  if (!Object.hasOwn(ledger.scopes, scope)) put(ledger.scopes, scope, emptyScope());
+  return withDefaults(ledger.scopes[scope] as ScopeData);
+}
+
+function emptyScope(): ScopeData {
+  return { records: {}, open: {}, generations: {}, gaps: {} };
+}
+
+function withDefaults(data: ScopeData): ScopeData {
   data.records ??= {};
-  data.tokens ??= {};
-  data.intents ??= {};
+  data.open ??= {};
   data.generations ??= {};
-  data.slots ??= {};
+  data.gaps ??= {};
   return data;
+}
+
+// Records are keyed by values that come from outside (tokens, ProgramIds): never read inherited properties.
+function own<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+// Defined, not assigned: a key such as "__proto__" (a ClientToken may be any printable ASCII) stays an own entry.
+function put<T>(map: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
 }

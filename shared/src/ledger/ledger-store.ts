@@ -1,50 +1,56 @@
-import type { LedgerIntent, LedgerRecord, LedgerState } from './ledger-record';
+import type { RecordIndex, TriggerView } from '../schedule/lifecycle';
+import type { LedgerRecord } from './ledger-record';
 
-/** What the ledger holds for one trigger: its current generation and whatever that generation's token has. */
-export interface TokenLookup {
-  readonly generation: number;
-  readonly clientToken: string;
-  readonly record?: LedgerRecord | undefined;
-  readonly intent?: LedgerIntent | undefined;
+/** One record to write, applied only while the stored version is still `expectedVersion` (0: no record yet). */
+export interface RecordWrite {
+  readonly record: LedgerRecord;
+  readonly expectedVersion: number;
+  /** Where the record is filed, as `recordIndex` derives it. */
+  readonly index: RecordIndex;
 }
 
-/** Every record of one scope, and whether some write was lost. */
-export interface LedgerSnapshot {
-  readonly records: readonly LedgerRecord[];
-  /** ISO 8601 UTC of the first write that failed, when one did: records may be missing since then. */
-  readonly incompleteSince?: string | undefined;
+/** A trigger's move to its next generation, applied only while it is still at `from`. */
+export interface GenerationWrite {
+  readonly baseToken: string;
+  readonly from: number;
 }
 
-/** A state change, applied only when the record is in one of `from`. */
-export interface LedgerTransition {
-  readonly programId: string;
-  readonly from: readonly LedgerState[];
-  readonly to: LedgerState;
-  readonly updatedAt: string;
+/** Writes applied all together or not at all. */
+export interface LedgerChange {
+  readonly records?: readonly RecordWrite[];
+  readonly generation?: GenerationWrite;
 }
+
+/** Which open records to read: one slot, one studio, or the whole scope. */
+export interface OpenFilter {
+  readonly slotKey?: string | undefined;
+  readonly studioKey?: string | undefined;
+}
+
+/** Writes that were lost (the store did not answer), by ClientToken, with the time of the first loss. */
+export type LedgerGaps = Readonly<Record<string, string>>;
 
 /**
- * Where records live (Redis or a JSON file). Every method is one atomic update or one consistent read of
- * one scope (see ledger-scope.ts); a store never interprets records beyond what these operations need.
+ * Where records live (Redis or a JSON file). Every method is one atomic update or one consistent read of one
+ * scope. A store holds no rule of the schedule: it compares versions, writes, and keeps the indexes a write names.
  */
 export interface LedgerStore {
   /** `redis` or `file`, with where (a file path, a Redis host) for messages. */
   readonly description: string;
-  lookUp(scope: string, baseToken: string): Promise<TokenLookup>;
-  /** Records what is about to be sent under intent.ClientToken; an intent already there is kept as it is. */
-  recordIntent(scope: string, intent: LedgerIntent): Promise<void>;
-  /**
-   * Stores a created group, drops its intent and, when it names a slot, marks the slot's previous live group
-   * `superseded` by it. Returns the ProgramId it superseded, if any.
-   */
-  commit(scope: string, record: LedgerRecord): Promise<string | undefined>;
-  /** Applies a state change; returns the record after it, or undefined when absent or not in `from`. */
-  transition(scope: string, change: LedgerTransition): Promise<LedgerRecord | undefined>;
-  /** Moves baseToken from generation `from` to `from + 1`; returns the generation now current (a racer may have moved it). */
-  advanceGeneration(scope: string, baseToken: string, from: number): Promise<number>;
-  load(scope: string): Promise<LedgerSnapshot>;
-  /** Notes that a write failed at `sinceIso`; the earliest such time is kept. */
-  markIncomplete(scope: string, sinceIso: string): Promise<void>;
+  /** The trigger's current generation and the record of that generation's token. */
+  readTrigger(scope: string, baseToken: string): Promise<TriggerView>;
+  /** The record of a group, by the ProgramId the API gave it. */
+  readByProgramId(scope: string, programId: string): Promise<LedgerRecord | undefined>;
+  /** The open (not final) records of a slot, a studio or the scope, by StartTime. */
+  readOpen(scope: string, filter?: OpenFilter): Promise<LedgerRecord[]>;
+  /** Every record of the scope, final ones included (for `ls --all`); the cost grows with history. */
+  readAll(scope: string): Promise<LedgerRecord[]>;
+  /** Applies a change atomically; false, with nothing written, when a version or generation moved meanwhile. */
+  apply(scope: string, change: LedgerChange): Promise<boolean>;
+  /** The lost writes not yet repaired. */
+  readGaps(scope: string): Promise<LedgerGaps>;
+  /** Records lost writes; an earlier time for a token is kept. A settled write of that token later repairs it. */
+  noteGaps(scope: string, gaps: LedgerGaps): Promise<void>;
   /** Opens what the store needs (a Redis connection) ahead of the first request, e.g. in FC's initializer. */
   warmUp?(): Promise<void>;
   close(): Promise<void>;

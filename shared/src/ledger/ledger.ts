@@ -1,26 +1,31 @@
 import { type Logger, silentLogger } from '../logging/logger';
-import type { LedgerIntent, LedgerRecord } from './ledger-record';
-import type { LedgerSnapshot, LedgerStore, LedgerTransition, TokenLookup } from './ledger-store';
+import type { TriggerView } from '../schedule/lifecycle';
+import type { LedgerRecord } from './ledger-record';
+import type { LedgerChange, LedgerGaps, LedgerStore, OpenFilter } from './ledger-store';
+
+/** How a write went: applied, refused because a racer changed what it was decided on, or lost (the store did not answer). */
+export type WriteOutcome = 'applied' | 'conflict' | 'lost';
 
 /**
- * The ledger of one scope, as scheduling uses it: a failed read or write never stops scheduling (the
- * ClientToken stays the safety net). A failed write is logged as a warning with the whole record (redacted,
- * as every log line is), and the next successful write marks the scope incomplete so `ls` can say so.
+ * The ledger of one scope, as the schedule's actors use it. A lost write never stops scheduling (the ClientToken
+ * stays the safety net): it is logged as a warning with what was being written (redacted, as every log line is),
+ * and the tokens it concerned are recorded as gaps by the next write that succeeds, so `ls` and `GET /schedule`
+ * show `Incomplete` until a settled write of each token repairs it.
  */
 export interface Ledger {
   readonly scope: string;
   readonly description: string;
-  /** Undefined when the store could not answer. */
-  lookUp(baseToken: string): Promise<TokenLookup | undefined>;
-  recordIntent(intent: LedgerIntent): Promise<void>;
-  /** The superseded ProgramId, if any; undefined also when the write failed. */
-  commit(record: LedgerRecord): Promise<string | undefined>;
-  /** Undefined when the record is absent, not in a `from` state, or the write failed. */
-  transition(change: LedgerTransition): Promise<LedgerRecord | undefined>;
-  /** The generation now current; `from` itself when the write failed. */
-  advanceGeneration(baseToken: string, from: number): Promise<number>;
-  /** Throws when the store cannot be read: a listing must never pass for complete when it is not. */
-  load(): Promise<LedgerSnapshot>;
+  /** Undefined when the store could not answer: the caller schedules with the trigger's first-generation token. */
+  readTrigger(baseToken: string): Promise<TriggerView | undefined>;
+  /** Throws when the store cannot answer. */
+  readByProgramId(programId: string): Promise<LedgerRecord | undefined>;
+  /** Throws when the store cannot answer: a listing or a reconciliation must never pass for complete when it is not. */
+  readOpen(filter?: OpenFilter): Promise<LedgerRecord[]>;
+  /** Every record, history included; throws when the store cannot answer. */
+  readAll(): Promise<LedgerRecord[]>;
+  write(change: LedgerChange): Promise<WriteOutcome>;
+  /** The lost writes not yet repaired (this process's included, even before the store took them). */
+  readGaps(): Promise<LedgerGaps>;
   /** Connects ahead of the first request; a failure is only logged (the first request tries again). */
   warmUp?(): Promise<void>;
   close(): Promise<void>;
@@ -30,61 +35,61 @@ export interface LedgerOptions {
   readonly store: LedgerStore;
   readonly scope: string;
   readonly logger?: Logger;
-  readonly now?: () => Date;
 }
 
-/** Wraps a store for one scope with the never-block-scheduling rule. */
+/** Wraps a store for one scope with the never-block-scheduling rule and the record of lost writes. */
 export function createLedger(options: LedgerOptions): Ledger {
   const { store, scope } = options;
   const logger = options.logger ?? silentLogger;
-  const now = options.now ?? (() => new Date());
-  let lostWriteSince: string | undefined;
+  // Lost writes not yet handed to the store, by token.
+  let unsaved: Record<string, string> = {};
 
-  const lost = (what: string, error: unknown, fields: Record<string, unknown>): void => {
-    lostWriteSince ??= now().toISOString();
-    logger.warn(`ledger write failed (${what}); scheduling goes on, the ledger may be incomplete`, {
-      ledger: store.description,
-      error,
-      ...fields,
-    });
-  };
-  const write = async <T>(what: string, fields: Record<string, unknown>, fallback: T, work: () => Promise<T>): Promise<T> => {
-    let result: T;
+  const saveGaps = async (): Promise<void> => {
+    if (Object.keys(unsaved).length === 0) return;
+    const gaps = unsaved;
     try {
-      result = await work();
-    } catch (error) {
-      lost(what, error, fields);
-      return fallback;
+      await store.noteGaps(scope, gaps);
+      if (unsaved === gaps) unsaved = {};
+    } catch {
+      // Still unwritable: the next write tries again.
     }
-    if (lostWriteSince !== undefined) {
-      const since = lostWriteSince;
-      try {
-        await store.markIncomplete(scope, since);
-        lostWriteSince = undefined;
-      } catch {
-        // Still unwritable: the next write tries again.
-      }
-    }
-    return result;
   };
 
   return {
     scope,
     description: store.description,
-    async lookUp(baseToken) {
+    async readTrigger(baseToken) {
       try {
-        return await store.lookUp(scope, baseToken);
+        return await store.readTrigger(scope, baseToken);
       } catch (error) {
         logger.warn('ledger unreadable; scheduling with the trigger’s first-generation ClientToken', { ledger: store.description, error });
         return undefined;
       }
     },
-    recordIntent: (intent) => write('intent', { intent }, undefined, () => store.recordIntent(scope, intent)),
-    commit: (record) => write('record', { record }, undefined, () => store.commit(scope, record)),
-    transition: (change) => write('state change', { change }, undefined, () => store.transition(scope, change)),
-    advanceGeneration: (baseToken, from) =>
-      write('generation', { baseToken, from }, from, () => store.advanceGeneration(scope, baseToken, from)),
-    load: () => store.load(scope),
+    readByProgramId: (programId) => store.readByProgramId(scope, programId),
+    readOpen: (filter) => store.readOpen(scope, filter),
+    readAll: () => store.readAll(scope),
+    async write(change) {
+      let applied: boolean;
+      try {
+        applied = await store.apply(scope, change);
+      } catch (error) {
+        const sinceIso = new Date().toISOString();
+        for (const { record } of change.records ?? []) unsaved[record.ClientToken] ??= sinceIso;
+        logger.warn('ledger write failed; scheduling goes on, the ledger is incomplete until this is repaired', {
+          ledger: store.description,
+          error,
+          change,
+        });
+        return 'lost';
+      }
+      await saveGaps();
+      return applied ? 'applied' : 'conflict';
+    },
+    async readGaps() {
+      const stored = await store.readGaps(scope);
+      return { ...unsaved, ...stored };
+    },
     async warmUp() {
       try {
         await store.warmUp?.();
@@ -92,6 +97,9 @@ export function createLedger(options: LedgerOptions): Ledger {
         logger.warn('ledger unavailable at start; scheduling goes on and tries it again per request', { ledger: store.description, error });
       }
     },
-    close: () => store.close(),
+    async close() {
+      await saveGaps();
+      await store.close();
+    },
   };
 }

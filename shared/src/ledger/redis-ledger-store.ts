@@ -2,24 +2,86 @@ import { createHash } from 'node:crypto';
 import { tokenForGeneration } from '../idempotency/token-generation';
 import { createCircuitBreaker } from '../pacing/circuit-breaker';
 import type { Redis } from '../pacing/redis-connection';
+import type { TriggerView } from '../schedule/lifecycle';
 import { LedgerUnavailableError } from './ledger-errors';
-import type { LedgerIntent, LedgerRecord, LedgerState } from './ledger-record';
-import { byCreatedAt, slotKeyOf } from './ledger-scope-data';
-import type { LedgerStore, TokenLookup } from './ledger-store';
-import {
-  COMMIT_SCRIPT,
-  GENERATION_SCRIPT,
-  INCOMPLETE_SCRIPT,
-  INTENT_SCRIPT,
-  LOOKUP_SCRIPT,
-  TRANSITION_SCRIPT,
-} from './redis-ledger-scripts';
+import type { LedgerRecord } from './ledger-record';
+import type { LedgerStore, OpenFilter } from './ledger-store';
 
 export interface RedisLedgerStoreOptions {
   readonly redisUrl: string;
   readonly keyPrefix?: string;
   readonly commandTimeoutMs?: number;
 }
+
+// Keys of a scope, under one hash tag (so a cluster keeps a scope on one node):
+//   records  hash  ClientToken -> record JSON        versions hash ClientToken -> version
+//   programs hash  ProgramId -> ClientToken          generations hash baseToken -> "n|token" (only past 1)
+//   open     zset  ClientToken by start ms (every open record)
+//   studio:<key> / slot:<key>  zset, the same for one studio / one slot
+//   gaps     hash  ClientToken -> ISO time of a lost write
+// The scripts compare versions and write; they hold no rule of the schedule.
+
+/** KEYS: generations, records. ARGV: baseToken. Returns {generation, record JSON|false}. */
+const READ_TRIGGER = `
+local n, token = 1, ARGV[1]
+local g = redis.call('HGET', KEYS[1], ARGV[1])
+if g then
+  local sep = string.find(g, '|', 1, true)
+  n = tonumber(string.sub(g, 1, sep - 1))
+  token = string.sub(g, sep + 1)
+end
+return {n, redis.call('HGET', KEYS[2], token)}
+`;
+
+/**
+ * KEYS: records, versions, programs, open, gaps, generations, then a studio and a slot index per write.
+ * ARGV: write count, generation baseToken ('' for none), its from, its "n|token" entry, then per write:
+ * token, expected version, new version, JSON, ProgramId (''), open ('1'/'0'), settled ('1'/'0'), start ms.
+ * Returns 1 when applied, 0 when a version or the generation moved.
+ */
+const APPLY = `
+local count = tonumber(ARGV[1])
+for i = 0, count - 1 do
+  local a = 5 + i * 8
+  local current = tonumber(redis.call('HGET', KEYS[2], ARGV[a]) or '0')
+  if current ~= tonumber(ARGV[a + 1]) then return 0 end
+end
+if ARGV[2] ~= '' then
+  local n = 1
+  local g = redis.call('HGET', KEYS[6], ARGV[2])
+  if g then n = tonumber(string.sub(g, 1, string.find(g, '|', 1, true) - 1)) end
+  if n ~= tonumber(ARGV[3]) then return 0 end
+  redis.call('HSET', KEYS[6], ARGV[2], ARGV[4])
+end
+for i = 0, count - 1 do
+  local a = 5 + i * 8
+  local token = ARGV[a]
+  redis.call('HSET', KEYS[1], token, ARGV[a + 3])
+  redis.call('HSET', KEYS[2], token, ARGV[a + 2])
+  if ARGV[a + 4] ~= '' then redis.call('HSET', KEYS[3], ARGV[a + 4], token) end
+  local studio, slot = KEYS[7 + i * 2], KEYS[8 + i * 2]
+  if ARGV[a + 5] == '1' then
+    redis.call('ZADD', KEYS[4], ARGV[a + 7], token)
+    redis.call('ZADD', studio, ARGV[a + 7], token)
+    if slot ~= KEYS[4] then redis.call('ZADD', slot, ARGV[a + 7], token) end
+  else
+    redis.call('ZREM', KEYS[4], token)
+    redis.call('ZREM', studio, token)
+    redis.call('ZREM', slot, token)
+  end
+  if ARGV[a + 6] == '1' then redis.call('HDEL', KEYS[5], token) end
+end
+return 1
+`;
+
+/** KEYS: gaps. ARGV: token, ISO time pairs. Keeps the earliest time per token. */
+const NOTE_GAPS = `
+for i = 1, #ARGV, 2 do
+  local known = redis.call('HGET', KEYS[1], ARGV[i])
+  if not known or ARGV[i + 1] < known then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+return 1
+`;
 
 /** A Lua script with its SHA-1, sent by EVALSHA and by EVAL only when Redis does not hold it yet. */
 interface Script {
@@ -31,14 +93,7 @@ function script(lua: string): Script {
   return { lua, sha: createHash('sha1').update(lua).digest('hex') };
 }
 
-const SCRIPTS = {
-  lookUp: script(LOOKUP_SCRIPT),
-  intent: script(INTENT_SCRIPT),
-  commit: script(COMMIT_SCRIPT),
-  transition: script(TRANSITION_SCRIPT),
-  generation: script(GENERATION_SCRIPT),
-  incomplete: script(INCOMPLETE_SCRIPT),
-} as const;
+const SCRIPTS = { readTrigger: script(READ_TRIGGER), apply: script(APPLY), noteGaps: script(NOTE_GAPS) } as const;
 
 async function runScript(client: Redis, which: Script, keys: readonly string[], args: readonly string[]): Promise<unknown> {
   try {
@@ -48,21 +103,17 @@ async function runScript(client: Redis, which: Script, keys: readonly string[], 
     return client.eval(which.lua, keys.length, ...keys, ...args);
   }
 }
-const RECONNECT_BACKOFF_MS = 5_000;
 
-interface StateFields {
-  State: LedgerState;
-  SupersededBy?: string | undefined;
-  UpdatedAt?: string | undefined;
-}
+const RECONNECT_BACKOFF_MS = 5_000;
+// HMGET in pieces, so no reply grows past a bounded size however many records are open.
+const READ_CHUNK = 500;
 
 /**
- * The ledger in Redis, shared by every FC instance and the CLI: the same Redis the pacer uses. Each scope is
- * a few hashes under one hash tag (so it also works on a cluster), changed only through the Lua scripts in
- * redis-ledger-scripts.ts, each atomic. ioredis is loaded on first use, never at cold start.
+ * The ledger in Redis, shared by every FC instance and the CLI: the same Redis the pacer uses. Reads go through
+ * the open indexes, so their cost follows the open records, not history. ioredis is loaded on first use.
  */
 export function createRedisLedgerStore(options: RedisLedgerStoreOptions): LedgerStore {
-  const keyPrefix = options.keyPrefix ?? 'caster-carousel:ledger';
+  const keyPrefix = options.keyPrefix ?? 'caster-carousel:ledger2';
   const host = safeHost(options.redisUrl);
   let redis: Promise<Redis> | undefined;
   let reconnectNotBeforeMs = 0;
@@ -95,79 +146,89 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       throw new LedgerUnavailableError(`The Redis ledger at ${host} could not ${what}: ${(error as Error).message}`, { cause: error });
     }
   };
-  const keys = (scope: string): string[] => {
-    const base = `${keyPrefix}:{${scope}}`;
-    return ['records', 'states', 'tokens', 'intents', 'generations', 'slots', 'incomplete'].map((name) => `${base}:${name}`);
+  const key = (scope: string, name: string): string => `${keyPrefix}:{${scope}}:${name}`;
+  const recordsOf = async (client: Redis, scope: string, tokens: readonly string[]): Promise<LedgerRecord[]> => {
+    const records: LedgerRecord[] = [];
+    for (let start = 0; start < tokens.length; start += READ_CHUNK) {
+      const bodies = await client.hmget(key(scope, 'records'), ...tokens.slice(start, start + READ_CHUNK));
+      for (const body of bodies) if (body !== null) records.push(JSON.parse(body) as LedgerRecord);
+    }
+    return records;
   };
 
   return {
     description: `redis ${host}`,
-    lookUp: (scope, baseToken) =>
-      run('look up a token', async (client) => {
-        const reply = await runScript(client, SCRIPTS.lookUp, keys(scope), [baseToken]);
-        const [generation, clientToken, body, state, intent] = Array.isArray(reply) ? (reply as unknown[]) : [];
-        const lookup: TokenLookup = {
+    readTrigger: (scope, baseToken) =>
+      run('read a trigger', async (client) => {
+        const reply = await runScript(client, SCRIPTS.readTrigger, [key(scope, 'generations'), key(scope, 'records')], [baseToken]);
+        const [generation, body] = Array.isArray(reply) ? (reply as unknown[]) : [];
+        const view: TriggerView = {
           generation: Number(generation),
-          clientToken: String(clientToken),
-          record: typeof body === 'string' && typeof state === 'string' ? joinRecord(body, state) : undefined,
-          intent: typeof intent === 'string' ? (JSON.parse(intent) as LedgerIntent) : undefined,
+          record: typeof body === 'string' ? (JSON.parse(body) as LedgerRecord) : undefined,
         };
-        return lookup;
+        return view;
       }),
-    recordIntent: (scope, intent) =>
-      run('record an intent', async (client) => {
-        await runScript(client, SCRIPTS.intent, keys(scope), [intent.ClientToken, JSON.stringify(intent)]);
+    readByProgramId: (scope, programId) =>
+      run('read a group', async (client) => {
+        const token = await client.hget(key(scope, 'programs'), programId);
+        return token === null ? undefined : (await recordsOf(client, scope, [token]))[0];
       }),
-    commit: (scope, record) =>
-      run('record a group', async (client) => {
-        const { State, SupersededBy, UpdatedAt, ...body } = record;
-        const superseded: StateFields = { State: 'superseded', SupersededBy: record.ProgramId, UpdatedAt: record.CreatedAt };
-        const reply = await runScript(client, SCRIPTS.commit, keys(scope), [
-          record.ProgramId,
-          JSON.stringify(body),
-          JSON.stringify({ State, SupersededBy, UpdatedAt }),
-          record.ClientToken,
-          slotKeyOf(record) ?? '',
-          JSON.stringify(superseded),
-        ]);
-        return typeof reply === 'string' ? reply : undefined;
+    readOpen: (scope, filter: OpenFilter = {}) =>
+      run('read open records', async (client) => {
+        const index =
+          filter.slotKey !== undefined
+            ? key(scope, `slot:${filter.slotKey}`)
+            : filter.studioKey !== undefined
+              ? key(scope, `studio:${filter.studioKey}`)
+              : key(scope, 'open');
+        return recordsOf(client, scope, await client.zrange(index, 0, -1));
       }),
-    transition: (scope, change) =>
-      run('change a state', async (client) => {
-        const reply = await runScript(client, SCRIPTS.transition, keys(scope), [
-          change.programId,
-          change.to,
-          change.updatedAt,
-          ...change.from,
-        ]);
-        if (!Array.isArray(reply)) return undefined;
-        const [body, state] = reply as unknown[];
-        return typeof body === 'string' && typeof state === 'string' ? joinRecord(body, state) : undefined;
-      }),
-    advanceGeneration: (scope, baseToken, from) =>
-      run('advance a generation', async (client) => {
-        const entry = `${from + 1}|${tokenForGeneration(baseToken, from + 1)}`;
-        return Number(await runScript(client, SCRIPTS.generation, keys(scope), [baseToken, String(from), entry]));
-      }),
-    load: (scope) =>
-      run('load the ledger', async (client) => {
-        const [recordsKey, statesKey, , , , , incompleteKey] = keys(scope) as [string, string, string, string, string, string, string];
-        const [bodies, states, incompleteSince] = await Promise.all([
-          client.hgetall(recordsKey),
-          client.hgetall(statesKey),
-          client.get(incompleteKey),
-        ]);
+    readAll: (scope) =>
+      run('read every record', async (client) => {
         const records: LedgerRecord[] = [];
-        for (const [programId, body] of Object.entries(bodies)) {
-          const state = states[programId];
-          if (state !== undefined) records.push(joinRecord(body, state));
-        }
-        records.sort(byCreatedAt);
-        return { records, incompleteSince: incompleteSince ?? undefined };
+        let cursor = '0';
+        do {
+          const [next, entries] = await client.hscan(key(scope, 'records'), cursor, 'COUNT', READ_CHUNK);
+          for (let i = 1; i < entries.length; i += 2) records.push(JSON.parse(entries[i] as string) as LedgerRecord);
+          cursor = next;
+        } while (cursor !== '0');
+        return records;
       }),
-    markIncomplete: (scope, sinceIso) =>
-      run('mark the ledger incomplete', async (client) => {
-        await runScript(client, SCRIPTS.incomplete, keys(scope), [sinceIso]);
+    apply: (scope, change) =>
+      run('write a change', async (client) => {
+        const writes = change.records ?? [];
+        const keys = ['records', 'versions', 'programs', 'open', 'gaps', 'generations'].map((name) => key(scope, name));
+        const args: string[] = [String(writes.length)];
+        const generation = change.generation;
+        if (generation) {
+          const next = generation.from + 1;
+          args.push(generation.baseToken, String(generation.from), `${next}|${tokenForGeneration(generation.baseToken, next)}`);
+        } else {
+          args.push('', '', '');
+        }
+        for (const { record, expectedVersion, index } of writes) {
+          keys.push(
+            key(scope, `studio:${index.studioKey}`),
+            index.slotKey === undefined ? key(scope, 'open') : key(scope, `slot:${index.slotKey}`),
+          );
+          args.push(
+            record.ClientToken,
+            String(expectedVersion),
+            String(record.Version),
+            JSON.stringify(record),
+            record.ProgramId ?? '',
+            index.open ? '1' : '0',
+            index.settled ? '1' : '0',
+            String(index.startMs),
+          );
+        }
+        return Number(await runScript(client, SCRIPTS.apply, keys, args)) === 1;
+      }),
+    readGaps: (scope) => run('read lost writes', (client) => client.hgetall(key(scope, 'gaps'))),
+    noteGaps: (scope, gaps) =>
+      run('record lost writes', async (client) => {
+        const args = Object.entries(gaps).flat();
+        if (args.length > 0) await runScript(client, SCRIPTS.noteGaps, [key(scope, 'gaps')], args);
       }),
     warmUp: async () => {
       await connection();
@@ -180,10 +241,6 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       await client?.quit().catch(() => client.disconnect());
     },
   };
-}
-
-function joinRecord(body: string, state: string): LedgerRecord {
-  return { ...(JSON.parse(body) as Omit<LedgerRecord, keyof StateFields>), ...(JSON.parse(state) as StateFields) };
 }
 
 // A Redis URL may carry a password: messages name the host alone.

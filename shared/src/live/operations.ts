@@ -112,6 +112,26 @@ export async function deleteCasterEpisodeGroup(
   return { RequestId: optionalString(body['RequestId']) ?? '' };
 }
 
+/** One page of ListPlaylist: the ProgramIds it lists. */
+export interface PlaylistPage {
+  readonly ProgramIds: string[];
+  readonly RequestId: string;
+}
+
+/** Lists the playlists with one ProgramId: the way to ask whether the studio still has a group. */
+export async function listPlaylist(client: LiveClient, programId: string, options?: CallOptions): Promise<PlaylistPage> {
+  const body = await client.call('ListPlaylist', { ProgramId: programId, Page: '1', PageSize: '10' }, { httpMethod: 'POST', ...options });
+  return { ProgramIds: programIds(body['ProgramList']), RequestId: optionalString(body['RequestId']) ?? '' };
+}
+
+// The SDK model has ProgramList as an array; an XML-to-JSON answer may wrap it as { Program: [...] }.
+function programIds(list: unknown): string[] {
+  const entries = Array.isArray(list) ? list : list && typeof list === 'object' ? Object.values(list).flat() : [];
+  return entries
+    .map((entry) => (entry && typeof entry === 'object' ? (entry as { ProgramId?: unknown }).ProgramId : undefined))
+    .filter((id): id is string => typeof id === 'string');
+}
+
 /**
  * `ItemIds` comes as `{ ItemId: [...] }` in the SDK model and as a flat array in the older documentation
  * sample; a single id may also arrive unwrapped from an XML-to-JSON conversion. All become a flat array.

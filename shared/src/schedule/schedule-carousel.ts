@@ -7,25 +7,26 @@ import {
   type StudioAccessLists,
 } from '../authorization/studio-access';
 import { ConfigurationError, PlanValidationError } from '../errors';
+import type { Ledger } from '../ledger/ledger';
 import type { CasterConfigCache, CasterConfigLookup } from '../live/caster-config-cache';
-import type { LiveClient } from '../live/live-client';
-import { addCasterEpisodeGroup, describeCasterConfig, type EpisodeGroupRequest, type EpisodeGroupResult } from '../live/operations';
-import { type Logger, silentLogger } from '../logging/logger';
+import type { LiveSession } from '../live/live-session';
+import type { EpisodeGroupRequest, EpisodeGroupResult } from '../live/operations';
 import type { PlanWarning } from '../plan/plan';
-import type { Credentials } from '../signing/credentials';
 import type { ScheduleRequest } from './schedule-request';
 
-/** What scheduling needs from its surroundings; FC adapters and the CLI each build one. */
+/** What scheduling needs from its surroundings; FC adapters and the CLI each build one per invocation. */
 export interface ScheduleDependencies {
-  readonly client: LiveClient;
+  /** The invocation's Live calls, with its credentials, deadline and logger. */
+  readonly session: LiveSession;
   readonly configCache: CasterConfigCache;
   /** The studio to use when a plan names none (the CASTER_ID variable). */
   readonly defaultCasterId?: string | undefined;
-  readonly logger?: Logger;
   /** ALLOWED_CASTER_IDS / ALLOWED_DOMAINS; unrestricted when absent. */
   readonly studioAccess?: StudioAccessLists | undefined;
-  /** The credentials to sign with, when the client has none of its own (an FC invocation's STS keys). */
-  readonly credentials?: Credentials | undefined;
+  /** The schedule ledger, when the environment keeps one. */
+  readonly ledger?: Ledger | undefined;
+  /** Epoch ms now. Date.now, except where a model test runs the schedule in virtual time. */
+  readonly nowMs?: (() => number) | undefined;
 }
 
 /** The scheduled group, and the ClientToken that makes a retry of this trigger return it again. */
@@ -56,10 +57,12 @@ export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies
       CasterId: ['is required when CallbackUrl and DomainName are not both given (or set CASTER_ID)'],
     });
   }
-  const logger = dependencies.logger ?? silentLogger;
-  const lookup = await lookUpStudio(casterId, dependencies, request.deadlineAtMs);
+  const lookup = await lookUpStudio(casterId, dependencies);
   if (lookup.source === 'stale') {
-    logger.warn('serving a stale studio configuration after a failed refresh', { caster: casterId, error: lookup.refreshError });
+    dependencies.session.logger.warn('serving a stale studio configuration after a failed refresh', {
+      caster: casterId,
+      error: lookup.refreshError,
+    });
   }
   const callbackUrl = plan.CallbackUrl ?? lookup.config.CallbackUrl;
   const domainName = plan.DomainName ?? lookup.config.DomainName;
@@ -90,7 +93,7 @@ async function authorizeDestination(
   if (!forbidden) return;
   const casterId = request.plan.CasterId ?? dependencies.defaultCasterId;
   if (!isListedStudio(access, casterId, dependencies.defaultCasterId) || casterId === undefined) throw new StudioAccessError(forbidden);
-  const lookup = await lookUpStudio(casterId, dependencies, request.deadlineAtMs);
+  const lookup = await lookUpStudio(casterId, dependencies);
   const stillForbidden = forbiddenDestinationFields(access, destination, lookup.config);
   if (stillForbidden) throw new StudioAccessError(stillForbidden);
 }
@@ -98,41 +101,48 @@ async function authorizeDestination(
 /** A studio's DescribeCasterConfig, through the cache: the one way scheduling and warm-ups read it. */
 export function lookUpStudio(
   casterId: string,
-  dependencies: Pick<ScheduleDependencies, 'client' | 'configCache' | 'logger' | 'credentials'>,
-  deadlineAtMs: number | undefined,
+  dependencies: Pick<ScheduleDependencies, 'session' | 'configCache'>,
 ): Promise<CasterConfigLookup> {
-  const { client, configCache } = dependencies;
-  return configCache.get(client.regionId, casterId, () =>
-    describeCasterConfig(client, casterId, {
-      deadlineAtMs,
-      logFields: { caster: casterId },
-      logger: dependencies.logger,
-      credentials: dependencies.credentials,
-    }),
-  );
+  const { session, configCache } = dependencies;
+  return configCache.get(session.regionId, casterId, () => session.describeCasterConfig(casterId));
 }
 
-/** Schedules one validated plan: studio configuration, then one paced, retried, idempotent AddCasterEpisodeGroup. */
-export async function scheduleCarousel(request: ScheduleRequest, dependencies: ScheduleDependencies): Promise<ScheduleResult> {
-  const episodeGroup = await resolveEpisodeGroup(request, dependencies);
-  const caster = request.plan.CasterId ?? dependencies.defaultCasterId;
-  const result = await addCasterEpisodeGroup(dependencies.client, episodeGroup, {
-    deadlineAtMs: request.deadlineAtMs,
-    logFields: { caster, ClientToken: episodeGroup.ClientToken },
-    logger: dependencies.logger,
-    credentials: dependencies.credentials,
-  });
-  const logger = dependencies.logger ?? silentLogger;
-  logger.info('episode group scheduled', {
+/** Sends one resolved group: one paced, retried, idempotent AddCasterEpisodeGroup, logged with the studio. */
+export async function sendEpisodeGroup(
+  episodeGroup: EpisodeGroupRequest,
+  caster: string | undefined,
+  dependencies: Pick<ScheduleDependencies, 'session'>,
+): Promise<EpisodeGroupResult> {
+  const { session } = dependencies;
+  const result = await session.addEpisodeGroup(episodeGroup, { caster });
+  session.logger.info('episode group scheduled', {
     caster,
     ClientToken: episodeGroup.ClientToken,
     ProgramId: result.ProgramId,
     RequestId: result.RequestId,
     items: result.ItemIds.length,
   });
+  return result;
+}
+
+/** Schedules one validated plan without a ledger: studio configuration, then one AddCasterEpisodeGroup. */
+export async function scheduleCarousel(request: ScheduleRequest, dependencies: ScheduleDependencies): Promise<ScheduleResult> {
+  const episodeGroup = await resolveEpisodeGroup(request, dependencies);
+  const caster = request.plan.CasterId ?? dependencies.defaultCasterId;
+  const result = await sendEpisodeGroup(episodeGroup, caster, dependencies);
+  return { ...result, ClientToken: episodeGroup.ClientToken, ...reportWarnings(request, result.ProgramId, caster, dependencies) };
+}
+
+/** The warnings validation found, logged once with the group they concern. */
+export function reportWarnings(
+  request: ScheduleRequest,
+  programId: string,
+  caster: string | undefined,
+  dependencies: Pick<ScheduleDependencies, 'session'>,
+): { warnings?: readonly PlanWarning[] } {
   // Found once, by the validation the trigger reader ran; the core only reports them.
   const warnings = request.warnings ?? [];
-  if (warnings.length === 0) return { ...result, ClientToken: episodeGroup.ClientToken };
-  logger.warn('episode group scheduled with warnings', { caster, ProgramId: result.ProgramId, warnings });
-  return { ...result, ClientToken: episodeGroup.ClientToken, warnings };
+  if (warnings.length === 0) return {};
+  dependencies.session.logger.warn('episode group scheduled with warnings', { caster, ProgramId: programId, warnings });
+  return { warnings };
 }

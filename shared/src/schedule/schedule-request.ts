@@ -1,7 +1,7 @@
 import type { LedgerTrigger } from '../ledger/ledger-record';
 import type { Plan, PlanWarning } from '../plan/plan';
 
-/** One trigger's intent, as the trigger readers in `triggers/` produce it: what to schedule, under which token, by when. */
+/** One trigger's intent, as the trigger readers in `triggers/` produce it: what to schedule, under which token. */
 export interface ScheduleRequest {
   /** A plan that already passed validation. */
   readonly plan: Plan;
@@ -11,6 +11,6 @@ export interface ScheduleRequest {
   readonly trigger: LedgerTrigger;
   /** What validation found a person should know (URL signatures expiring while the group loops); reported with the result. */
   readonly warnings?: readonly PlanWarning[] | undefined;
-  /** Epoch ms past which nothing more is attempted. */
-  readonly deadlineAtMs?: number | undefined;
+  /** The slot when the plan names none (the CLI's --slot, a timer's trigger name); the plan's own wins. */
+  readonly slot?: string | undefined;
 }

@@ -1,4 +1,4 @@
-import { scheduleWithLedger } from '../../schedule/schedule-with-ledger';
+import { schedulePlan } from '../../schedule/schedule-plan';
 import { type CloudEventEntry, readCloudEvents } from '../../triggers/event/cloud-events';
 import { AsyncInvocationError, describeTriggerFailure, type TriggerFailure } from '../async-invocation-error';
 import { getFcInstance, scheduleDependenciesFor } from '../fc-instance';
@@ -16,6 +16,8 @@ export type CloudEventOutcome =
       readonly ClientToken: string;
       /** Answered from the ledger: scheduled by an earlier delivery. */
       readonly FromLedger?: boolean;
+      /** What became of the group since, when it is no longer `scheduled` (retired, replaced, being deleted). */
+      readonly State?: string;
     }
   | ({ readonly status: 'failed' } & TriggerFailure);
 
@@ -28,7 +30,7 @@ export interface CloudEventsResult {
 export function cloudEventPlans(): FcMiddleware {
   return {
     before: function readCloudEventPlans(request) {
-      request.event = readCloudEvents(request.event, request.context.deadlineAtMs, getFcInstance().environment.planRules);
+      request.event = readCloudEvents(request.event, getFcInstance().environment.planRules);
     },
   };
 }
@@ -56,8 +58,8 @@ export async function scheduleCloudEvents(entries: readonly CloudEventEntry[], c
 async function scheduleEntry(entry: CloudEventEntry, context: InvocationContext): Promise<CloudEventOutcome> {
   if (!entry.ok) return { status: 'failed', ...describeTriggerFailure(entry.id, entry.source, entry.error) };
   try {
-    const logger = context.invocationLogger.child({ eventId: entry.id, eventSource: entry.source });
-    const result = await scheduleWithLedger(entry.request, { ...scheduleDependenciesFor(context), logger });
+    const invocationLogger = context.invocationLogger.child({ eventId: entry.id, eventSource: entry.source });
+    const result = await schedulePlan(entry.request, scheduleDependenciesFor({ ...context, invocationLogger }));
     return {
       id: entry.id,
       source: entry.source,
@@ -67,6 +69,7 @@ async function scheduleEntry(entry: CloudEventEntry, context: InvocationContext)
       RequestId: result.RequestId,
       ClientToken: result.ClientToken,
       ...(result.FromLedger ? { FromLedger: true } : {}),
+      ...(result.State === 'scheduled' ? {} : { State: result.State }),
     };
   } catch (error) {
     return { status: 'failed', ...describeTriggerFailure(entry.id, entry.source, error) };

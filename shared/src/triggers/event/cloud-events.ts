@@ -41,24 +41,19 @@ export function cloudEventLabel(delivery: unknown): { id: string; source?: strin
  * fails on its own, so the rest of the batch is still scheduled. Throws InvalidEventError only when the delivery is
  * neither an event nor an array.
  */
-export function readCloudEvents(delivery: unknown, deadlineAtMs: number | undefined, rules: PlanValidationOptions = {}): CloudEventEntry[] {
+export function readCloudEvents(delivery: unknown, rules: PlanValidationOptions = {}): CloudEventEntry[] {
   if (delivery === null || typeof delivery !== 'object') {
     throw new InvalidEventError({ '(event)': ['must be a CloudEvent or an array of CloudEvents'] }, 'The event is not a CloudEvent');
   }
   const events: unknown[] = Array.isArray(delivery) ? delivery : [delivery];
-  return events.map((event, index) => readCloudEvent(event, index, deadlineAtMs, rules));
+  return events.map((event, index) => readCloudEvent(event, index, rules));
 }
 
 /**
  * Reads one CloudEvent: its envelope, then its `data` as a plan (an object, or a JSON string of one). A redelivered event
  * whose StartTime has passed fails with StartTimeInPastError (permanent, see plan-errors.ts).
  */
-export function readCloudEvent(
-  event: unknown,
-  index: number,
-  deadlineAtMs: number | undefined,
-  rules: PlanValidationOptions = {},
-): CloudEventEntry {
+export function readCloudEvent(event: unknown, index: number, rules: PlanValidationOptions = {}): CloudEventEntry {
   const record: CloudEvent | undefined = event !== null && typeof event === 'object' && !Array.isArray(event) ? event : undefined;
   const fallbackId = `#${index}`;
   const id = printableLabel(record?.id, fallbackId);
@@ -88,7 +83,6 @@ export function readCloudEvent(
       clientToken: cloudEventClientToken(source, rawId),
       trigger: { kind: 'event', source, id: rawId },
       warnings,
-      deadlineAtMs,
     };
     return { ok: true, index, id, source, request };
   } catch (error) {

@@ -20,7 +20,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export function readHttpPlanRequest(
   request: HttpRequestInput,
-  deadlineAtMs: number | undefined,
   maxBodyBytes: number = MAX_BODY_BYTES,
   rules: PlanValidationOptions = {},
 ): ScheduleRequest {
@@ -39,6 +38,5 @@ export function readHttpPlanRequest(
     clientToken: httpRequestClientToken(plan, idempotencyKey),
     trigger: idempotencyKey ? { kind: 'http', idempotencyKey } : { kind: 'http' },
     warnings,
-    deadlineAtMs,
   };
 }

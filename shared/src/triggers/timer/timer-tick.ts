@@ -33,7 +33,7 @@ export function timerTickLabel(tick: unknown): { id: string } {
  * triggerTime, validated under `rules`, under the tick's ClientToken. Throws InvalidEventError, PlanValidationError or
  * StartTimeInPastError.
  */
-export function readTimerTick(tick: unknown, deadlineAtMs: number | undefined, rules: PlanValidationOptions = {}): TimerTickRequest {
+export function readTimerTick(tick: unknown, rules: PlanValidationOptions = {}): TimerTickRequest {
   const record: TimerTick | undefined = tick !== null && typeof tick === 'object' && !Array.isArray(tick) ? tick : undefined;
   const triggerName = record?.triggerName;
   const triggerTime = record?.triggerTime;
@@ -53,7 +53,6 @@ export function readTimerTick(tick: unknown, deadlineAtMs: number | undefined, r
     clientToken: timerTickClientToken(triggerName, triggerTime, plan),
     trigger: { kind: 'timer', triggerName, triggerTime },
     warnings,
-    deadlineAtMs,
   };
 }
 
