@@ -39,7 +39,10 @@ export { createFileLedgerStore } from './shared/src/ledger/file-ledger-store';
 export { createRedisLedgerStore } from './shared/src/ledger/redis-ledger-store';
 export { createLedger } from './shared/src/ledger/ledger';
 export { ledgerScope } from './shared/src/ledger/ledger-from-environment';
-export { scheduleWithLedger } from './shared/src/schedule/schedule-with-ledger';
+export { schedulePlan } from './shared/src/schedule/schedule-plan';
+export { openLiveSession } from './shared/src/live/live-session';
+export { recordIndex } from './shared/src/schedule/lifecycle';
+export { silentLogger } from './shared/src/logging/logger';
 export { cloudEventClientToken, planClientToken } from './shared/src/idempotency/trigger-tokens';
 export { createLiveClient } from './shared/src/live/live-client';
 export { createCasterConfigCache } from './shared/src/live/caster-config-cache';
@@ -78,7 +81,7 @@ function ledgerOf(kind, scope, name) {
   return layer.createLedger({ store, scope });
 }
 
-function dependenciesFor(bench, ledger, limitPerSecond) {
+function dependenciesFor(bench, ledger, limitPerSecond, deadlineAtMs) {
   const limits = {
     AddCasterEpisodeGroup: limitPerSecond,
     DescribeCasterConfig: limitPerSecond * 4,
@@ -89,7 +92,8 @@ function dependenciesFor(bench, ledger, limitPerSecond) {
     credentials: BENCH_CREDENTIALS,
     pacer: layer.createGcraPacer({ limitsPerSecond: limits }),
   });
-  return { client, configCache: layer.createCasterConfigCache(), defaultCasterId: bench.casterId, ledger };
+  const session = layer.openLiveSession(client, { credentials: BENCH_CREDENTIALS, deadlineAtMs, logger: layer.silentLogger });
+  return { session, configCache: layer.createCasterConfigCache(), defaultCasterId: bench.casterId, ledger };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -103,7 +107,7 @@ function dependenciesFor(bench, ledger, limitPerSecond) {
   const deps = Object.fromEntries(kinds.map((kind) => [kind, dependenciesFor(bench, ledgers[kind], 100_000)]));
   // Warm-up: the studio lookup is cached, connections are open, the code is compiled.
   for (const kind of kinds) {
-    for (let n = 0; n < 10; n += 1) await layer.scheduleWithLedger(cliRequest(), deps[kind]);
+    for (let n = 0; n < 10; n += 1) await layer.schedulePlan(cliRequest(), deps[kind]);
   }
   const roundMedians = Object.fromEntries(kinds.map((kind) => [kind, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -112,7 +116,7 @@ function dependenciesFor(bench, ledger, limitPerSecond) {
       for (let n = 0; n < SUBMISSIONS; n += 1) {
         const request = cliRequest();
         const started = process.hrtime.bigint();
-        await layer.scheduleWithLedger(request, deps[kind]);
+        await layer.schedulePlan(request, deps[kind]);
         times.push(Number(process.hrtime.bigint() - started) / 1e6);
       }
       roundMedians[kind].push(median(times));
@@ -153,7 +157,9 @@ function dependenciesFor(bench, ledger, limitPerSecond) {
     ProgramId: `PROGRAM-${String(n).padStart(6, '0')}`,
     ItemIds: [`item-${n}-1`, `item-${n}-2`],
     ClientToken: `cc1-bench-${n}`,
+    BaseToken: `cc1-bench-${n}`,
     Generation: 1,
+    Version: 2,
     Slot: n % 3 === 0 ? `slot-${n % 50}` : undefined,
     CasterId: 'LIVEPRODUCER_POST-cn-demo00001',
     DomainName: 'demo.example.com',
@@ -162,21 +168,27 @@ function dependenciesFor(bench, ledger, limitPerSecond) {
     Items: plan().Items,
     Trigger: { kind: 'event', source: 'acs.bench', id: `event-${n}` },
     CreatedAt: new Date(Date.UTC(2031, 0, 1) + n * 1000).toISOString(),
+    UpdatedAt: new Date(Date.UTC(2031, 0, 1) + n * 1000).toISOString(),
     State: n % 4 === 0 ? 'retired' : 'scheduled',
     Resolved: { CallbackUrl: 'http://demo.example.com/cb?auth_key=1893456000-0-0-cbsecret', DomainName: 'demo.example.com' },
   });
-  // The file is written directly in the store's format (what RECORDS commits would leave), the Redis ledger by commits.
+  // The file is written directly in the store's format (what RECORDS writes would leave), the Redis ledger by writes.
   const fullFile = join(workDir, 'ls-full.json');
   const records = Array.from({ length: RECORDS }, (_, n) => record(n));
-  const scopeData = { records: {}, tokens: {}, intents: {}, generations: {}, slots: {} };
+  const scopeData = { records: {}, open: {}, generations: {}, gaps: {} };
   for (const entry of records) {
-    scopeData.records[entry.ProgramId] = entry;
-    scopeData.tokens[entry.ClientToken] = entry.ProgramId;
+    const index = layer.recordIndex(entry);
+    scopeData.records[entry.ClientToken] = entry;
+    if (index.open) scopeData.open[entry.ClientToken] = { studioKey: index.studioKey, slotKey: index.slotKey, startMs: index.startMs };
   }
-  writeFileSync(fullFile, JSON.stringify({ format: 'caster-carousel-ledger', version: 1, scopes: { [scope]: scopeData } }));
+  writeFileSync(fullFile, JSON.stringify({ format: 'caster-carousel-ledger', version: 2, scopes: { [scope]: scopeData } }));
   const redisStore = layer.createRedisLedgerStore({ redisUrl: redis.url });
   for (let start = 0; start < records.length; start += 500) {
-    await Promise.all(records.slice(start, start + 500).map((entry) => redisStore.commit(scope, entry)));
+    await Promise.all(
+      records
+        .slice(start, start + 500)
+        .map((entry) => redisStore.apply(scope, { records: [{ record: entry, expectedVersion: 0, index: layer.recordIndex(entry) }] })),
+    );
   }
   await redisStore.close();
   const baseEnv = { PATH: process.env.PATH ?? '', LIVE_ENDPOINT: endpoint, LEDGER: 'on', HOME: workDir };
@@ -229,18 +241,17 @@ function dependenciesFor(bench, ledger, limitPerSecond) {
     let pending = EVENTS;
     for (let delivery = 1; delivery <= MAX_DELIVERIES && pending > 0; delivery += 1) {
       // A fresh FC instance per delivery: its own pacer, nothing remembered but what the ledger holds.
-      const deps = dependenciesFor(bench, ledger, 4 * TIME_SCALE);
       const deadlineAtMs = Date.now() + deadlineMs;
+      const deps = dependenciesFor(bench, ledger, 4 * TIME_SCALE, deadlineAtMs);
       const started = Date.now();
       const outcomes = await Promise.all(
         batch.map(({ id, plan: eventPlan }) =>
           layer
-            .scheduleWithLedger(
+            .schedulePlan(
               {
                 plan: eventPlan,
                 trigger: { kind: 'event', source: 'acs.bench', id },
                 clientToken: layer.cloudEventClientToken('acs.bench', id),
-                deadlineAtMs,
               },
               deps,
             )

@@ -1,5 +1,6 @@
 import type { LedgerRecord } from '../shared/src/ledger/ledger-record';
 import { airWindows } from '../shared/src/schedule/lifecycle';
+import type { ListedRecord } from '../shared/src/schedule/schedule-listing';
 
 /** How a record's trigger reads in a table cell. */
 export function describeTrigger(record: LedgerRecord): string {
@@ -17,20 +18,20 @@ export function describeTrigger(record: LedgerRecord): string {
 }
 
 /** What the STATE cell says: the state, with when a scheduled group goes off air, and any overlap with another slot. */
-function describeState(record: LedgerRecord & { Overlaps?: readonly string[] }, offAirAt: ReadonlyMap<string, LedgerRecord>): string {
+function describeState(record: ListedRecord, offAirAt: ReadonlyMap<string, LedgerRecord>): string {
   const next = offAirAt.get(record.ClientToken);
   const parts: string[] = [record.State];
   if (record.State === 'scheduled' && next) parts.push(`until ${next.StartTime} (then ${next.ProgramId})`);
   if (record.State === 'failed' && record.Failure) parts.push(`${record.Failure.Code} after ${record.Failure.Attempts} attempt(s)`);
-  if (record.Overlaps && record.Overlaps.length > 0) parts.push(`OVERLAPS ${record.Overlaps.join(',')}`);
+  if (record.Overlaps && record.Overlaps.length > 0) {
+    const more = (record.OverlapCount ?? 0) - record.Overlaps.length;
+    parts.push(`OVERLAPS ${record.Overlaps.join(',')}${more > 0 ? ` +${more} more` : ''}`);
+  }
   return parts.join(' ');
 }
 
 /** Records as an aligned text table, one line each; only counts and ids, never a URL. */
-export function ledgerTable(
-  records: readonly (LedgerRecord & { Overlaps?: readonly string[] })[],
-  verdicts?: ReadonlyMap<string, string>,
-): string {
+export function ledgerTable(records: readonly ListedRecord[], verdicts?: ReadonlyMap<string, string>): string {
   const offAirAt = new Map<string, LedgerRecord>();
   for (const window of airWindows(records)) if (window.endedBy) offAirAt.set(window.record.ClientToken, window.endedBy);
   const header = ['STATE', 'PROGRAM ID', 'SLOT', 'CASTER', 'START (UTC)', 'REPEAT', 'ITEMS', 'TRIGGER', 'CREATED (UTC)'];

@@ -221,17 +221,18 @@ export function overlapsOf(record: LedgerRecord, studioRecords: readonly LedgerR
     .map((window) => ({ record, other: window.record }));
 }
 
-/** Every overlap among a studio's groups, each pair once. */
+/** Every overlap among a studio's groups, each pair once (a sweep by start: only windows still open are compared). */
 export function studioOverlaps(studioRecords: readonly LedgerRecord[]): Overlap[] {
-  const windows = airWindows(studioRecords);
+  const windows = airWindows(studioRecords).sort((a, b) => a.startMs - b.startMs);
   const overlaps: Overlap[] = [];
-  for (let i = 0; i < windows.length; i += 1) {
-    for (let j = i + 1; j < windows.length; j += 1) {
-      const a = windows[i] as AirWindow;
-      const b = windows[j] as AirWindow;
-      const slotA = slotKeyOf(a.record);
-      if ((slotA === undefined || slotA !== slotKeyOf(b.record)) && intersects(a, b)) overlaps.push({ record: a.record, other: b.record });
+  let open: AirWindow[] = [];
+  for (const window of windows) {
+    open = open.filter((earlier) => intersects(earlier, window));
+    const slot = slotKeyOf(window.record);
+    for (const earlier of open) {
+      if (slot === undefined || slot !== slotKeyOf(earlier.record)) overlaps.push({ record: earlier.record, other: window.record });
     }
+    open.push(window);
   }
   return overlaps;
 }

@@ -37,6 +37,7 @@ export interface PlanResult extends ScheduleResult {
 
 // Each round either finishes or follows a racer's write; a few rounds settle any realistic race.
 const MAX_ROUNDS = 6;
+const MAX_NAMED_OVERLAPS = 5;
 
 /**
  * Schedules one trigger's plan exactly once. With a ledger: the trigger's record decides (a retry is answered
@@ -183,10 +184,17 @@ async function afterAdd(record: LedgerRecord, request: ScheduleRequest, dependen
     ...(record.Slot === undefined ? {} : { slot: record.Slot }),
   });
   const result = resultOf(record, request, dependencies, false, slotKey === undefined ? undefined : endsAt);
-  const overlapWarnings: PlanWarning[] = overlaps.map((other) => ({
+  // One warning per overlapping group, for the first few: a studio with many loops must not make an answer grow without bound.
+  const overlapWarnings: PlanWarning[] = overlaps.slice(0, MAX_NAMED_OVERLAPS).map((other) => ({
     field: 'StartTime',
     message: `airs at the same time as ${other.ProgramId} (slot ${other.Slot ?? 'none'}, from ${other.StartTime}) in the same studio, which outputs one programme`,
   }));
+  if (overlaps.length > MAX_NAMED_OVERLAPS) {
+    overlapWarnings.push({
+      field: 'StartTime',
+      message: `and ${overlaps.length - MAX_NAMED_OVERLAPS} more groups of other slots of the studio`,
+    });
+  }
   if (overlapWarnings.length > 0)
     logger.warn('episode group overlaps another slot of its studio', { ProgramId: record.ProgramId, overlaps });
   const warnings = [...(result.warnings ?? []), ...overlapWarnings];
@@ -194,7 +202,7 @@ async function afterAdd(record: LedgerRecord, request: ScheduleRequest, dependen
     ...result,
     Retired: retired,
     Replaced: replaced,
-    ...(overlaps.length > 0 ? { Overlaps: overlaps } : {}),
+    ...(overlaps.length > 0 ? { Overlaps: overlaps.slice(0, MAX_NAMED_OVERLAPS) } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
