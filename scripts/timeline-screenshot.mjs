@@ -13,7 +13,7 @@ try {
   const page = await browser.context.newPage();
   await page.setContent(html, { waitUntil: 'load' });
   await page.waitForSelector('html[data-timeline-ready="true"]', { state: 'attached' });
-  const bar = page.locator('.bar[data-state="superseded"]:visible').nth(6);
+  const bar = page.locator('.bar.end-ended:visible').nth(6);
   await bar.focus();
   await page.screenshot({ path: outFile });
   console.log(`Wrote ${outFile}`);

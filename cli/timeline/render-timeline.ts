@@ -9,7 +9,7 @@ import { TIMELINE_CSS } from './timeline-style';
 export interface TimelineOptions {
   /** The moment the "now" line marks, and the default window is chosen around. */
   readonly now: Date;
-  /** Show cancelled and retired groups from the start (the page can toggle them either way). */
+  /** Show groups that are gone (cancelled, retired, replaced, missing) from the start (the page can toggle them). */
   readonly showInactive?: boolean;
   /** When a ledger write failed (ISO 8601 UTC): groups scheduled since then may be missing from the page. */
   readonly incompleteSince?: string | undefined;
@@ -65,10 +65,10 @@ export function renderTimeline(records: readonly LedgerRecord[], options: Timeli
 <body>
 <header>
 <h1>Scheduled episode groups</h1>
-<p class="summary">${activeCount} live or superseded group${activeCount === 1 ? '' : 's'} in ${geometry.rows.length} studio${geometry.rows.length === 1 ? '' : 's'}, ${inactiveCount} cancelled or retired; drawn at ${escapeHtml(options.now.toISOString().slice(0, 19))}Z, the now line moves on from there. All times UTC. Ends are drawn only where they are known: the API exposes no durations.</p>
-<div class="controls" role="toolbar" aria-label="Time window">${zoomButtons}<button type="button" data-action="fit">all</button><button type="button" data-action="earlier">&larr; earlier</button><button type="button" data-action="now">now</button><button type="button" data-action="later">later &rarr;</button><label><input type="checkbox" id="show-inactive"${options.showInactive ? ' checked' : ''}> show cancelled and retired (${inactiveCount})</label></div>
+<p class="summary">${activeCount} live group${activeCount === 1 ? '' : 's'} in ${geometry.rows.length} studio${geometry.rows.length === 1 ? '' : 's'}, ${inactiveCount} gone (cancelled, retired, replaced or missing); each group airs until the next group of its slot starts; drawn at ${escapeHtml(options.now.toISOString().slice(0, 19))}Z, the now line moves on from there. All times UTC. Ends are drawn only where they are known: the API exposes no durations.</p>
+<div class="controls" role="toolbar" aria-label="Time window">${zoomButtons}<button type="button" data-action="fit">all</button><button type="button" data-action="earlier">&larr; earlier</button><button type="button" data-action="now">now</button><button type="button" data-action="later">later &rarr;</button><label><input type="checkbox" id="show-inactive"${options.showInactive ? ' checked' : ''}> show cancelled, retired and replaced (${inactiveCount})</label></div>
 <p class="window-label" id="window-label" aria-live="polite"></p>
-<div class="legend" aria-hidden="true"><span class="l-scheduled">scheduled</span><span class="l-open">↻ loops: open-ended</span><span class="l-unknown">finite: end unknown</span><span class="l-superseded">superseded: ends where its successor starts</span><span class="l-cancelled">cancelled</span><span class="l-retired">retired</span><span class="l-now">now</span></div>
+<div class="legend" aria-hidden="true"><span class="l-scheduled">scheduled</span><span class="l-open">↻ loops: open-ended</span><span class="l-unknown">finite: end unknown</span><span class="l-overlap">airs with another slot</span><span class="l-cancelled">cancelled</span><span class="l-retired">retired</span><span class="l-now">now</span></div>
 ${incomplete}${undrawn}
 </header>
 <main id="timeline" data-now-ms="${nowMs}" data-window-start-ms="${geometry.windowStartMs}" data-window-end-ms="${geometry.windowEndMs}">
@@ -129,7 +129,12 @@ function renderDetails(bar: TimelineBar): string {
     ['slot', record.Slot ? safeText(record.Slot) : 'none'],
     ['state', safeText(record.State)],
     ...(bar.overlaps.length > 0
-      ? [['overlaps', `airs together with ${safeText(bar.overlaps.join(', '))} (another slot of this studio)`] as [string, string]]
+      ? [
+          [
+            'overlaps',
+            `airs together with ${safeText(bar.overlaps.slice(0, 5).join(', '))}${bar.overlaps.length > 5 ? ` and ${bar.overlaps.length - 5} more` : ''} (other slots of this studio)`,
+          ] as [string, string],
+        ]
       : []),
     ['starts', `${safeText(record.StartTime)}`],
     ['plays', plays === undefined ? 'loops until replaced or deleted' : plays === 1 ? 'once' : `${plays} times`],

@@ -103,9 +103,10 @@ export function layoutTimeline(records: readonly LedgerRecord[], nowMs: number):
     else byStudio.set(studio, [entry]);
   }
 
-  const rows: TimelineRow[] = [...byStudio.keys()]
-    .sort((a, b) => a.localeCompare(b))
-    .map((studio) => layoutRow(studio, byStudio.get(studio) ?? []));
+  // Grouped by the studio key the schedule's rules use; labelled, and ordered, by what a person knows the studio by.
+  const rows: TimelineRow[] = [...byStudio.values()]
+    .map((entries) => layoutRow(studioLabel(entries[0]?.record), entries))
+    .sort((a, b) => a.studio.localeCompare(b.studio));
   const window = defaultWindow(rows, nowMs);
   return { rows, undrawn, nowMs, windowStartMs: window.startMs, windowEndMs: window.endMs };
 }
@@ -133,6 +134,10 @@ function recordProblem(record: LedgerRecord): string | undefined {
   if (typeof record.ProgramId !== 'string' || record.ProgramId === '') return 'ProgramId is missing';
   if (typeof (record.CasterId || record.DomainName) !== 'string') return 'neither CasterId nor DomainName names the studio';
   return undefined;
+}
+
+function studioLabel(record: LedgerRecord | undefined): string {
+  return record ? record.CasterId || record.DomainName : '';
 }
 
 function layoutRow(studio: string, entries: { record: LedgerRecord; startMs: number }[]): TimelineRow {

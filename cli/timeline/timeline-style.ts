@@ -1,6 +1,6 @@
 /** The page's whole stylesheet, inlined: the page loads nothing from anywhere. */
 export const TIMELINE_CSS = `
-:root { --label-px: 240px; --lane-px: 26px; --scheduled: #1f6feb; --superseded: #6e7781; --cancelled: #cf222e; --retired: #9a6700;
+:root { --label-px: 240px; --lane-px: 26px; --scheduled: #1f6feb; --cancelled: #cf222e; --retired: #9a6700;
   color-scheme: light; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; background: #fff; }
 * { box-sizing: border-box; }
 body { margin: 0; display: flex; flex-direction: column; height: 100vh; }
@@ -16,7 +16,7 @@ h1 { font-size: 18px; margin: 0 0 4px; }
 .legend .l-scheduled::before { background: var(--scheduled); }
 .legend .l-open::before { background: var(--scheduled); box-shadow: inset -4px 0 0 #0b3d91; }
 .legend .l-unknown::before { background: linear-gradient(90deg, var(--scheduled), transparent); border-left: 3px solid #0b3d91; }
-.legend .l-superseded::before { background: var(--superseded); }
+.legend .l-overlap::before { background: var(--scheduled); box-shadow: inset 0 -3px 0 #d1242f; }
 .legend .l-cancelled::before { background: repeating-linear-gradient(135deg, #ffebe9 0 4px, var(--cancelled) 4px 6px); }
 .legend .l-retired::before { background: repeating-linear-gradient(45deg, #fff8c5 0 4px, var(--retired) 4px 6px); }
 .legend .l-now::before { width: 2px; background: #d1242f; }
@@ -36,8 +36,7 @@ main { position: relative; flex: 1; min-height: 0; display: flex; flex-direction
 .bar:focus-visible, .bar:hover { outline: 2px solid #0969da; z-index: 2; }
 .bar.end-open { border-radius: 3px 0 0 3px; box-shadow: inset -4px 0 0 #0b3d91; }
 .bar.end-unknown { background: linear-gradient(90deg, var(--scheduled) 0, var(--scheduled) 35%, rgba(31, 111, 235, 0) 100%); border-left: 3px solid #0b3d91; border-radius: 0; color: #0b3d91; text-shadow: 0 0 3px #fff; }
-.bar.state-superseded { background: var(--superseded); }
-.bar.state-superseded.end-unknown { background: linear-gradient(90deg, var(--superseded), rgba(110, 119, 129, 0)); border-left-color: #424a53; color: #24292f; }
+.bar.overlap { box-shadow: inset 0 -3px 0 #d1242f; }
 .bar.state-cancelled { background: repeating-linear-gradient(135deg, #ffebe9 0 5px, #ffcecb 5px 8px); color: var(--cancelled); border: 1px dashed var(--cancelled); text-decoration: line-through; }
 .bar.state-retired { background: repeating-linear-gradient(45deg, #fff8c5 0 5px, #f5e0a0 5px 8px); color: var(--retired); border: 1px dashed var(--retired); }
 .bar.narrow .bar-text { visibility: hidden; }

@@ -14,7 +14,10 @@ const NOW = new Date('2031-03-06T12:00:00Z');
 const HOSTILE_NAME = `<img src=x onerror="window.pwned=1"></template><script>window.pwned=2</script>`;
 const ITEM_SECRET = '1893456000-0-0-itemnamesecret77';
 
-/** Two studios: a loop that replaced an earlier group in its slot, a finite group, a hostile name, a cancelled loop. */
+/**
+ * Two studios: in studio-news, slot "main" plays a finite group until a loop takes over at 11:00, and slot "extra"
+ * starts a finite group at 14:00, while that loop plays (an overlap); studio-kids has a hostile name and a cancelled loop.
+ */
 function studioRecords(): LedgerRecord[] {
   return [
     sampleLedgerRecord({
@@ -23,8 +26,6 @@ function studioRecords(): LedgerRecord[] {
       Slot: 'main',
       StartTime: '2031-03-06T08:00:00Z',
       RepeatNum: 2,
-      State: 'superseded',
-      SupersededBy: 'news-day',
     }),
     sampleLedgerRecord({ ProgramId: 'news-day', CasterId: 'studio-news', Slot: 'main', StartTime: '2031-03-06T11:00:00Z', RepeatNum: -1 }),
     sampleLedgerRecord({
@@ -107,7 +108,7 @@ describe('the timeline page in Chromium', () => {
     return found;
   }
 
-  it('draws one row per studio with a bar per live or superseded group, hiding cancelled ones, with no console error and no request', async () => {
+  it('draws one row per studio with a bar per live group, hiding cancelled ones, with no console error and no request', async () => {
     // Act
     const { page, problems, requests } = await open(studioRecords(), 'studios');
     // Assess
@@ -120,7 +121,7 @@ describe('the timeline page in Chromium', () => {
     await page.close();
   });
 
-  it('ends the superseded bar at its successor, runs the loop to the edge with a loop mark, and fades the finite one', async () => {
+  it('ends a bar where the next group of its slot starts, runs the loop to the edge with a loop mark, and fades the finite one', async () => {
     const { page } = await open(studioRecords(), 'geometry');
     const morning = await box(page, 'news-morning');
     const day = await box(page, 'news-day');
@@ -159,8 +160,30 @@ describe('the timeline page in Chromium', () => {
     await expect.poll(() => details.isVisible()).toBe(true);
     await page.hover('[data-program-id="news-morning"]');
     expect(await details.locator('[data-field="ProgramId"]').textContent()).toBe('news-morning');
-    expect(await details.locator('[data-field="state"]').textContent()).toBe('superseded by news-day');
+    expect(await details.locator('[data-field="state"]').textContent()).toBe('scheduled');
     expect(await details.locator('[data-field="ends"]').textContent()).toContain('2031-03-06T11:00:00Z, when news-day starts');
+    await page.close();
+  });
+
+  it('marks the bars of two slots of one studio that air at the same time, and names the other one in each one’s details', async () => {
+    // Prepare
+    const { page, problems } = await open(studioRecords(), 'overlap');
+    // Act
+    const overlapping = await page.$$eval('.bar.overlap', (bars) =>
+      bars.filter((bar) => bar.getClientRects().length > 0).map((bar) => bar.getAttribute('data-program-id')),
+    );
+    await page.hover('[data-program-id="news-extra"]');
+    const details = page.locator('#details');
+    await expect.poll(() => details.isVisible()).toBe(true);
+    const extraOverlaps = await details.locator('[data-field="overlaps"]').textContent();
+    await page.hover('[data-program-id="news-morning"]');
+    await expect.poll(() => details.locator('[data-field="ProgramId"]').textContent()).toBe('news-morning');
+    const morningOverlaps = await details.locator('[data-field="overlaps"]').count();
+    // Assess: the loop of slot "main" plays from 11:00 on; "extra" starts at 14:00; "news-morning" ended at 11:00.
+    expect(overlapping).toEqual(['news-day', 'news-extra']);
+    expect(extraOverlaps).toBe('airs together with news-day (other slots of this studio)');
+    expect(morningOverlaps).toBe(0);
+    expect(problems).toEqual([]);
     await page.close();
   });
 

@@ -49,6 +49,7 @@ describe('HTTP function against a healthy Live API', () => {
       ItemIds: [expect.any(String), expect.any(String)],
       RequestId: expect.any(String),
       ClientToken: planClientToken(plan as unknown as Plan),
+      State: 'scheduled',
     });
     const group = (await subject.testbed.episodeGroups()).find((candidate) => candidate.ProgramId === response.json['ProgramId']);
     expect(group?.ClientToken).toBe(response.json['ClientToken']);

@@ -78,6 +78,7 @@ describe('caster-carousel submit against an endpoint that checks signatures', ()
       ItemIds: ['item-1-1', 'item-1-2'],
       RequestId: expect.any(String),
       ClientToken: sent['ClientToken'],
+      State: 'scheduled',
     });
   });
 

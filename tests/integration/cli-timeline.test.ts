@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../cli/cli-io';
 import { createTimelineCommand } from '../../cli/commands/timeline';
+import type { ScheduleSnapshot } from '../../cli/ledger-access';
 import { runCli } from '../../cli/run-cli';
 import type { LoadLedgerRecords } from '../../cli/timeline/ledger-source';
 import { serveTimeline, TIMELINE_PATH } from '../../local/timeline-route';
 import { createFileLedgerStore } from '../../shared/src/ledger/file-ledger-store';
 import { ledgerScope } from '../../shared/src/ledger/ledger-from-environment';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
-import type { LedgerSnapshot } from '../../shared/src/ledger/ledger-store';
+import { recordIndex } from '../../shared/src/schedule/lifecycle';
 import { sampleLedgerRecord } from '../support/ledger-record-fixtures';
 import { SAMPLE_AUTH_KEY } from '../support/plan-fixtures';
 import { runBuiltCli } from '../support/run-built-cli';
@@ -39,9 +40,16 @@ async function runTimeline(args: string[], load: LoadLedgerRecords, io = memoryI
 
 const recordsOfTwoStates = (): LedgerRecord[] => [
   sampleLedgerRecord({ ProgramId: 'evening-loop', CasterId: 'studio-one', RepeatNum: -1, StartTime: '2031-03-06T13:00:00Z' }),
-  sampleLedgerRecord({ ProgramId: 'gone', CasterId: 'studio-one', State: 'cancelled', StartTime: '2031-03-06T14:00:00Z' }),
+  sampleLedgerRecord({
+    ProgramId: 'gone',
+    CasterId: 'studio-one',
+    State: 'cancelled',
+    StartTime: '2031-03-06T14:00:00Z',
+    UpdatedAt: '2031-03-06T11:00:00.000Z',
+    Version: 4,
+  }),
 ];
-const snapshot = async (): Promise<LedgerSnapshot> => ({ records: recordsOfTwoStates() });
+const snapshot = async (): Promise<ScheduleSnapshot> => ({ records: recordsOfTwoStates() });
 
 describe('caster-carousel timeline', () => {
   let workDir: string;
@@ -99,8 +107,11 @@ describe('caster-carousel timeline', () => {
     const env = { LEDGER_FILE: ledgerFile, LIVE_ENDPOINT: 'http://127.0.0.1:8787', HOME: workDir };
     const store = createFileLedgerStore({ file: ledgerFile });
     const scope = ledgerScope({ endpoint: env.LIVE_ENDPOINT, regionId: 'cn-shanghai', pacingAccount: 'default' });
-    for (const record of recordsOfTwoStates()) await store.commit(scope, record);
+    const written = await store.apply(scope, {
+      records: recordsOfTwoStates().map((record) => ({ record, expectedVersion: 0, index: recordIndex(record) })),
+    });
     await store.close();
+    expect(written).toBe(true);
     const out = join(workDir, 'from-ledger.html');
     // Act
     const run = await runBuiltCli(['timeline', '--out', out], env);

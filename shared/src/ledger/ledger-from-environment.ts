@@ -55,5 +55,15 @@ export function ledgerFromEnvironment(
   defaultFile?: string,
 ): Ledger | undefined {
   const store = ledgerStoreFromEnvironment(environment, env, defaultFile);
-  return store ? createLedger({ store, scope: ledgerScope(environment), logger }) : undefined;
+  return store ? createLedger({ store, scope: ledgerScope(environment), logger, pendingGraceMs: pendingGraceMs(env) }) : undefined;
+}
+
+/** LEDGER_PENDING_GRACE_S: how long a pending record belongs to its actor before a tick or gc finishes it (default 30). */
+function pendingGraceMs(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env['LEDGER_PENDING_GRACE_S']?.trim();
+  if (!text) return undefined;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 0)
+    throw new ConfigurationError('LEDGER_PENDING_GRACE_S must be a whole number of seconds, 0 or more');
+  return seconds * 1000;
 }

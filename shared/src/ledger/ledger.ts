@@ -1,5 +1,5 @@
 import { type Logger, silentLogger } from '../logging/logger';
-import type { TriggerView } from '../schedule/lifecycle';
+import { DEFAULT_PENDING_GRACE_MS, type TriggerView } from '../schedule/lifecycle';
 import type { LedgerRecord } from './ledger-record';
 import type { LedgerChange, LedgerGaps, LedgerStore, OpenFilter } from './ledger-store';
 
@@ -15,6 +15,8 @@ export type WriteOutcome = 'applied' | 'conflict' | 'lost';
 export interface Ledger {
   readonly scope: string;
   readonly description: string;
+  /** How long a pending record belongs to its actor before a reconciliation finishes it (LEDGER_PENDING_GRACE_S). */
+  readonly pendingGraceMs: number;
   /** Undefined when the store could not answer: the caller schedules with the trigger's first-generation token. */
   readTrigger(baseToken: string): Promise<TriggerView | undefined>;
   /** Throws when the store cannot answer. */
@@ -35,21 +37,22 @@ export interface LedgerOptions {
   readonly store: LedgerStore;
   readonly scope: string;
   readonly logger?: Logger;
+  readonly pendingGraceMs?: number;
 }
 
 /** Wraps a store for one scope with the never-block-scheduling rule and the record of lost writes. */
 export function createLedger(options: LedgerOptions): Ledger {
   const { store, scope } = options;
   const logger = options.logger ?? silentLogger;
-  // Lost writes not yet handed to the store, by token.
-  let unsaved: Record<string, string> = {};
+  // Lost writes not yet handed to the store, by token. A Map: a token may be any printable ASCII, "__proto__" included.
+  const unsaved = new Map<string, string>();
 
   const saveGaps = async (): Promise<void> => {
-    if (Object.keys(unsaved).length === 0) return;
-    const gaps = unsaved;
+    if (unsaved.size === 0) return;
+    const gaps = new Map(unsaved);
     try {
-      await store.noteGaps(scope, gaps);
-      if (unsaved === gaps) unsaved = {};
+      await store.noteGaps(scope, Object.fromEntries(gaps));
+      for (const [token, since] of gaps) if (unsaved.get(token) === since) unsaved.delete(token);
     } catch {
       // Still unwritable: the next write tries again.
     }
@@ -58,6 +61,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   return {
     scope,
     description: store.description,
+    pendingGraceMs: options.pendingGraceMs ?? DEFAULT_PENDING_GRACE_MS,
     async readTrigger(baseToken) {
       try {
         return await store.readTrigger(scope, baseToken);
@@ -75,7 +79,7 @@ export function createLedger(options: LedgerOptions): Ledger {
         applied = await store.apply(scope, change);
       } catch (error) {
         const sinceIso = new Date().toISOString();
-        for (const { record } of change.records ?? []) unsaved[record.ClientToken] ??= sinceIso;
+        for (const { record } of change.records ?? []) if (!unsaved.has(record.ClientToken)) unsaved.set(record.ClientToken, sinceIso);
         logger.warn('ledger write failed; scheduling goes on, the ledger is incomplete until this is repaired', {
           ledger: store.description,
           error,
@@ -83,12 +87,14 @@ export function createLedger(options: LedgerOptions): Ledger {
         });
         return 'lost';
       }
+      // A settled write of a lost token repairs it, as the store does for a gap it already holds.
+      if (applied) for (const { record, index } of change.records ?? []) if (index.settled) unsaved.delete(record.ClientToken);
       await saveGaps();
       return applied ? 'applied' : 'conflict';
     },
     async readGaps() {
       const stored = await store.readGaps(scope);
-      return { ...unsaved, ...stored };
+      return { ...Object.fromEntries(unsaved), ...stored };
     },
     async warmUp() {
       try {

@@ -48,6 +48,19 @@ export const TRANSITIONS: { readonly [S in LedgerState]: Readonly<Partial<Record
 export const FINAL_STATES: ReadonlySet<LedgerState> = new Set(['cancelled', 'retired', 'replaced', 'missing']);
 /** States written before a call whose answer decides the next state: the next actor in the same scope finishes them. */
 export const PENDING_STATES: ReadonlySet<LedgerState> = new Set(['intent', 'cancelling', 'retiring']);
+/**
+ * How long a pending record belongs to the actor that wrote it (LEDGER_PENDING_GRACE_S). Past this, a reconciliation
+ * in its scope takes it as left behind (an answer lost, a process gone) and finishes it. Before, finishing it would
+ * only send a second copy of a call still in flight: harmless (same token, or a delete), but it spends the account's
+ * 4/s on nothing. The same trigger's retry, or a person's cancel, finishes its own pending record at once.
+ */
+export const DEFAULT_PENDING_GRACE_MS = 30_000;
+
+/** True for a pending record whose actor has had its time: the next reconciliation in its scope finishes it. */
+export function isLeftBehind(record: LedgerRecord, nowMs: number, graceMs: number): boolean {
+  return PENDING_STATES.has(record.State) && nowMs - Date.parse(record.UpdatedAt) >= graceMs;
+}
+
 /** States in which the studio holds (or may hold) the group. */
 export const AT_STUDIO_STATES: ReadonlySet<LedgerState> = new Set(['intent', 'scheduled', 'cancelling', 'retiring']);
 
@@ -263,7 +276,9 @@ export type SubmissionDecision =
   /** A person cancelled its group (or the studio lost it): move the trigger to its next generation, then decide again. */
   | { readonly kind: 'nextGeneration'; readonly from: number }
   /** The same token with other parameters: only the API may answer (it refuses the mismatch); nothing is written. */
-  | { readonly kind: 'forward' };
+  | { readonly kind: 'forward' }
+  /** Its group is being deleted (a cancel or a retirement whose answer was lost): finish the delete, then decide again. */
+  | { readonly kind: 'finishDelete'; readonly record: LedgerRecord };
 
 /** What a submission asks for, to compare with what its token was first sent with. */
 export type Proposal = Pick<LedgerRecord, 'StartTime' | 'RepeatNum' | 'Items' | 'Slot'>;
@@ -290,6 +305,9 @@ export function decideSubmission(view: TriggerView, proposal: Proposal, atIso: s
     case 'cancelled':
     case 'missing':
       return { kind: 'nextGeneration', from: view.generation };
+    case 'cancelling':
+    case 'retiring':
+      return { kind: 'finishDelete', record };
     default:
       return { kind: 'answer', record };
   }

@@ -1,7 +1,8 @@
+import { LedgerUnavailableError } from '../ledger/ledger-errors';
 import type { LedgerRecord } from '../ledger/ledger-record';
 import type { OpenFilter } from '../ledger/ledger-store';
 import { completeAdd, completeDelete, nowIsoOf, nowMsOf, recordEvent } from './group-steps';
-import { type DueDeletion, dueDeletions, PENDING_STATES } from './lifecycle';
+import { type DueDeletion, dueDeletions, isLeftBehind } from './lifecycle';
 import type { ScheduleDependencies } from './schedule-carousel';
 
 /** A step a reconciliation could not take, with the code of the failure: it stays for the next one. */
@@ -35,7 +36,7 @@ export function deletionsDue(records: readonly LedgerRecord[], nowMs: number): D
 
 /**
  * Brings the schedule in line with its timeline: first finishes what lost answers or crashes left pending (an
- * intent is sent again with its token, a delete is sent again), then deletes each group whose window is over
+ * intent is sent again with its token, a delete is sent again; only once its actor has had the ledger's pending grace), then deletes each group whose window is over
  * (its successor has started) or empty (replaced at the same StartTime). Scope: one slot, one studio or all.
  */
 export async function reconcileSchedule(dependencies: ScheduleDependencies, filter: OpenFilter = {}): Promise<ReconcileOutcome> {
@@ -56,7 +57,7 @@ export async function reconcileSchedule(dependencies: ScheduleDependencies, filt
   };
 
   for (const record of await ledger.readOpen(filter)) {
-    if (!PENDING_STATES.has(record.State) || !timeLeft()) continue;
+    if (!isLeftBehind(record, nowMsOf(dependencies), ledger.pendingGraceMs) || !timeLeft()) continue;
     try {
       const step =
         record.State === 'intent' ? await completeAdd(ledger, record, dependencies) : await completeDelete(ledger, record, dependencies);
@@ -71,6 +72,12 @@ export async function reconcileSchedule(dependencies: ScheduleDependencies, filt
     if (!timeLeft()) break;
     const started = await recordEvent(ledger, due.record, due.event, nowIsoOf(dependencies));
     if (started.write === 'conflict') continue; // another actor moved it: it decides
+    if (started.write === 'lost') {
+      // Deleted without `retiring` written, the record would name a group the studio no longer has: the next
+      // reconciliation deletes it instead, once the ledger can say so first.
+      fail(due.record, new LedgerUnavailableError('The ledger could not record the deletion before it was sent'));
+      continue;
+    }
     try {
       const done = await completeDelete(ledger, started.record, dependencies);
       (done.record.State === 'replaced' ? replaced : retired).push(due.record.ProgramId as string);

@@ -4,7 +4,7 @@ import type { Ledger } from '../ledger/ledger';
 import { LedgerUnavailableError } from '../ledger/ledger-errors';
 import type { LedgerRecord, LedgerState } from '../ledger/ledger-record';
 import type { PlanWarning } from '../plan/plan';
-import { completeAdd, nowIsoOf, writeRecord } from './group-steps';
+import { completeAdd, completeDelete, nowIsoOf, writeRecord } from './group-steps';
 import { airWindows, decideSubmission, overlapsOf, slotKeyOf, studioKeyOf } from './lifecycle';
 import { reconcileSchedule } from './reconcile-schedule';
 import { reportWarnings, resolveEpisodeGroup, type ScheduleDependencies, type ScheduleResult, scheduleCarousel } from './schedule-carousel';
@@ -130,6 +130,9 @@ export async function schedulePlan(request: ScheduleRequest, dependencies: Sched
         if (added.write === 'conflict') continue;
         return afterAdd(added.record, request, dependencies);
       }
+      case 'finishDelete':
+        await completeDelete(ledger, decision.record, dependencies);
+        continue;
       case 'send': {
         if (
           decision.record.Version !== decision.expectedVersion &&

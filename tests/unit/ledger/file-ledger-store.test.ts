@@ -1,27 +1,53 @@
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// What only the JSON-file store promises: its file on disk, its lock, and never trusting its memory over the file.
+// The behaviours both stores share are in ledger-stores.test.ts.
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileLedgerStore } from '../../../shared/src/ledger/file-ledger-store';
-import { createLedger } from '../../../shared/src/ledger/ledger';
-import { LedgerCorruptError } from '../../../shared/src/ledger/ledger-errors';
+import { lockFileContent } from '../../../shared/src/ledger/file-lock';
+import { LedgerCorruptError, LedgerUnavailableError } from '../../../shared/src/ledger/ledger-errors';
 import type { LedgerRecord } from '../../../shared/src/ledger/ledger-record';
-import { createLogger } from '../../../shared/src/logging/logger';
+import type { RecordWrite } from '../../../shared/src/ledger/ledger-store';
+import { applyEvent, recordIndex } from '../../../shared/src/schedule/lifecycle';
 
-const RECORD: LedgerRecord = {
-  ProgramId: 'PROGRAM-1',
-  ItemIds: ['item-1'],
-  ClientToken: 'cc1-token-1',
-  Generation: 1,
-  DomainName: 'demo.example.com',
-  StartTime: '2031-03-06T19:00:00Z',
-  RepeatNum: 0,
-  Items: [{ ItemName: 'Episode', VodUrl: 'https://cdn.example.com/ep.mp4?auth_key=1893456000-0-0-vodsecret' }],
-  Trigger: { kind: 'cli' },
-  CreatedAt: '2026-12-01T00:00:00.000Z',
-  State: 'scheduled',
-  Resolved: { CallbackUrl: 'http://demo.example.com/cb?auth_key=1893456000-0-0-callbacksecret', DomainName: 'demo.example.com' },
-};
+const AT = '2031-03-01T08:00:00.000Z';
+let serial = 0;
+
+/** A scheduled group as the ledger keeps it (an intent answered by AddCasterEpisodeGroup), unique per call. */
+function scheduledRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecord {
+  serial += 1;
+  const token = overrides.ClientToken ?? `cc1-file-${serial}`;
+  const intent: LedgerRecord = {
+    ClientToken: token,
+    BaseToken: token,
+    Generation: 1,
+    ItemIds: [],
+    Slot: 'morning',
+    CasterId: 'LIVEPRODUCER_POST-cn-file0001',
+    DomainName: 'demo.example.com',
+    StartTime: '2031-03-06T19:00:00Z',
+    RepeatNum: 0,
+    Items: [{ ItemName: 'Episode', VodUrl: 'https://cdn.example.com/ep.mp4?auth_key=1893456000-0-0-vodsecret' }],
+    Trigger: { kind: 'cli' },
+    CreatedAt: AT,
+    UpdatedAt: AT,
+    State: 'intent',
+    Version: 1,
+    Resolved: { CallbackUrl: 'http://demo.example.com/cb?auth_key=1893456000-0-0-callbacksecret', DomainName: 'demo.example.com' },
+    ...overrides,
+  };
+  return applyEvent(intent, 'added', AT, { answer: { ProgramId: `program-${serial}`, ItemIds: [`item-${serial}`] } });
+}
+
+function created(record: LedgerRecord): RecordWrite {
+  return { record, expectedVersion: 0, index: recordIndex(record) };
+}
+
+const programIds = (records: readonly LedgerRecord[]): (string | undefined)[] => records.map((record) => record.ProgramId);
+
+// No process has pid 2^22 + 1 on Linux (pid_max is at most 2^22): a holder with it on this host is provably dead.
+const DEAD_PID = 2 ** 22 + 1;
 
 let workDir: string;
 let file: string;
@@ -37,160 +63,156 @@ describe('the JSON-file ledger', () => {
   it('creates its directory and leaves no lock or temporary file behind', async () => {
     // Prepare
     const store = createFileLedgerStore({ file });
+    const record = scheduledRecord();
 
     // Act
-    await store.commit('scope', RECORD);
+    await store.apply('scope', { records: [created(record)] });
 
     // Assess
     expect(await readdir(join(workDir, 'state'))).toEqual(['ledger.json']);
-    expect(JSON.parse(await readFile(file, 'utf8')).scopes.scope.records['PROGRAM-1'].ProgramId).toBe('PROGRAM-1');
+    expect(JSON.parse(await readFile(file, 'utf8')).scopes.scope.records[record.ClientToken]).toEqual(record);
+  });
+
+  it('writes the file readable and writable by its owner only (0600): records hold auth_key URLs', async () => {
+    // Prepare
+    const store = createFileLedgerStore({ file });
+
+    // Act
+    await store.apply('scope', { records: [created(scheduledRecord())] });
+
+    // Assess
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it.each([
     ['not JSON', '{"format": "caster-carousel-ledger", '],
     ['another program’s JSON', '{"users": []}'],
     ['a later version', '{"format": "caster-carousel-ledger", "version": 9, "scopes": {}}'],
-  ])('never loads a corrupt file (%s): the error names the file, and the file is left as it was', async (_case, content) => {
+  ])('never loads or overwrites a corrupt file (%s): the error names the file, and the file is left as it was', async (_case, content) => {
     // Prepare
-    await rm(join(workDir, 'state'), { recursive: true, force: true });
-    await writeFile(join(workDir, 'ledger.json'), content);
     const corrupt = join(workDir, 'ledger.json');
+    await writeFile(corrupt, content);
     const store = createFileLedgerStore({ file: corrupt });
 
     // Act
-    const load = store.load('scope');
-    const commit = store.commit('scope', RECORD);
+    const read = store.readAll('scope');
+    const write = store.apply('scope', { records: [created(scheduledRecord())] });
 
     // Assess
-    await expect(load).rejects.toThrow(LedgerCorruptError);
-    await expect(commit).rejects.toThrow(corrupt);
+    await expect(read).rejects.toThrow(LedgerCorruptError);
+    await expect(write).rejects.toThrow(LedgerCorruptError);
+    await expect(write).rejects.toThrow(corrupt);
     expect(await readFile(corrupt, 'utf8')).toBe(content);
   });
 
-  it('takes over a lock left by a process that died holding it', async () => {
+  it('refuses a format-1 file, saying an earlier release wrote it, and leaves it as it was', async () => {
     // Prepare
-    const store = createFileLedgerStore({ file: join(workDir, 'ledger.json'), lockWaitMs: 2_000 });
-    // No process has pid 2^22 + 1 on Linux (pid_max is at most 2^22).
-    await writeFile(join(workDir, 'ledger.json.lock'), `${2 ** 22 + 1}\n`);
+    const formatOne = join(workDir, 'ledger.json');
+    const content = JSON.stringify({ format: 'caster-carousel-ledger', version: 1, scopes: { scope: { records: {} } } });
+    await writeFile(formatOne, content);
+    const store = createFileLedgerStore({ file: formatOne });
 
     // Act
-    await store.commit('scope', RECORD);
+    const read = store.readTrigger('scope', 'cc1-any');
+    const write = store.apply('scope', { records: [created(scheduledRecord())] });
 
     // Assess
-    expect((await store.load('scope')).records.map((record) => record.ProgramId)).toEqual(['PROGRAM-1']);
-  });
-
-  it('takes over a lock older than the stale limit, whoever wrote it', async () => {
-    // Prepare
-    const lockFile = join(workDir, 'ledger.json.lock');
-    const store = createFileLedgerStore({ file: join(workDir, 'ledger.json'), staleLockMs: 1_000, lockWaitMs: 2_000 });
-    await writeFile(lockFile, `${process.pid}\n`);
-    const longAgo = new Date(Date.now() - 60_000);
-    await utimes(lockFile, longAgo, longAgo);
-
-    // Act
-    await store.commit('scope', RECORD);
-
-    // Assess
-    expect((await store.load('scope')).records).toHaveLength(1);
-  });
-
-  it('gives up on a lock a live process keeps holding, with an error naming the file', async () => {
-    // Prepare
-    const ledgerFile = join(workDir, 'ledger.json');
-    await writeFile(`${ledgerFile}.lock`, `${process.pid}\n`);
-    const store = createFileLedgerStore({ file: ledgerFile, lockWaitMs: 100 });
-
-    // Act
-    const commit = store.commit('scope', RECORD);
-
-    // Assess
-    await expect(commit).rejects.toThrow(`${ledgerFile} stayed locked`);
-  });
-
-  it('keeps scheduling going when a write fails: warns with the whole record, secrets redacted, then marks the scope incomplete', async () => {
-    // Prepare
-    const ledgerFile = join(workDir, 'ledger.json');
-    const lines: string[] = [];
-    const ledger = createLedger({
-      store: createFileLedgerStore({ file: ledgerFile, lockWaitMs: 50 }),
-      scope: 'scope',
-      logger: createLogger({ write: (line) => lines.push(line) }),
-    });
-    await writeFile(`${ledgerFile}.lock`, `${process.pid}\n`);
-
-    // Act
-    const lostCommit = await ledger.commit(RECORD);
-    await rm(`${ledgerFile}.lock`);
-    await ledger.commit({ ...RECORD, ProgramId: 'PROGRAM-2', ClientToken: 'cc1-token-2' });
-    const snapshot = await ledger.load();
-
-    // Assess
-    expect(lostCommit).toBeUndefined();
-    const warning = JSON.parse(lines.find((line) => line.includes('ledger write failed'))!);
-    expect(warning.level).toBe('warn');
-    expect(warning.record.ProgramId).toBe('PROGRAM-1');
-    expect(lines.join('\n')).not.toMatch(/vodsecret|callbacksecret/);
-    expect(snapshot.records.map((record) => record.ProgramId)).toEqual(['PROGRAM-2']);
-    expect(snapshot.incompleteSince).toEqual(expect.any(String));
+    await expect(read).rejects.toThrow(LedgerCorruptError);
+    await expect(read).rejects.toThrow(/format 1, written by an earlier release/);
+    await expect(read).rejects.toThrow(formatOne);
+    await expect(write).rejects.toThrow(/written by an earlier release/);
+    expect(await readFile(formatOne, 'utf8')).toBe(content);
   });
 
   it('sees a record another process wrote between two of its own writes (the in-memory copy is not reused)', async () => {
     // Prepare: two stores on one file stand for two processes, each with its own memory of its last write.
     const ours = createFileLedgerStore({ file });
     const theirs = createFileLedgerStore({ file });
-    await ours.commit('scope', RECORD);
+    const first = scheduledRecord();
+    const second = scheduledRecord();
+    const third = scheduledRecord();
+    await ours.apply('scope', { records: [created(first)] });
 
     // Act
-    await theirs.commit('scope', { ...RECORD, ProgramId: 'PROGRAM-2', ClientToken: 'cc1-token-2' });
-    const seen = await ours.lookUp('scope', 'cc1-token-2');
-    await ours.commit('scope', { ...RECORD, ProgramId: 'PROGRAM-3', ClientToken: 'cc1-token-3' });
+    await theirs.apply('scope', { records: [created(second)] });
+    const seen = await ours.readTrigger('scope', second.BaseToken);
+    await ours.apply('scope', { records: [created(third)] });
 
     // Assess: nothing the other process wrote is lost by our next write.
-    expect(seen.record?.ProgramId).toBe('PROGRAM-2');
+    expect(seen.record).toEqual(second);
     const fresh = createFileLedgerStore({ file });
-    expect((await fresh.load('scope')).records.map((record) => record.ProgramId)).toEqual(['PROGRAM-1', 'PROGRAM-2', 'PROGRAM-3']);
+    expect(programIds(await fresh.readAll('scope'))).toEqual(programIds([first, second, third]));
   });
 
   it('refuses a file corrupted after its own last write instead of answering from memory', async () => {
     // Prepare
     const store = createFileLedgerStore({ file });
-    await store.commit('scope', RECORD);
+    await store.apply('scope', { records: [created(scheduledRecord())] });
     const text = await readFile(file, 'utf8');
 
     // Act: same size, so only the content tells it apart.
     await writeFile(file, `${text.slice(0, -1)}x`);
 
     // Assess
-    await expect(store.load('scope')).rejects.toBeInstanceOf(LedgerCorruptError);
-    await expect(store.commit('scope', { ...RECORD, ProgramId: 'PROGRAM-2', ClientToken: 'cc1-token-2' })).rejects.toBeInstanceOf(
-      LedgerCorruptError,
-    );
+    await expect(store.readAll('scope')).rejects.toBeInstanceOf(LedgerCorruptError);
+    await expect(store.apply('scope', { records: [created(scheduledRecord())] })).rejects.toBeInstanceOf(LedgerCorruptError);
   });
 
   it('writes exactly what JSON.stringify would, so the file reads back as the records it was given', async () => {
     // Prepare
     const store = createFileLedgerStore({ file });
-    const odd = { ...RECORD, ProgramId: '__proto__', ClientToken: '42', Slot: 'evening', SupersededBy: undefined };
+    const plain = scheduledRecord();
+    const odd = scheduledRecord({ ClientToken: '__proto__', BaseToken: '__proto__', Slot: 'evening', Ending: undefined });
+    const cancelling = applyEvent(plain, 'cancelRequested', '2031-03-01T09:00:00.000Z');
 
     // Act
-    await store.commit('scope', RECORD);
-    await store.commit('scope', odd);
-    await store.transition('scope', {
-      programId: 'PROGRAM-1',
-      from: ['scheduled'],
-      to: 'cancelled',
-      updatedAt: '2026-12-01T01:00:00.000Z',
-    });
+    await store.apply('scope', { records: [created(plain)] });
+    await store.apply('scope', { records: [created(odd)] });
+    await store.apply('scope', { records: [{ record: cancelling, expectedVersion: plain.Version, index: recordIndex(cancelling) }] });
+    await store.noteGaps('scope', { 'cc1-lost': AT });
     const text = await readFile(file, 'utf8');
 
     // Assess
-    const parsed = JSON.parse(text);
-    expect(JSON.stringify(parsed)).toBe(text);
-    const records = (await createFileLedgerStore({ file }).load('scope')).records;
-    expect(records.map((record) => [record.ProgramId, record.State])).toEqual([
-      ['PROGRAM-1', 'cancelled'],
+    expect(JSON.stringify(JSON.parse(text))).toBe(text);
+    const records = await createFileLedgerStore({ file }).readAll('scope');
+    expect(records.map((record) => [record.ClientToken, record.State])).toEqual([
+      [plain.ClientToken, 'cancelling'],
       ['__proto__', 'scheduled'],
     ]);
+  });
+
+  it('takes over the lock of a holder on this host whose process no longer exists, and removes it when done', async () => {
+    // Prepare
+    const ledgerFile = join(workDir, 'ledger.json');
+    await writeFile(`${ledgerFile}.lock`, lockFileContent({ pid: DEAD_PID, host: hostname(), nonce: 'dead-holder' }));
+    const store = createFileLedgerStore({ file: ledgerFile, lockWaitMs: 2_000 });
+    const record = scheduledRecord();
+
+    // Act
+    const applied = await store.apply('scope', { records: [created(record)] });
+
+    // Assess
+    expect(applied).toBe(true);
+    expect(await createFileLedgerStore({ file: ledgerFile }).readAll('scope')).toEqual([record]);
+    expect(await readdir(workDir)).toEqual(['ledger.json']);
+  });
+
+  it('never takes over the lock of a live holder, however old the lock: it gives up naming the file and leaves both as they were', async () => {
+    // Prepare: this test's own process is the live holder, under another holding's nonce.
+    const ledgerFile = join(workDir, 'ledger.json');
+    const liveLock = lockFileContent({ pid: process.pid, host: hostname(), nonce: 'live-holder' });
+    await writeFile(`${ledgerFile}.lock`, liveLock);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(`${ledgerFile}.lock`, anHourAgo, anHourAgo);
+    const store = createFileLedgerStore({ file: ledgerFile, lockWaitMs: 100 });
+
+    // Act
+    const write = store.apply('scope', { records: [created(scheduledRecord())] });
+
+    // Assess
+    await expect(write).rejects.toThrow(LedgerUnavailableError);
+    await expect(write).rejects.toThrow(`${ledgerFile} stayed locked for 100 ms by pid ${process.pid} on host ${hostname()}`);
+    expect(await readFile(`${ledgerFile}.lock`, 'utf8')).toBe(liveLock);
+    expect(await readdir(workDir)).toEqual(['ledger.json.lock']);
   });
 });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError, PlanValidationError } from '../../../shared/src/errors';
 import { deriveClientToken } from '../../../shared/src/idempotency/client-token';
 import { createCasterConfigCache } from '../../../shared/src/live/caster-config-cache';
-import type { LiveClient } from '../../../shared/src/live/live-client';
-import { createLogger } from '../../../shared/src/logging/logger';
+import type { CallOptions, LiveClient } from '../../../shared/src/live/live-client';
+import { type Invocation, openLiveSession } from '../../../shared/src/live/live-session';
+import { createLogger, type Logger, silentLogger } from '../../../shared/src/logging/logger';
 import type { Plan } from '../../../shared/src/plan/plan';
 import { resolveEpisodeGroup, type ScheduleDependencies, scheduleCarousel } from '../../../shared/src/schedule/schedule-carousel';
 
@@ -30,22 +31,46 @@ function plan(overrides: Partial<Plan> = {}): Plan {
   };
 }
 
-/** A Live client that answers DescribeCasterConfig with `studio` and AddCasterEpisodeGroup with a program. */
-function fakeLive(studio: Record<string, unknown> = STUDIO) {
-  const calls: Array<{ action: string; params: Readonly<Record<string, string>> }> = [];
+/**
+ * A Live client that answers DescribeCasterConfig with `studio` (or throws what `describeFails` says, from its
+ * call number on) and AddCasterEpisodeGroup with a program, behind the session of one invocation.
+ */
+function fakeLive(
+  studio: Record<string, unknown> = STUDIO,
+  options: {
+    logger?: Logger;
+    describeFailsFromCall?: number;
+    configCache?: ScheduleDependencies['configCache'];
+    invocation?: Omit<Invocation, 'logger'>;
+  } = {},
+) {
+  const calls: Array<{ action: string; params: Readonly<Record<string, string>>; options: CallOptions | undefined }> = [];
+  let describeCalls = 0;
   const client: LiveClient = {
     endpoint: new URL('https://live.aliyuncs.com'),
     regionId: 'cn-shanghai',
-    call: async (action, params) => {
-      calls.push({ action, params });
-      if (action === 'DescribeCasterConfig') return studio;
+    call: async (action, params, callOptions) => {
+      calls.push({ action, params, options: callOptions });
+      if (action === 'DescribeCasterConfig') {
+        describeCalls += 1;
+        if (options.describeFailsFromCall !== undefined && describeCalls >= options.describeFailsFromCall) {
+          throw new Error('ServiceUnavailable');
+        }
+        return studio;
+      }
       return { RequestId: 'R-add', ProgramId: 'P-1', ItemIds: { ItemId: ['i-1', 'i-2'] } };
     },
     prepare: () => {
       throw new Error('not used');
     },
   };
-  const dependencies: ScheduleDependencies = { client, configCache: createCasterConfigCache({ now: () => 0 }) };
+  const dependencies: ScheduleDependencies = {
+    session: openLiveSession(client, {
+      ...(options.invocation ?? { credentials: undefined, deadlineAtMs: undefined }),
+      logger: options.logger ?? silentLogger,
+    }),
+    configCache: options.configCache ?? createCasterConfigCache({ now: () => 0 }),
+  };
   return { dependencies, calls, lookups: () => calls.filter((call) => call.action === 'DescribeCasterConfig').length };
 }
 
@@ -142,7 +167,8 @@ describe('scheduleCarousel', () => {
     );
 
     // Assess
-    expect(calls[0]).toEqual({ action: 'DescribeCasterConfig', params: { CasterId: 'LIVEPRODUCER_POST-cn-default' } });
+    expect(calls[0]?.action).toBe('DescribeCasterConfig');
+    expect(calls[0]?.params).toEqual({ CasterId: 'LIVEPRODUCER_POST-cn-default' });
   });
 
   it.each([
@@ -196,21 +222,12 @@ describe('scheduleCarousel', () => {
   it('logs a warning, not an error, when it has to schedule with a stale studio configuration', async () => {
     // Prepare
     let nowMs = 0;
-    let describeCalls = 0;
     const lines: string[] = [];
-    const { dependencies } = fakeLive();
-    const client: LiveClient = {
-      ...dependencies.client,
-      call: async (action, params, options) => {
-        if (action === 'DescribeCasterConfig' && ++describeCalls > 1) throw new Error('ServiceUnavailable');
-        return dependencies.client.call(action, params, options);
-      },
-    };
-    const deps: ScheduleDependencies = {
-      client,
+    const { dependencies: deps } = fakeLive(STUDIO, {
+      describeFailsFromCall: 2,
       configCache: createCasterConfigCache({ ttlMs: 1_000, staleGraceMs: 60_000, now: () => nowMs }),
       logger: createLogger({ write: (line) => lines.push(line) }),
-    };
+    });
     await scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:1'), trigger: CLI }, deps);
     nowMs = 5_000;
 
@@ -235,5 +252,24 @@ describe('scheduleCarousel', () => {
     // Assess
     expect(calls[1]!.params['ClientToken']).toBe('chosen-by-the-trigger');
     expect(result.ClientToken).toBe('chosen-by-the-trigger');
+  });
+
+  it("signs and bounds every call with the invocation's credentials and deadline, as its session carries them", async () => {
+    // Prepare: the keys an FC invocation hands over in context.credentials, and its deadline.
+    const invocation = {
+      credentials: { accessKeyId: 'STS.invocation', accessKeySecret: 'invocation-secret', securityToken: 'invocation-token' },
+      deadlineAtMs: 1_900_000_000_000,
+    };
+    const { dependencies, calls } = fakeLive(STUDIO, { invocation });
+
+    // Act
+    await scheduleCarousel({ plan: plan(), clientToken: deriveClientToken('event:1'), trigger: CLI }, dependencies);
+
+    // Assess
+    expect(calls.map((call) => call.action)).toEqual(['DescribeCasterConfig', 'AddCasterEpisodeGroup']);
+    for (const call of calls) {
+      expect(call.options?.credentials).toEqual(invocation.credentials);
+      expect(call.options?.deadlineAtMs).toBe(invocation.deadlineAtMs);
+    }
   });
 });

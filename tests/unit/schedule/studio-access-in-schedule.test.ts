@@ -4,7 +4,8 @@ import { readStudioAccessLists } from '../../../shared/src/config/environment';
 import { deriveClientToken } from '../../../shared/src/idempotency/client-token';
 import { createCasterConfigCache } from '../../../shared/src/live/caster-config-cache';
 import type { LiveClient } from '../../../shared/src/live/live-client';
-import { createLogger } from '../../../shared/src/logging/logger';
+import { openLiveSession } from '../../../shared/src/live/live-session';
+import { createLogger, type Logger, silentLogger } from '../../../shared/src/logging/logger';
 import type { Plan } from '../../../shared/src/plan/plan';
 import { type ScheduleDependencies, scheduleCarousel } from '../../../shared/src/schedule/schedule-carousel';
 import { readCliPlan } from '../../../shared/src/triggers/cli-plan';
@@ -26,8 +27,8 @@ function plan(overrides: Partial<Plan> = {}): Plan {
   };
 }
 
-/** A Live client that records its calls, answering DescribeCasterConfig with the studio. */
-function recordingLive(env: Record<string, string>, extra: Partial<ScheduleDependencies> = {}) {
+/** A Live client that records its calls, answering DescribeCasterConfig with the studio, behind an invocation's session. */
+function recordingLive(env: Record<string, string>, logger: Logger = silentLogger) {
   const actions: string[] = [];
   const client: LiveClient = {
     endpoint: new URL('https://live.aliyuncs.com'),
@@ -42,10 +43,9 @@ function recordingLive(env: Record<string, string>, extra: Partial<ScheduleDepen
     },
   };
   const dependencies: ScheduleDependencies = {
-    client,
+    session: openLiveSession(client, { credentials: undefined, deadlineAtMs: undefined, logger }),
     configCache: createCasterConfigCache({ now: () => 0 }),
     studioAccess: readStudioAccessLists(env),
-    ...extra,
   };
   return { dependencies, actions };
 }
@@ -109,7 +109,7 @@ describe('scheduleCarousel warnings', () => {
     // Prepare: the trigger reader validates once and hands its warnings on with the request.
     const lines: string[] = [];
     const signedAtS = Date.parse('2031-03-06T18:30:00Z') / 1000;
-    const { dependencies } = recordingLive({}, { logger: createLogger({ write: (line) => lines.push(line) }) });
+    const { dependencies } = recordingLive({}, createLogger({ write: (line) => lines.push(line) }));
     const looping = plan({
       RepeatNum: -1,
       Items: [{ ItemName: 'E', VodUrl: `https://cdn.example.com/a.mp4?auth_key=${signedAtS}-0-0-cafe` }],

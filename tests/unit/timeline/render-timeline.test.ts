@@ -56,6 +56,32 @@ describe('renderTimeline', () => {
     expect(html).toContain(`<dd data-field="trigger">${shown}</dd>`);
   });
 
+  it('marks a bar that airs together with a group of another slot of its studio, naming it in an overlaps row', () => {
+    // Prepare: a loop in slot "main" from 11:00; slot "extra" starts a group at 14:00, while the loop plays.
+    const loop = sampleLedgerRecord({ ProgramId: 'main-loop', Slot: 'main', StartTime: '2031-03-06T11:00:00Z', RepeatNum: -1 });
+    const extra = sampleLedgerRecord({ ProgramId: 'extra', Slot: 'extra', StartTime: '2031-03-06T14:00:00Z', RepeatNum: 1 });
+    const alone = sampleLedgerRecord({ ProgramId: 'alone', CasterId: 'LIVEPRODUCER_POST-cn-other0002', StartTime: '2031-03-06T14:00:00Z' });
+    // Act
+    const html = renderTimeline([loop, extra, alone], { now: NOW });
+    // Assess
+    const barClasses = (programId: string) =>
+      new RegExp(`<div class="([^"]*)"[^>]* data-program-id="${programId}"`).exec(html)?.[1]?.split(' ');
+    expect(barClasses('main-loop')).toContain('overlap');
+    expect(barClasses('extra')).toContain('overlap');
+    expect(barClasses('alone')).not.toContain('overlap');
+    expect(html).toContain('<dd data-field="overlaps">airs together with extra (other slots of this studio)</dd>');
+    expect(html).toContain('<dd data-field="overlaps">airs together with main-loop (other slots of this studio)</dd>');
+    expect(html.match(/data-field="overlaps"/g)).toHaveLength(2);
+  });
+
+  it('says in a bar’s details when it goes off air: where the next group of its slot starts', () => {
+    const first = sampleLedgerRecord({ ProgramId: 'first', Slot: 'main', StartTime: '2031-03-06T11:00:00Z', RepeatNum: -1 });
+    const next = sampleLedgerRecord({ ProgramId: 'next', Slot: 'main', StartTime: '2031-03-06T15:30:00Z', RepeatNum: -1 });
+    const html = renderTimeline([next, first], { now: NOW });
+    expect(html).toContain('<dd data-field="ends">2031-03-06T15:30:00Z, when next starts</dd>');
+    expect(html).toContain('<dd data-field="ends">not before something replaces it</dd>');
+  });
+
   it('renders an empty ledger as a page that says so', () => {
     const html = renderTimeline([], { now: NOW });
     expect(html).toContain('No episode groups in the ledger yet.');

@@ -11,33 +11,73 @@ function barOf(geometry: ReturnType<typeof layoutTimeline>, programId: string) {
 }
 
 describe('timeline geometry', () => {
-  it('ends a superseded group exactly where its successor starts', () => {
-    // Prepare
-    const successor = sampleLedgerRecord({ ProgramId: 'new', Slot: 'evening', StartTime: '2031-03-06T20:30:00Z' });
-    const replaced = sampleLedgerRecord({
-      ProgramId: 'old',
+  it('ends each group of a slot exactly where the next group of that slot starts', () => {
+    // Prepare: three groups of one slot, one after another; the first loops.
+    const first = sampleLedgerRecord({ ProgramId: 'first', Slot: 'evening', StartTime: '2031-03-06T19:00:00Z', RepeatNum: -1 });
+    const second = sampleLedgerRecord({ ProgramId: 'second', Slot: 'evening', StartTime: '2031-03-06T20:30:00Z', RepeatNum: 2 });
+    const third = sampleLedgerRecord({ ProgramId: 'third', Slot: 'evening', StartTime: '2031-03-06T22:00:00Z', RepeatNum: 0 });
+    // Act
+    const geometry = layoutTimeline([third, first, second], NOW_MS);
+    // Assess
+    expect(barOf(geometry, 'first').end).toEqual({ kind: 'replaced', endMs: Date.parse('2031-03-06T20:30:00Z'), byProgramId: 'second' });
+    expect(barOf(geometry, 'second').end).toEqual({ kind: 'replaced', endMs: Date.parse('2031-03-06T22:00:00Z'), byProgramId: 'third' });
+    expect(barOf(geometry, 'third').end).toEqual({ kind: 'unknown' });
+  });
+
+  it('orders a slot by StartTime, not by submission: a group submitted later with an earlier start ends where the earlier-submitted one starts', () => {
+    // Prepare: "late" was submitted first; "early" was submitted after it, to start before it.
+    const late = sampleLedgerRecord({
+      ProgramId: 'late',
       Slot: 'evening',
       StartTime: '2031-03-06T19:00:00Z',
       RepeatNum: -1,
-      State: 'superseded',
-      SupersededBy: 'new',
+      CreatedAt: '2031-03-06T10:00:00.000Z',
+    });
+    const early = sampleLedgerRecord({
+      ProgramId: 'early',
+      Slot: 'evening',
+      StartTime: '2031-03-06T18:00:00Z',
+      CreatedAt: '2031-03-06T11:00:00.000Z',
     });
     // Act
-    const geometry = layoutTimeline([replaced, successor], NOW_MS);
+    const geometry = layoutTimeline([late, early], NOW_MS);
     // Assess
-    expect(barOf(geometry, 'old').end).toEqual({ kind: 'replaced', endMs: Date.parse('2031-03-06T20:30:00Z'), byProgramId: 'new' });
+    expect(barOf(geometry, 'early').end).toEqual({ kind: 'replaced', endMs: Date.parse('2031-03-06T19:00:00Z'), byProgramId: 'late' });
+    expect(barOf(geometry, 'late').end).toEqual({ kind: 'open' });
   });
 
-  it('draws a replaced group whose successor starts earlier as zero-length at its own start, never ending before it begins', () => {
-    const successor = sampleLedgerRecord({ ProgramId: 'early', StartTime: '2031-03-06T18:00:00Z' });
-    const replaced = sampleLedgerRecord({
-      ProgramId: 'late',
-      StartTime: '2031-03-06T19:00:00Z',
-      State: 'superseded',
-      SupersededBy: 'early',
+  it('lets a cancelled group hand its window back: the group before it runs until the next scheduled one', () => {
+    // Prepare
+    const before = sampleLedgerRecord({ ProgramId: 'before', Slot: 'evening', StartTime: '2031-03-06T19:00:00Z', RepeatNum: -1 });
+    const cancelled = sampleLedgerRecord({
+      ProgramId: 'cancelled',
+      Slot: 'evening',
+      StartTime: '2031-03-06T20:00:00Z',
+      State: 'cancelled',
+      UpdatedAt: '2031-03-06T11:00:00.000Z',
     });
-    const geometry = layoutTimeline([replaced, successor], NOW_MS);
-    expect(barOf(geometry, 'late').end).toEqual({ kind: 'replaced', endMs: Date.parse('2031-03-06T19:00:00Z'), byProgramId: 'early' });
+    const after = sampleLedgerRecord({ ProgramId: 'after', Slot: 'evening', StartTime: '2031-03-06T21:00:00Z', RepeatNum: -1 });
+    // Act
+    const geometry = layoutTimeline([before, cancelled, after], NOW_MS);
+    // Assess
+    expect(barOf(geometry, 'before').end).toEqual({ kind: 'replaced', endMs: Date.parse('2031-03-06T21:00:00Z'), byProgramId: 'after' });
+    expect(barOf(geometry, 'cancelled')).toMatchObject({
+      active: false,
+      end: { kind: 'deleted', endMs: Date.parse('2031-03-06T20:00:00Z') },
+    });
+  });
+
+  it('never ends a group by one of another slot or another studio', () => {
+    const evening = sampleLedgerRecord({ ProgramId: 'evening', Slot: 'evening', StartTime: '2031-03-06T19:00:00Z', RepeatNum: -1 });
+    const night = sampleLedgerRecord({ ProgramId: 'night', Slot: 'night', StartTime: '2031-03-06T20:00:00Z', RepeatNum: -1 });
+    const elsewhere = sampleLedgerRecord({
+      ProgramId: 'elsewhere',
+      CasterId: 'LIVEPRODUCER_POST-cn-other0002',
+      Slot: 'evening',
+      StartTime: '2031-03-06T20:00:00Z',
+    });
+    const geometry = layoutTimeline([evening, night, elsewhere], NOW_MS);
+    expect(barOf(geometry, 'evening').end).toEqual({ kind: 'open' });
   });
 
   it('leaves a looping group that nothing replaced open-ended', () => {
@@ -50,11 +90,6 @@ describe('timeline geometry', () => {
   it('never invents an end for a finite group with no successor', () => {
     const geometry = layoutTimeline([sampleLedgerRecord({ ProgramId: 'finite', RepeatNum: 2 })], NOW_MS);
     expect(barOf(geometry, 'finite').end).toEqual({ kind: 'unknown' });
-  });
-
-  it('keeps the end unknown when a superseded group names a successor the ledger does not hold', () => {
-    const geometry = layoutTimeline([sampleLedgerRecord({ ProgramId: 'orphan', State: 'superseded', SupersededBy: 'gone' })], NOW_MS);
-    expect(barOf(geometry, 'orphan').end).toEqual({ kind: 'unknown' });
   });
 
   it.each([
@@ -78,7 +113,7 @@ describe('timeline geometry', () => {
     });
     const early = sampleLedgerRecord({
       ProgramId: 'early',
-      State: 'retired',
+      State: 'replaced',
       StartTime: '2031-03-06T19:00:00Z',
       UpdatedAt: '2031-03-06T11:00:00.000Z',
     });
@@ -98,6 +133,19 @@ describe('timeline geometry', () => {
     expect(barOf(layoutTimeline([finite], NOW_MS), 'finite').end).toEqual({ kind: 'unknown' });
   });
 
+  it.each([
+    ['scheduled', true],
+    ['cancelling', true],
+    ['retiring', true],
+    ['cancelled', false],
+    ['retired', false],
+    ['replaced', false],
+    ['missing', false],
+  ] as const)('shows a %s group as active: %s (gone groups are hidden unless asked for)', (state, active) => {
+    const geometry = layoutTimeline([sampleLedgerRecord({ ProgramId: 'group', State: state })], NOW_MS);
+    expect(barOf(geometry, 'group').active).toBe(active);
+  });
+
   it('gives one row per studio, by CasterId, else by DomainName', () => {
     const records = [
       sampleLedgerRecord({ CasterId: 'studio-b' }),
@@ -115,9 +163,9 @@ describe('timeline geometry', () => {
 
   it('stacks overlapping groups in separate lanes and reuses a lane once its group has ended', () => {
     const records = [
-      sampleLedgerRecord({ ProgramId: 'loop', StartTime: '2031-03-06T08:00:00Z', RepeatNum: -1 }),
-      sampleLedgerRecord({ ProgramId: 'a', StartTime: '2031-03-06T09:00:00Z', State: 'superseded', SupersededBy: 'b' }),
-      sampleLedgerRecord({ ProgramId: 'b', StartTime: '2031-03-06T10:00:00Z', RepeatNum: 1 }),
+      sampleLedgerRecord({ ProgramId: 'loop', Slot: 'background', StartTime: '2031-03-06T08:00:00Z', RepeatNum: -1 }),
+      sampleLedgerRecord({ ProgramId: 'a', Slot: 'main', StartTime: '2031-03-06T09:00:00Z' }),
+      sampleLedgerRecord({ ProgramId: 'b', Slot: 'main', StartTime: '2031-03-06T10:00:00Z', RepeatNum: 1 }),
     ];
     const geometry = layoutTimeline(records, NOW_MS);
     expect([barOf(geometry, 'loop').lane, barOf(geometry, 'a').lane, barOf(geometry, 'b').lane]).toEqual([0, 1, 1]);
@@ -157,11 +205,73 @@ describe('timeline geometry', () => {
   });
 });
 
-describe('timeline geometry on damaged records', () => {
+describe('timeline geometry of overlapping slots', () => {
+  it('marks both groups when a group of another slot of the same studio airs during a window', () => {
+    // Prepare: a loop in slot "main" from 11:00, and a finite group in slot "extra" at 14:00, while the loop plays.
+    const loop = sampleLedgerRecord({ ProgramId: 'main-loop', Slot: 'main', StartTime: '2031-03-06T11:00:00Z', RepeatNum: -1 });
+    const extra = sampleLedgerRecord({ ProgramId: 'extra', Slot: 'extra', StartTime: '2031-03-06T14:00:00Z', RepeatNum: 1 });
+    // Act
+    const geometry = layoutTimeline([loop, extra], NOW_MS);
+    // Assess
+    expect(barOf(geometry, 'main-loop').overlaps).toEqual(['extra']);
+    expect(barOf(geometry, 'extra').overlaps).toEqual(['main-loop']);
+  });
+
+  it('marks no overlap between groups of one slot, of different studios, or of windows that only touch', () => {
+    // Prepare: slot "main" runs a, b, c one after another; slot "other" runs "touching" until 09:00, when "a"
+    // starts, then "after" (end unknown: only its start instant counts), while "a" plays; another studio plays too.
+    const a = sampleLedgerRecord({ ProgramId: 'a', Slot: 'main', StartTime: '2031-03-06T09:00:00Z', RepeatNum: -1 });
+    const b = sampleLedgerRecord({ ProgramId: 'b', Slot: 'main', StartTime: '2031-03-06T10:00:00Z', RepeatNum: -1 });
+    const c = sampleLedgerRecord({ ProgramId: 'c', Slot: 'main', StartTime: '2031-03-06T11:00:00Z', RepeatNum: 0 });
+    const touching = sampleLedgerRecord({ ProgramId: 'touching', Slot: 'other', StartTime: '2031-03-06T08:00:00Z', RepeatNum: -1 });
+    const after = sampleLedgerRecord({ ProgramId: 'after', Slot: 'other', StartTime: '2031-03-06T09:00:00Z', RepeatNum: 0 });
+    const elsewhere = sampleLedgerRecord({
+      ProgramId: 'elsewhere',
+      CasterId: 'LIVEPRODUCER_POST-cn-other0002',
+      Slot: 'main-2',
+      StartTime: '2031-03-06T09:30:00Z',
+      RepeatNum: -1,
+    });
+    // Act
+    const geometry = layoutTimeline([a, b, c, touching, after, elsewhere], NOW_MS);
+    // Assess
+    expect(barOf(geometry, 'touching').overlaps).toEqual([]);
+    expect(barOf(geometry, 'b').overlaps).toEqual([]);
+    expect(barOf(geometry, 'c').overlaps).toEqual([]);
+    expect(barOf(geometry, 'elsewhere').overlaps).toEqual([]);
+    expect(barOf(geometry, 'a').overlaps).toEqual(['after']);
+  });
+
+  it('counts a finite group of unknown end only at its start: two such groups of different slots at different times do not overlap', () => {
+    const first = sampleLedgerRecord({ ProgramId: 'first', Slot: 'one', StartTime: '2031-03-06T09:00:00Z', RepeatNum: 3 });
+    const second = sampleLedgerRecord({ ProgramId: 'second', Slot: 'two', StartTime: '2031-03-06T09:00:01Z', RepeatNum: 3 });
+    const same = sampleLedgerRecord({ ProgramId: 'same', Slot: 'three', StartTime: '2031-03-06T09:00:00Z', RepeatNum: 0 });
+    const geometry = layoutTimeline([first, second, same], NOW_MS);
+    expect(barOf(geometry, 'second').overlaps).toEqual([]);
+    expect(barOf(geometry, 'first').overlaps).toEqual(['same']);
+  });
+
+  it('marks no overlap with a group that is gone (cancelled, retired, replaced)', () => {
+    const loop = sampleLedgerRecord({ ProgramId: 'loop', Slot: 'main', StartTime: '2031-03-06T08:00:00Z', RepeatNum: -1 });
+    const gone = ['cancelled', 'retired', 'replaced'].map((state, index) =>
+      sampleLedgerRecord({
+        ProgramId: `gone-${index}`,
+        Slot: `extra-${index}`,
+        StartTime: '2031-03-06T09:00:00Z',
+        RepeatNum: -1,
+        State: state as 'cancelled' | 'retired' | 'replaced',
+      }),
+    );
+    const geometry = layoutTimeline([loop, ...gone], NOW_MS);
+    expect(geometry.rows.flatMap((row) => row.bars).flatMap((bar) => bar.overlaps)).toEqual([]);
+  });
+});
+
+describe('timeline geometry on damaged and unfinished records', () => {
   it.each([
     [{ RepeatNum: 1.5 }, 'RepeatNum is not an integer from -1 up'],
     [{ RepeatNum: -2 }, 'RepeatNum is not an integer from -1 up'],
-    [{ State: 'paused' }, 'State is not scheduled, superseded, cancelled or retired'],
+    [{ State: 'superseded' }, 'State is not one of scheduled, cancelling, cancelled, retiring, retired, replaced, missing, intent, failed'],
     [{ Items: 'Episode 1' }, 'Items is not a list'],
     [{ ProgramId: '' }, 'ProgramId is missing'],
     [{ CasterId: undefined, DomainName: undefined }, 'neither CasterId nor DomainName names the studio'],
@@ -172,5 +282,21 @@ describe('timeline geometry on damaged records', () => {
     const geometry = layoutTimeline([record], NOW_MS);
     expect(geometry.rows).toEqual([]);
     expect(geometry.undrawn).toEqual([{ programId: String(record.ProgramId), reason }]);
+  });
+
+  it('lists an intent (no answer yet, no ProgramId) by its ClientToken and a failed group with the API’s code, instead of drawing them', () => {
+    const intent = sampleLedgerRecord({ ProgramId: undefined, ClientToken: 'cc1-pending', State: 'intent', Version: 1 });
+    const failed = sampleLedgerRecord({
+      ProgramId: undefined,
+      ClientToken: 'cc1-refused',
+      State: 'failed',
+      Failure: { Code: 'InvalidParameter.StartTime', Message: 'in the past', Attempts: 1 },
+    });
+    const geometry = layoutTimeline([intent, failed], NOW_MS);
+    expect(geometry.rows).toEqual([]);
+    expect(geometry.undrawn).toEqual([
+      { programId: 'cc1-pending', reason: 'its AddCasterEpisodeGroup has not been answered yet (gc or the next tick finishes it)' },
+      { programId: 'cc1-refused', reason: 'the API refused it: InvalidParameter.StartTime' },
+    ]);
   });
 });
