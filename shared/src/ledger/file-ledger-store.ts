@@ -105,6 +105,10 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
     readAll: (scope) => read(scope, (data) => Object.values(data.records)),
     apply: (scope, changeSet) => change(scope, (data) => applyChange(data, ownCopy(changeSet))),
     readGaps: (scope) => read(scope, (data) => ({ ...data.gaps })),
+    readScopes: async () =>
+      Object.entries(current().scopes)
+        .map(([scope, data]) => ({ scope, records: Object.keys(data?.records ?? {}).length, open: Object.keys(data?.open ?? {}).length }))
+        .filter((summary) => summary.records > 0),
     noteGaps: (scope, gaps) =>
       change(scope, (data) => {
         for (const [token, since] of Object.entries(gaps)) {

@@ -27,6 +27,13 @@ export interface OpenFilter {
   readonly studioKey?: string | undefined;
 }
 
+/** How many records one scope holds: where a person's records are when their own scope is empty. */
+export interface ScopeSummary {
+  readonly scope: string;
+  readonly records: number;
+  readonly open: number;
+}
+
 /** Writes that were lost (the store did not answer), by ClientToken, with the time of the first loss. */
 export type LedgerGaps = Readonly<Record<string, string>>;
 
@@ -51,6 +58,8 @@ export interface LedgerStore {
   readGaps(scope: string): Promise<LedgerGaps>;
   /** Records lost writes; an earlier time for a token is kept. A settled write of that token later repairs it. */
   noteGaps(scope: string, gaps: LedgerGaps): Promise<void>;
+  /** Every scope holding records, with their counts (for `ls` over an empty scope); optional for a store. */
+  readScopes?(): Promise<ScopeSummary[]>;
   /** Opens what the store needs (a Redis connection) ahead of the first request, e.g. in FC's initializer. */
   warmUp?(): Promise<void>;
   close(): Promise<void>;

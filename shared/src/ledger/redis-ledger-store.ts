@@ -225,6 +225,23 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
         return Number(await runScript(client, SCRIPTS.apply, keys, args)) === 1;
       }),
     readGaps: (scope) => run('read lost writes', (client) => client.hgetall(key(scope, 'gaps'))),
+    readScopes: () =>
+      run('list scopes', async (client) => {
+        const head = `${keyPrefix}:{`;
+        const tail = '}:records';
+        const summaries = [];
+        let cursor = '0';
+        do {
+          const [next, keys] = await client.scan(cursor, 'MATCH', `${globEscape(head)}*${globEscape(tail)}`, 'COUNT', READ_CHUNK);
+          for (const found of keys) {
+            const scope = found.slice(head.length, found.length - tail.length);
+            const [records, open] = await Promise.all([client.hlen(found), client.zcard(key(scope, 'open'))]);
+            if (records > 0) summaries.push({ scope, records, open });
+          }
+          cursor = next;
+        } while (cursor !== '0');
+        return summaries;
+      }),
     noteGaps: (scope, gaps) =>
       run('record lost writes', async (client) => {
         const args = Object.entries(gaps).flat();
@@ -241,6 +258,11 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       await client?.quit().catch(() => client.disconnect());
     },
   };
+}
+
+// A key prefix is matched literally by SCAN, whatever glob characters it holds.
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
 }
 
 // A Redis URL may carry a password: messages name the host alone.
