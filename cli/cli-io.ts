@@ -14,6 +14,6 @@ export const EXIT_FAILURE = 1;
 export const EXIT_INVALID_INPUT = 2;
 
 /** Writes a value as pretty JSON on stdout, secrets redacted. */
-export function printJson(io: CliIo, value: unknown): void {
+export function printJson(io: Pick<CliIo, 'stdout'>, value: unknown): void {
   io.stdout(`${JSON.stringify(redact(value), null, 2)}\n`);
 }

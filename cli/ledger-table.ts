@@ -1,6 +1,7 @@
 import type { LedgerRecord } from '../shared/src/ledger/ledger-record';
 import { airWindows } from '../shared/src/schedule/lifecycle';
 import type { ListedRecord } from '../shared/src/schedule/schedule-listing';
+import { type OutputStyle, renderTable } from './output';
 
 /** How a record's trigger reads in a table cell. */
 export function describeTrigger(record: LedgerRecord): string {
@@ -18,10 +19,10 @@ export function describeTrigger(record: LedgerRecord): string {
 }
 
 /** What the STATE cell says: the state, with when a scheduled group goes off air, and any overlap with another slot. */
-function describeState(record: ListedRecord, offAirAt: ReadonlyMap<string, LedgerRecord>): string {
+function describeState(record: ListedRecord, offAirAt: ReadonlyMap<string, LedgerRecord>, style: OutputStyle): string {
   const next = offAirAt.get(record.ClientToken);
   const parts: string[] = [record.State];
-  if (record.State === 'scheduled' && next) parts.push(`until ${next.StartTime} (then ${next.ProgramId})`);
+  if (record.State === 'scheduled' && next) parts.push(`until ${style.time(next.StartTime)} (then ${next.ProgramId})`);
   if (record.State === 'failed' && record.Failure) parts.push(`${record.Failure.Code} after ${record.Failure.Attempts} attempt(s)`);
   if (record.Overlaps && record.Overlaps.length > 0) {
     const more = (record.OverlapCount ?? 0) - record.Overlaps.length;
@@ -30,41 +31,26 @@ function describeState(record: ListedRecord, offAirAt: ReadonlyMap<string, Ledge
   return parts.join(' ');
 }
 
-/** Records as an aligned text table, one line each; only counts and ids, never a URL. */
-export function ledgerTable(records: readonly ListedRecord[], verdicts?: ReadonlyMap<string, string>): string {
+/** Records as an aligned text table, one line each, times in the style's zone; only counts and ids, never a URL. */
+export function ledgerTable(records: readonly ListedRecord[], style: OutputStyle, verdicts?: ReadonlyMap<string, string>): string {
   const offAirAt = new Map<string, LedgerRecord>();
   for (const window of airWindows(records)) if (window.endedBy) offAirAt.set(window.record.ClientToken, window.endedBy);
-  const header = ['STATE', 'PROGRAM ID', 'SLOT', 'CASTER', 'START (UTC)', 'REPEAT', 'ITEMS', 'TRIGGER', 'CREATED (UTC)'];
+  const header = ['STATE', 'PROGRAM ID', 'SLOT', 'CASTER', 'START', 'REPEAT', 'ITEMS', 'TRIGGER', 'CREATED'];
   if (verdicts) header.push('VERIFIED');
   const rows = records.map((record) => {
-    // Only the cells that come from outside (ids, names) can hold control characters.
     const row = [
-      oneLine(describeState(record, offAirAt)),
-      oneLine(record.ProgramId ?? '-'),
-      oneLine(record.Slot ?? '-'),
-      oneLine(record.CasterId ?? record.DomainName),
-      record.StartTime,
+      describeState(record, offAirAt, style),
+      record.ProgramId ?? '-',
+      record.Slot ?? '-',
+      record.CasterId ?? record.DomainName,
+      style.time(record.StartTime),
       String(record.RepeatNum),
       String(record.Items.length),
-      oneLine(describeTrigger(record)),
-      record.CreatedAt.replace(/\.\d{3}Z$/, 'Z'),
+      describeTrigger(record),
+      style.time(record.CreatedAt),
     ];
     if (verdicts) row.push(verdicts.get(record.ProgramId ?? '') ?? '-');
     return row;
   });
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const format = (cells: readonly string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd();
-  return [format(header), ...rows.map(format)].join('\n');
-}
-
-// Cells come from the ledger (a trigger name, an event id): keep each on one line, without terminal controls.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
-
-function oneLine(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, '?');
+  return renderTable({ header, rows });
 }

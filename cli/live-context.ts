@@ -6,9 +6,11 @@ import type { LiveClient } from '../shared/src/live/live-client';
 import { openLiveSession } from '../shared/src/live/live-session';
 import type { RetryPolicy } from '../shared/src/live/retry-policy';
 import { createLogger, type Logger, silentLogger } from '../shared/src/logging/logger';
+import type { Pacer } from '../shared/src/pacing/pacer';
 import type { ScheduleDependencies } from '../shared/src/schedule/schedule-carousel';
 import type { CliIo } from './cli-io';
 import { type ResolvedCredentials, resolveCliCredentials } from './credentials/resolve-cli-credentials';
+import { noteCalling, noteSent } from './interruption';
 import { openCliLedger } from './ledger-access';
 
 /** A client and its helpers, built from the environment and the credential chain for one CLI command. */
@@ -40,12 +42,14 @@ export async function createLiveContext(io: CliIo, options: LiveContextOptions):
     : silentLogger;
   const pacer = createPacerFromEnvironment(environment, logger);
   const credentials = resolved?.credentials ?? { accessKeyId: '<ALIBABA_CLOUD_ACCESS_KEY_ID>', accessKeySecret: 'unset-secret' };
-  const client = createLiveClientFromEnvironment(environment, {
-    credentials,
-    pacer,
-    logger,
-    ...(options.retry ? { retry: options.retry } : {}),
-  });
+  const client = trackCalls(
+    createLiveClientFromEnvironment(environment, {
+      credentials,
+      pacer: trackSends(pacer),
+      logger,
+      ...(options.retry ? { retry: options.retry } : {}),
+    }),
+  );
   const ledger = openCliLedger(io, io.env['LOG_LEVEL'] ? logger : undefined);
   // A command is one invocation: its calls sign with the resolved credentials and run without a deadline.
   const dependencies: ScheduleDependencies = {
@@ -59,6 +63,28 @@ export async function createLiveContext(io: CliIo, options: LiveContextOptions):
     await Promise.all([pacer.close?.(), ledger?.close()]);
   };
   return { environment, client, logger, dependencies, resolved, close };
+}
+
+// The pacer admits each attempt just before it is written to the wire: the moment a Ctrl-C must know about.
+function trackSends(pacer: Pacer): Pacer {
+  return {
+    acquire: async (action, deadlineAtMs) => {
+      await pacer.acquire(action, deadlineAtMs);
+      noteSent(action);
+    },
+    ...(pacer.warmUp ? { warmUp: () => (pacer.warmUp as () => Promise<void>)() } : {}),
+    ...(pacer.close ? { close: () => (pacer.close as () => Promise<void>)() } : {}),
+  };
+}
+
+function trackCalls(client: LiveClient): LiveClient {
+  return {
+    ...client,
+    call: (action, params, callOptions) => {
+      noteCalling(action, params);
+      return client.call(action, params, callOptions);
+    },
+  };
 }
 
 async function credentialsFor(options: LiveContextOptions): Promise<ResolvedCredentials | undefined> {

@@ -14,21 +14,34 @@ import { describeFieldErrors } from '../shared/src/plan/validate-plan';
 import { type CliIo, EXIT_FAILURE, EXIT_INVALID_INPUT } from './cli-io';
 import type { CommandDeclaration } from './framework/command';
 import { usageLine } from './framework/help-text';
+import { displayZoneOf, localizeInstants } from './time-zone';
 
-/** Reports an error as one block on stderr, secrets redacted, and returns the exit code it deserves. */
-export function reportError(io: CliIo, error: unknown, command: CommandDeclaration): number {
+/**
+ * Reports an error as one block on stderr, secrets redacted, times in the zone the command shows them in, and
+ * returns the exit code it deserves. Each block says once what happened: what was refused and whether anything was sent.
+ */
+export function reportError(io: CliIo, error: unknown, command: CommandDeclaration, argv: readonly string[] = []): number {
   const prefix = `caster-carousel ${command.name}`;
-  const write = (text: string): void => io.stderr(redactText(text));
+  // Times in messages from the core are ISO 8601 UTC; a person reads them in their zone, as the command's output.
+  const zone = argv.includes('--utc') ? undefined : displayZoneOf(io.env, false);
+  const write = (text: string): void => io.stderr(redactText(zone === undefined ? text : localizeInstants(text, zone)));
+  const refused = command.refusal ?? 'nothing was sent';
   if (error instanceof UsageError) {
     write(`${prefix}: ${error.message}\nUsage: ${usageLine(command)}\nRun "caster-carousel ${command.name} --help" for details.\n`);
     return EXIT_INVALID_INPUT;
   }
   if (error instanceof PlanValidationError) {
-    write(`${prefix}: invalid plan, nothing was sent:\n${describeFieldErrors(error.fieldErrors)}\n`);
+    write(`${prefix}: invalid plan, ${refused}:\n${describeFieldErrors(error.fieldErrors)}\n`);
     return EXIT_INVALID_INPUT;
   }
-  if (error instanceof StartTimeInPastError || error instanceof StudioAccessError) {
-    write(`${prefix}: ${error.message}; it was not scheduled:\n${describeFieldErrors(error.fieldErrors)}\n`);
+  if (error instanceof StartTimeInPastError) {
+    write(`${prefix}: the plan starts in the past, ${refused}:\n${describeFieldErrors(error.fieldErrors)}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  if (error instanceof StudioAccessError) {
+    write(
+      `${prefix}: the plan names a studio or domain this deployment may not schedule for, ${refused}:\n${describeFieldErrors(error.fieldErrors)}\n`,
+    );
     return EXIT_INVALID_INPUT;
   }
   if (error instanceof ConfigurationError) {

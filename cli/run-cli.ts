@@ -34,6 +34,6 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   try {
     return await command.run(parseCommandLine(command, args), io);
   } catch (error) {
-    return reportError(io, error, command);
+    return reportError(io, error, command, args);
   }
 }

@@ -27,3 +27,25 @@ export const DEMO_STUDIO: CasterConfig = Object.freeze({
   ProgramName: 'carousel',
   TranscodeConfig: { CasterTemplate: 'lp_ld', LiveTemplateIds: { LocationId: [] } },
 }) as CasterConfig;
+
+/**
+ * A second demo studio, which `npm start` serves beside DEMO_STUDIO so that serving two studios can be tried
+ * locally. Its own domain and callback, so the API tells the two apart as the service does.
+ */
+export const SECOND_DEMO_STUDIO: CasterConfig = Object.freeze({
+  CasterId: 'LIVEPRODUCER_POST-cn-demo00002',
+  CasterName: 'caster-carousel-demo-2',
+  CallbackUrl: 'http://demo2.example.com/caster/9c1e07b55d2a4f3e8b60a1d2c3e4demo?auth_key=1893456000-0-0-0cc175b9c0f1b6a831c399e269772661',
+  DomainName: 'demo2.example.com',
+  SideOutputUrl:
+    'rtmp://demo2.example.com/caster/9c1e07b55d2a4f3e8b60a1d2c3e4demo?auth_key=1893456000-0-0-92eb5ffee6ae2fec3ad71c777531578f',
+  SideOutputUrlList:
+    'rtmp://demo2.example.com/caster/9c1e07b55d2a4f3e8b60a1d2c3e4demo?auth_key=1893456000-0-0-92eb5ffee6ae2fec3ad71c777531578f',
+  AutoSwitchUrgentOn: 'false',
+  AutoSwitchUrgentConfig: '{"eofThres":3}',
+  ChannelEnable: 1,
+  Delay: 0,
+  ProgramEffect: 1,
+  ProgramName: 'carousel',
+  TranscodeConfig: { CasterTemplate: 'lp_ld', LiveTemplateIds: { LocationId: [] } },
+}) as CasterConfig;

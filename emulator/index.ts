@@ -16,7 +16,7 @@ export { API_VERSION } from './api-handler';
 export type { CasterConfig } from './casters';
 export { runEmulatorCommand } from './cli';
 export { type AccountCredential, type CredentialEnv, DEFAULT_ACCOUNT_ID, type EmulatorCredential } from './credential-store';
-export { DEMO_CREDENTIALS, DEMO_STUDIO } from './demo';
+export { DEMO_CREDENTIALS, DEMO_STUDIO, SECOND_DEMO_STUDIO } from './demo';
 export { type FaultKind, type FaultSpec, type LatencyFault, parseFaultSpec } from './faults';
 export type { ApiAction, ItemIdsShape } from './operations';
 export type { RequestLogEntry } from './request-log';

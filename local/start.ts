@@ -1,6 +1,6 @@
 /**
  * `npm start`: the three functions on a local FC host against the Live API emulator. Starts the emulator
- * (demo studio, demo credentials, plus STS-style keys that only the functions get, in context.credentials),
+ * (two demo studios, demo credentials, plus STS-style keys that only the functions get, in context.credentials),
  * then an HTTP server that hands each request to the HTTP function as an FC 3.0 HTTP trigger event, and
  * fires the timer and event functions from `/_local/timer` and `/_local/event`. Ctrl-C stops everything.
  */
@@ -9,10 +9,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { shellWord } from '../cli/output';
 import { loadLedgerRecords } from '../cli/timeline/ledger-source';
 import { EmulatorConfigError } from '../emulator/config-error';
 import { formatFaultSpec } from '../emulator/faults';
-import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, type FaultSpec, startEmulator } from '../emulator/index';
+import { DEFAULT_ACCOUNT_ID, DEMO_CREDENTIALS, DEMO_STUDIO, type FaultSpec, SECOND_DEMO_STUDIO, startEmulator } from '../emulator/index';
 import { UsageError } from '../shared/src/errors';
 import { isCloudEventDelivery, wrapPlanInCloudEvent } from './cloud-event-envelope';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './fc-host';
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     port: emulatorPort,
     credentials: [DEMO_CREDENTIALS],
     extraCredentials: [functionCredentials],
+    // Two studios unless --casters names others: serving a second studio is part of the job to try locally.
+    ...(options.emulator.castersFile ? {} : { casters: [DEMO_STUDIO, SECOND_DEMO_STUDIO] }),
     ...options.emulator,
   });
   const studioId = emulator.casters[0]!.CasterId;
@@ -84,10 +87,13 @@ async function main(): Promise<void> {
     event: startFcFunction(functionSpec('event', 60)),
   };
 
+  const baseUrl = (): string => `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const server = createServer((request, response) => {
     // The ledger the functions and the CLI share for this run.
     if (request.url?.split('?')[0] === TIMELINE_PATH)
-      return void serveTimeline(request, response, () => loadLedgerRecords({ ...process.env, ...env }));
+      return void serveTimeline(request, response, () => loadLedgerRecords({ ...process.env, ...env }), { ...process.env, ...env });
+    if (request.url?.split('?')[0] === ENV_PATH)
+      return void serveCliEnvironment(request, response, cliExports(env, emulator.url, baseUrl()));
     route(request, response, functions).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: 'LocalHostError', message: (error as Error).message }));
@@ -98,8 +104,14 @@ async function main(): Promise<void> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   // PORT=0 picks a free port: print the one actually bound.
-  const boundPort = (server.address() as { port: number }).port;
-  printInstructions(`http://127.0.0.1:${boundPort}`, emulator.url, env['CASTER_ID']!, emulator.faults, ledgerFile);
+  printInstructions(
+    baseUrl(),
+    emulator.url,
+    emulator.casters.map((studio) => studio.CasterId),
+    env['CASTER_ID']!,
+    emulator.faults,
+    ledgerFile,
+  );
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -137,7 +149,7 @@ async function route(
   if (url.pathname.startsWith('/_local/'))
     return sendJson(response, 404, {
       error: 'NotFound',
-      message: 'Local endpoints: POST /_local/timer, POST /_local/event, GET /_local/instances',
+      message: `Local endpoints: POST /_local/timer, POST /_local/event, GET /_local/instances, GET ${TIMELINE_PATH}, GET ${ENV_PATH}`,
     });
   const event = httpTriggerEventFromRequest(request, body, { accountId: DEFAULT_ACCOUNT_ID });
   const outcome = await functions.http.invoke(Buffer.from(JSON.stringify(event)));
@@ -189,9 +201,45 @@ function portFrom(name: string, fallback: number): number {
   return port;
 }
 
+/** The path of the CLI's settings for this stack, as shell exports: `eval "$(curl -s URL/_local/env)"`. */
+const ENV_PATH = '/_local/env';
+
+/**
+ * What the CLI needs to work on this stack, shared with its functions: the emulator's endpoint, the functions'
+ * studio and ledger (and the scope variables the functions were given), and the emulator's documented demo keys
+ * (they open nothing but this emulator, which prints them too).
+ */
+function cliExports(env: Record<string, string>, emulatorUrl: string, stackUrl: string): [string, string][] {
+  const shared = ['LIVE_REGION_ID', 'PACING_ACCOUNT', 'REDIS_URL'].filter((name) => env[name]);
+  return [
+    ['LIVE_ENDPOINT', emulatorUrl],
+    ['CASTER_ID', env['CASTER_ID'] ?? ''],
+    ['LEDGER_FILE', env['LEDGER_FILE'] ?? ''],
+    ...shared.map((name): [string, string] => [name, env[name] as string]),
+    ['ALIBABA_CLOUD_ACCESS_KEY_ID', DEMO_CREDENTIALS.accessKeyId],
+    ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', DEMO_CREDENTIALS.accessKeySecret],
+    ['ALIBABA_CLOUD_ECS_METADATA_DISABLED', 'true'],
+    ['LOCAL_STACK', stackUrl],
+  ];
+}
+
+function serveCliEnvironment(request: IncomingMessage, response: ServerResponse, exports: readonly [string, string][]): void {
+  if (request.method !== 'GET') {
+    response.writeHead(405, { allow: 'GET', 'content-type': 'text/plain; charset=utf-8' }).end('Use GET\n');
+    return;
+  }
+  const lines = [
+    '# The CLI on this local stack (npm start): its emulator, studio and ledger, and the demo keys that open only it.',
+    ...exports.map(([name, value]) => `export ${name}=${shellWord(value)}`),
+    '',
+  ];
+  response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(lines.join('\n'));
+}
+
 function printInstructions(
   baseUrl: string,
   emulatorUrl: string,
+  studios: readonly string[],
   casterId: string,
   faults: { readonly spec: FaultSpec; readonly seed: number } | undefined,
   ledgerFile: string,
@@ -199,13 +247,14 @@ function printInstructions(
   const lines = [
     '',
     'caster-carousel: local Function Compute host',
-    `  Live API emulator   ${emulatorUrl}   (studio ${casterId})`,
+    `  Live API emulator   ${emulatorUrl}   (studio${studios.length === 1 ? '' : 's'} ${studios.join(', ')})`,
     ...(faults ? [`  injected faults     ${formatFaultSpec(faults.spec)} (--seed ${faults.seed} replays them)`] : []),
     `  HTTP function       POST ${baseUrl}/`,
     `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
     `  instances           GET  ${baseUrl}/_local/instances   (per function, scaled as s.yaml deploys it)`,
     `  timeline page       ${baseUrl}${TIMELINE_PATH}   (what is scheduled, in a browser)`,
+    `  CLI settings        ${baseUrl}${ENV_PATH}   (eval "$(curl -s ${baseUrl}${ENV_PATH})" sets up the CLI)`,
     '',
     'Schedule the example plan over HTTP (the same Idempotency-Key again returns the same group):',
     `  curl -i -X POST ${baseUrl}/ -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' --data-binary @examples/plan.json`,

@@ -1,7 +1,7 @@
 // Builds everything a user runs: the plan validator (compiled from its JSON Schema), the CLI, the FC layer
 // and the three function bundles. Run as `npm run build`.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -79,6 +79,9 @@ await bundleWithLazyRedis(
   { banner: { js: '#!/usr/bin/env node' }, define: { CASTER_CAROUSEL_VERSION: JSON.stringify(rootManifest.version) } },
   [lazyCliModules],
 );
+// The package's bin: npm marks it executable only when it links it (npm ci, or npx's first run), never again,
+// and every build writes a new file. Without this a rebuild leaves `npx caster-carousel` with "Permission denied".
+await chmod(join(dist, 'cli/caster-carousel.js'), 0o755);
 for (const { entry, file } of LAZY_CLI_MODULES) {
   await build({ ...common, entryPoints: [join(root, entry)], outfile: join(dist, 'cli', file) });
 }

@@ -1,51 +1,72 @@
-import { readFile } from 'node:fs/promises';
-import { authorizeStudio } from '../../shared/src/authorization/studio-access';
-import { readPlanRules, readStudioAccessLists } from '../../shared/src/config/environment';
-import { UsageError } from '../../shared/src/errors';
-import { planClientToken } from '../../shared/src/idempotency/trigger-tokens';
-import { parsePlanJson, requireValidPlanWithWarnings } from '../../shared/src/plan/require-valid-plan';
-import { type CliIo, EXIT_OK, printJson } from '../cli-io';
+import { readEnvironment } from '../../shared/src/config/environment';
+import { type CliIo, EXIT_OK } from '../cli-io';
 import type { CommandDeclaration, ParsedCommandLine } from '../framework/command';
+import { emit, OUTPUT_FLAGS, outputStyleOf } from '../output';
+import { PLAN_FLAGS, readSubmission, resolveStudioOffline } from '../plan-input';
 
-/** `check <plan.json | ->`: validates a plan as the functions would and prints the report; sends nothing. */
+/** `check <plan.json | -> [--slot S] [--start TIME]`: submit's validation, studio rules included, sending nothing. */
 export const checkCommand: CommandDeclaration = {
   name: 'check',
-  summary: 'validate a plan as the functions would (rules, URL signatures, allowed studio); send nothing',
+  summary: 'validate a plan exactly as submit would (rules, URL signatures, studio and allow-lists); send nothing',
   positionals: { usage: '<plan.json | ->', min: 1, max: 1 },
-  flags: [],
+  flags: [...PLAN_FLAGS, ...OUTPUT_FLAGS],
+  // Reads no credentials: what it judges needs none, and it sends nothing.
   sendsRequests: false,
+  // A refusal here is what submit would refuse, not something that happened.
+  refusal: 'submit would refuse it',
   details: [
-    'Prints the normalised StartTime, the ClientToken submit would use and any warnings; exit 0 when the plan is',
-    'valid, 2 with the field errors when not. Reads START_TIME_GRACE_S, AUTH_KEY_VALIDITY_S and ALLOWED_CASTER_IDS;',
-    'a studio’s own domains are only known to DescribeCasterConfig, so ALLOWED_DOMAINS is checked by submit.',
+    'Runs the checks submit runs before its first request, with the same code: the plan rules (START_TIME_GRACE_S,',
+    'AUTH_KEY_VALIDITY_S), --start and --slot, the studio (the plan’s CasterId, else CASTER_ID; one is needed unless',
+    'the plan gives CallbackUrl and DomainName) and ALLOWED_CASTER_IDS. Exit 0 when submit would send it, 2 with',
+    'the field errors when submit would refuse it. A studio’s own domains are known only to DescribeCasterConfig,',
+    'so ALLOWED_DOMAINS is checked against them by submit; check says when that applies.',
   ].join('\n'),
   async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
-    const source = parsed.positionals[0] ?? '-';
-    const where = source === '-' ? 'standard input' : source;
-    const text = await readPlanText(source, io);
-    const { plan, warnings } = requireValidPlanWithWarnings(
-      parsePlanJson(text, where, `${where} is not valid JSON`),
-      readPlanRules(io.env),
-    );
-    const casterId = plan.CasterId ?? io.env['CASTER_ID']?.trim();
-    authorizeStudio(readStudioAccessLists(io.env), casterId || undefined, io.env['CASTER_ID']?.trim() || undefined);
-    printJson(io, {
-      valid: true,
-      StartTime: plan.StartTime,
-      RepeatNum: plan.RepeatNum,
-      items: plan.Items.length,
-      ClientToken: planClientToken(plan),
-      warnings,
+    const style = outputStyleOf(parsed, io.env);
+    const request = await readSubmission(parsed, io);
+    const studio = await resolveStudioOffline(request, readEnvironment(io.env));
+    const { plan, warnings = [] } = request;
+    emit(io, style, {
+      json: {
+        valid: true,
+        StartTime: plan.StartTime,
+        RepeatNum: plan.RepeatNum,
+        items: plan.Items.length,
+        ClientToken: request.clientToken,
+        ...(studio.casterId === undefined ? {} : { CasterId: studio.casterId }),
+        ...(plan.Slot === undefined ? {} : { Slot: plan.Slot }),
+        looksUpStudio: studio.looksUpStudio,
+        warnings,
+      },
+      text: () => {
+        const repeat =
+          plan.RepeatNum < 0
+            ? 'loops until replaced or cancelled'
+            : plan.RepeatNum === 0
+              ? 'plays once'
+              : `plays ${plan.RepeatNum + 1} times`;
+        const rows: [string, string][] = [
+          ['StartTime', `${style.time(plan.StartTime)}${style.utc ? '' : ` (${plan.StartTime})`}`],
+          ['RepeatNum', `${plan.RepeatNum} (${repeat})`],
+          ['Items', String(plan.Items.length)],
+          [
+            'Studio',
+            studio.casterId === undefined
+              ? 'none: the plan gives CallbackUrl and DomainName'
+              : `${studio.casterId}${studio.looksUpStudio ? ' (submit reads its CallbackUrl and DomainName with DescribeCasterConfig, and checks ALLOWED_DOMAINS then)' : ''}`,
+          ],
+          ['Slot', plan.Slot ?? 'none'],
+          ['ClientToken', request.clientToken],
+          ['Warnings', warnings.length === 0 ? 'none' : String(warnings.length)],
+        ];
+        const width = Math.max(...rows.map(([label]) => label.length));
+        return [
+          'Valid: submit would send this plan; nothing was sent.',
+          ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+          ...warnings.map((warning) => `  warning: ${warning.field}: ${style.localize(warning.message)}`),
+        ].join('\n');
+      },
     });
     return EXIT_OK;
   },
 };
-
-async function readPlanText(source: string, io: CliIo): Promise<string> {
-  if (source === '-') return io.readStdin();
-  try {
-    return await readFile(source, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the plan file ${JSON.stringify(source)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
-}

@@ -32,6 +32,11 @@ export interface CommandDeclaration {
   readonly flags: readonly FlagDeclaration[];
   /** Commands that sign requests also accept the global `--profile NAME`. */
   readonly sendsRequests: boolean;
+  /**
+   * What a refused plan or usage means for this command, as error reports say it: `nothing was sent` unless the
+   * command never sends (check: `submit would refuse it`).
+   */
+  readonly refusal?: string;
   /** Extra lines for `caster-carousel <name> --help`, after the flags. */
   readonly details?: string;
   /** Runs the command and returns its exit code; throws CasterCarouselError subclasses for reportable failures. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
-import { escapeHtml, safeText } from './html-escape';
+import { safeText } from './html-escape';
 import { type BarEnd, layoutTimeline, playCount, repeatLabel, repeatMark, type TimelineBar, type TimelineRow } from './timeline-geometry';
 import { TIMELINE_SCRIPT } from './timeline-script';
 import { TIMELINE_CSS } from './timeline-style';
@@ -13,6 +13,11 @@ export interface TimelineOptions {
   readonly showInactive?: boolean;
   /** When a ledger write failed (ISO 8601 UTC): groups scheduled since then may be missing from the page. */
   readonly incompleteSince?: string | undefined;
+  /**
+   * A time zone to offer and show first (an IANA name, e.g. the studios' `Asia/Shanghai`: --tz or TIMELINE_TZ).
+   * The page also offers the viewer's own zone (the default without this) and UTC. The caller checks the name.
+   */
+  readonly zone?: string | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -52,7 +57,13 @@ export function renderTimeline(records: readonly LedgerRecord[], options: Timeli
   const incomplete =
     options.incompleteSince === undefined
       ? ''
-      : `<p class="incomplete" role="alert">The ledger may be incomplete: a write failed at ${safeText(options.incompleteSince)}; groups scheduled since then may be missing.</p>`;
+      : `<p class="incomplete" role="alert">The ledger may be incomplete: a write failed at ${timeElement(options.incompleteSince)}; groups scheduled since then may be missing.</p>`;
+  const zone = options.zone;
+  const zoneOptions = [
+    `<option value="local"${zone ? '' : ' selected'}>this browser’s zone</option>`,
+    ...(zone && zone !== 'UTC' ? [`<option value="${safeText(zone)}" selected>${safeText(zone)}</option>`] : []),
+    `<option value="UTC"${zone === 'UTC' ? ' selected' : ''}>UTC</option>`,
+  ].join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -65,13 +76,13 @@ export function renderTimeline(records: readonly LedgerRecord[], options: Timeli
 <body>
 <header>
 <h1>Scheduled episode groups</h1>
-<p class="summary">${activeCount} live group${activeCount === 1 ? '' : 's'} in ${geometry.rows.length} studio${geometry.rows.length === 1 ? '' : 's'}, ${inactiveCount} gone (cancelled, retired, replaced or missing); each group airs until the next group of its slot starts; drawn at ${escapeHtml(options.now.toISOString().slice(0, 19))}Z, the now line moves on from there. All times UTC. Ends are drawn only where they are known: the API exposes no durations.</p>
-<div class="controls" role="toolbar" aria-label="Time window">${zoomButtons}<button type="button" data-action="fit">all</button><button type="button" data-action="earlier">&larr; earlier</button><button type="button" data-action="now">now</button><button type="button" data-action="later">later &rarr;</button><label><input type="checkbox" id="show-inactive"${options.showInactive ? ' checked' : ''}> show cancelled, retired and replaced (${inactiveCount})</label></div>
+<p class="summary">${activeCount} live group${activeCount === 1 ? '' : 's'} in ${geometry.rows.length} studio${geometry.rows.length === 1 ? '' : 's'}, ${inactiveCount} gone (cancelled, retired, replaced or missing); each group airs until the next group of its slot starts; drawn at ${timeElement(`${options.now.toISOString().slice(0, 19)}Z`)}, the now line moves on from there. Ends are drawn only where they are known: the API exposes no durations.</p>
+<div class="controls" role="toolbar" aria-label="Time window">${zoomButtons}<button type="button" data-action="fit">all</button><button type="button" data-action="earlier">&larr; earlier</button><button type="button" data-action="now">now</button><button type="button" data-action="later">later &rarr;</button><label><input type="checkbox" id="show-inactive"${options.showInactive ? ' checked' : ''}> show cancelled, retired and replaced (${inactiveCount})</label><label>times in <select id="zone" aria-label="time zone">${zoneOptions}</select></label></div>
 <p class="window-label" id="window-label" aria-live="polite"></p>
 <div class="legend" aria-hidden="true"><span class="l-scheduled">scheduled</span><span class="l-open">↻ loops: open-ended</span><span class="l-unknown">finite: end unknown</span><span class="l-overlap">airs with another slot</span><span class="l-cancelled">cancelled</span><span class="l-retired">retired</span><span class="l-now">now</span></div>
 ${incomplete}${undrawn}
 </header>
-<main id="timeline" data-now-ms="${nowMs}" data-window-start-ms="${geometry.windowStartMs}" data-window-end-ms="${geometry.windowEndMs}">
+<main id="timeline" data-zone="${safeText(zone ?? '')}" data-now-ms="${nowMs}" data-window-start-ms="${geometry.windowStartMs}" data-window-end-ms="${geometry.windowEndMs}">
 <div class="rows" id="rows">
 <div class="axis" aria-hidden="true"><div class="axis-label">studio</div><div class="axis-track" id="axis"></div></div>
 <div class="now-line" id="now-line" hidden></div>
@@ -136,38 +147,47 @@ function renderDetails(bar: TimelineBar): string {
           ] as [string, string],
         ]
       : []),
-    ['starts', `${safeText(record.StartTime)}`],
+    ['starts', timeElement(record.StartTime)],
     ['plays', plays === undefined ? 'loops until replaced or deleted' : plays === 1 ? 'once' : `${plays} times`],
     ['ends', describeEnd(bar)],
     [`items (${record.Items.length})`, `<ol>${record.Items.map((item) => `<li>${safeText(item.ItemName)}</li>`).join('')}</ol>`],
-    ['trigger', safeText(describeTrigger(record.Trigger))],
+    ['trigger', describeTrigger(record.Trigger)],
     ['generation', safeText(record.Generation)],
     ['ClientToken', safeText(record.ClientToken)],
-    ['created', safeText(record.CreatedAt)],
+    ['created', timeElement(record.CreatedAt)],
     ['RequestId', record.RequestId ? safeText(record.RequestId) : 'unknown'],
   ];
   return `<dl>${rows.map(([name, value]) => `<dt>${name}</dt><dd data-field="${name.split(' ')[0]}">${value}</dd>`).join('')}</dl>`;
 }
 
 function describeTrigger(trigger: LedgerRecord['Trigger']): string {
-  if (trigger.kind === 'timer') return `timer ${trigger.triggerName} at ${trigger.triggerTime}`;
-  if (trigger.kind === 'event') return `event ${trigger.id} from ${trigger.source}`;
-  if (trigger.kind === 'http') return trigger.idempotencyKey ? `http, Idempotency-Key ${trigger.idempotencyKey}` : 'http';
-  return String(trigger.kind);
+  if (trigger.kind === 'timer') return `timer ${safeText(trigger.triggerName)} at ${timeElement(trigger.triggerTime)}`;
+  if (trigger.kind === 'event') return safeText(`event ${trigger.id} from ${trigger.source}`);
+  if (trigger.kind === 'http') return safeText(trigger.idempotencyKey ? `http, Idempotency-Key ${trigger.idempotencyKey}` : 'http');
+  return safeText(String(trigger.kind));
 }
 
 function describeEnd(bar: TimelineBar): string {
   const end = bar.end;
-  if (end.kind === 'replaced') return `${isoSecond(end.endMs)}, when ${safeText(end.byProgramId)} starts`;
+  if (end.kind === 'replaced') return `${timeElement(isoSecond(end.endMs))}, when ${safeText(end.byProgramId)} starts`;
   if (end.kind === 'deleted')
-    return end.endMs <= bar.startMs ? 'never played: deleted before its start' : `${isoSecond(end.endMs)}, deleted`;
+    return end.endMs <= bar.startMs ? 'never played: deleted before its start' : `${timeElement(isoSecond(end.endMs))}, deleted`;
   if (end.kind === 'open') return 'not before something replaces it';
-  const deleted = bar.record.UpdatedAt && !bar.active ? `; deleted ${safeText(bar.record.UpdatedAt)} at the latest` : '';
+  const deleted = bar.record.UpdatedAt && !bar.active ? `; deleted ${timeElement(bar.record.UpdatedAt)} at the latest` : '';
   return `unknown: the API exposes no durations${deleted}`;
 }
 
 function isoSecond(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * An instant as the page shows it: ISO 8601 UTC in the markup (readable without the script), which the page's
+ * script rewrites in the chosen zone. Text that is not a time is shown as it is.
+ */
+function timeElement(iso: string): string {
+  const text = safeText(iso);
+  return Number.isFinite(Date.parse(iso)) ? `<time datetime="${text}">${text}</time>` : text;
 }
 
 function sha256(text: string): string {

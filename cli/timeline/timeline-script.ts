@@ -1,7 +1,8 @@
 /**
  * The page's only script, inlined. It turns the bars' absolute times (data attributes in UTC milliseconds) into
- * pixels for the chosen window, draws the axis and the now line, and shows a bar's details on hover or focus by
- * cloning the bar's own inert template: it never builds markup from strings, so nothing it shows is parsed as HTML.
+ * pixels for the chosen window, draws the axis and the now line, shows every time in the chosen zone (the
+ * viewer's, UTC, or the one the page was drawn for) with its offset, and shows a bar's details on hover or focus
+ * by cloning the bar's own inert template: it never builds markup from strings, so nothing it shows is parsed as HTML.
  */
 export const TIMELINE_SCRIPT = `(function () {
   'use strict';
@@ -15,6 +16,9 @@ export const TIMELINE_SCRIPT = `(function () {
   var windowLabel = document.getElementById('window-label');
   var toggle = document.getElementById('show-inactive');
   var details = document.getElementById('details');
+  var zoneSelect = document.getElementById('zone');
+  // Doubled backslashes: this script is a template literal, which would drop single ones.
+  var ISO_INSTANT = /\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,3})?Z/g;
   var nowMs = Number(root.getAttribute('data-now-ms'));
   var from = Number(root.getAttribute('data-window-start-ms'));
   var to = Number(root.getAttribute('data-window-end-ms'));
@@ -29,7 +33,42 @@ export const TIMELINE_SCRIPT = `(function () {
       lanes: Number(row.getAttribute('data-lanes')), activeLanes: Number(row.getAttribute('data-active-lanes')) };
   });
 
-  function utc(ms) { return new Date(ms).toISOString().slice(0, 16).replace('T', ' '); }
+  // Aria labels carry ISO 8601 UTC from the page's markup: kept as drawn, and shown in the chosen zone.
+  var drawnLabels = rows.map(function (row) {
+    return row.bars.map(function (bar) { return bar.el.getAttribute('aria-label') || ''; });
+  });
+
+  function zoneName() { var value = zoneSelect ? zoneSelect.value : 'local'; return value === 'local' ? undefined : value; }
+  var formatters = {};
+  function wall(ms) {
+    var key = zoneName() || '';
+    var formatter = formatters[key] || (formatters[key] = new Intl.DateTimeFormat('en-US', { timeZone: zoneName(), hourCycle: 'h23',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }));
+    var out = {};
+    formatter.formatToParts(new Date(ms)).forEach(function (part) { if (part.type !== 'literal') out[part.type] = Number(part.value); });
+    return out;
+  }
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function offsetMinutes(ms) {
+    var whole = Math.floor(ms / 1000) * 1000, w = wall(whole);
+    return Math.round((Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - whole) / 60000);
+  }
+  function offsetText(ms) { var m = offsetMinutes(ms), sign = m < 0 ? '-' : '+'; m = Math.abs(m); return sign + pad(Math.floor(m / 60)) + ':' + pad(m % 60); }
+  function stamp(ms) { var w = wall(ms); return w.year + '-' + pad(w.month) + '-' + pad(w.day) + ' ' + pad(w.hour) + ':' + pad(w.minute); }
+  function withOffset(ms) { return stamp(ms) + ' ' + offsetText(ms); }
+  function isUtc() { var name = zoneName() || Intl.DateTimeFormat().resolvedOptions().timeZone; return name === 'UTC' || name === 'Etc/UTC'; }
+  function zoneLabel(ms) { return isUtc() ? 'UTC' : (zoneName() || Intl.DateTimeFormat().resolvedOptions().timeZone) + ' (' + offsetText(ms) + ')'; }
+  function localizeText(text) { return text.replace(ISO_INSTANT, function (iso) { return withOffset(Date.parse(iso)); }); }
+  function localizeTimes(root) {
+    Array.prototype.forEach.call(root.querySelectorAll('time[datetime]'), function (el) {
+      var ms = Date.parse(el.getAttribute('datetime'));
+      if (!isNaN(ms)) el.textContent = withOffset(ms);
+    });
+  }
+  function relabel() {
+    localizeTimes(document);
+    rows.forEach(function (row, r) { row.bars.forEach(function (bar, b) { bar.el.setAttribute('aria-label', localizeText(drawnLabels[r][b])); }); });
+  }
 
   function layout() {
     var showInactive = toggle ? toggle.checked : false;
@@ -71,8 +110,8 @@ export const TIMELINE_SCRIPT = `(function () {
       nowLine.style.left = (rows.length ? rows[0].track.offsetLeft : axis.offsetLeft) + nowPx + 'px';
       nowLine.style.height = rowsEl.scrollHeight + 'px';
     }
-    windowLabel.textContent = utc(from) + ' to ' + utc(to) + ' UTC' +
-      (nowVisible ? '' : nowMs < from ? '  (now is earlier: ' + utc(nowMs) + ')' : '  (now is later: ' + utc(nowMs) + ')');
+    windowLabel.textContent = stamp(from) + ' to ' + stamp(to) + ' ' + zoneLabel(from) +
+      (nowVisible ? '' : nowMs < from ? '  (now is earlier: ' + stamp(nowMs) + ')' : '  (now is later: ' + stamp(nowMs) + ')');
     document.documentElement.setAttribute('data-timeline-ready', 'true');
   }
 
@@ -81,11 +120,13 @@ export const TIMELINE_SCRIPT = `(function () {
     var step = TICK_STEPS[TICK_STEPS.length - 1];
     for (var i = 0; i < TICK_STEPS.length; i++) { if (span / TICK_STEPS[i] <= Math.max(2, width / 110)) { step = TICK_STEPS[i]; break; } }
     var ticks = document.createDocumentFragment();
-    for (var t = Math.ceil(from / step) * step; t <= to; t += step) {
+    // Ticks fall on whole hours and midnights of the chosen zone, not of UTC.
+    var offsetMs = offsetMinutes(from) * 60000;
+    for (var t = Math.ceil((from + offsetMs) / step) * step - offsetMs; t <= to; t += step) {
       var tick = document.createElement('div');
       tick.className = 'tick';
       tick.style.left = x(t) + 'px';
-      tick.textContent = step >= DAY ? utc(t).slice(0, 10) : utc(t).slice(5);
+      tick.textContent = step >= DAY ? stamp(t).slice(0, 10) : stamp(t).slice(5);
       ticks.appendChild(tick);
     }
     axis.replaceChildren(ticks);
@@ -115,12 +156,15 @@ export const TIMELINE_SCRIPT = `(function () {
     else if (action === 'fit') fit();
   });
   if (toggle) toggle.addEventListener('change', layout);
+  if (zoneSelect) zoneSelect.addEventListener('change', function () { relabel(); layout(); });
   window.addEventListener('resize', layout);
 
   function show(bar) {
     var template = bar.querySelector('template');
     if (!template) return;
-    details.replaceChildren(template.content.cloneNode(true));
+    var content = template.content.cloneNode(true);
+    localizeTimes(content);
+    details.replaceChildren(content);
     details.hidden = false;
     var box = bar.getBoundingClientRect();
     var panel = details.getBoundingClientRect();
@@ -141,6 +185,7 @@ export const TIMELINE_SCRIPT = `(function () {
   });
   rowsEl.addEventListener('scroll', hide);
 
+  relabel();
   layout();
   // A page left open keeps its now line honest; the records themselves are as of the time it was drawn.
   var drawnAt = Date.now();

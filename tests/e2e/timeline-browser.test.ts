@@ -71,10 +71,17 @@ describe('the timeline page in Chromium', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  /** Opens a rendered page from a file and records console errors, page errors and any request it makes. */
-  async function open(records: readonly LedgerRecord[], name: string): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+  /**
+   * Opens a rendered page from a file and records console errors, page errors and any request it makes. Drawn for
+   * UTC unless told otherwise, so what it shows does not depend on the machine's zone.
+   */
+  async function open(
+    records: readonly LedgerRecord[],
+    name: string,
+    zone: string | undefined = 'UTC',
+  ): Promise<{ page: Page; problems: string[]; requests: string[] }> {
     const file = join(folder, `${name}.html`);
-    writeFileSync(file, renderTimeline(records, { now: NOW }));
+    writeFileSync(file, renderTimeline(records, { now: NOW, zone }));
     browser ??= launchChromium();
     const page = await (await browser).context.newPage();
     const problems: string[] = [];
@@ -161,7 +168,7 @@ describe('the timeline page in Chromium', () => {
     await page.hover('[data-program-id="news-morning"]');
     expect(await details.locator('[data-field="ProgramId"]').textContent()).toBe('news-morning');
     expect(await details.locator('[data-field="state"]').textContent()).toBe('scheduled');
-    expect(await details.locator('[data-field="ends"]').textContent()).toContain('2031-03-06T11:00:00Z, when news-day starts');
+    expect(await details.locator('[data-field="ends"]').textContent()).toContain('2031-03-06 11:00 +00:00, when news-day starts');
     await page.close();
   });
 
@@ -285,5 +292,52 @@ describe('the timeline page in Chromium', () => {
     const label = await page.locator('#window-label').textContent();
     expect(label).toMatch(/^2031-03-0\d \d\d:\d\d to 2031-03-\d\d \d\d:\d\d UTC/);
     await page.close();
+  });
+  it('shows every time in the zone it was drawn for, and in UTC when the switch says so: labels, axis, details', async () => {
+    // Prepare
+    const { page, problems } = await open(studioRecords(), 'shanghai', 'Asia/Shanghai');
+    const label = page.locator('#window-label');
+    const ticks = () => page.locator('#axis .tick').allTextContents();
+
+    // Act + Assess: Shanghai first: the day's window from 17:00, ticks on Shanghai's whole 3 hours, details with +08:00.
+    expect(await label.textContent()).toBe('2031-03-06 17:00 to 2031-03-07 17:00 Asia/Shanghai (+08:00)');
+    expect(await ticks()).toEqual(expect.arrayContaining(['03-07 00:00', '03-07 03:00']));
+    for (const tick of await ticks()) expect(tick).toMatch(/ (00|03|06|09|12|15|18|21):00$/);
+    await page.hover('[data-program-id="news-morning"]');
+    const details = page.locator('#details');
+    expect(await details.locator('[data-field="starts"]').textContent()).toBe('2031-03-06 16:00 +08:00');
+    expect(await details.locator('[data-field="ends"]').textContent()).toBe('2031-03-06 19:00 +08:00, when news-day starts');
+    expect(await page.locator('[data-program-id="news-day"]').getAttribute('aria-label')).toContain('starts 2031-03-06 19:00 +08:00');
+
+    // Act + Assess: UTC
+    await page.selectOption('#zone', 'UTC');
+    expect(await label.textContent()).toBe('2031-03-06 09:00 to 2031-03-07 09:00 UTC');
+    await page.hover('[data-program-id="kids-hostile"]');
+    await page.hover('[data-program-id="news-morning"]');
+    expect(await details.locator('[data-field="starts"]').textContent()).toBe('2031-03-06 08:00 +00:00');
+    expect(await page.locator('.summary time').first().textContent()).toBe('2031-03-06 12:00 +00:00');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('opens in the viewer’s own zone when drawn for none', async () => {
+    // Prepare: a viewer in New York.
+    const viewer = await launchChromium({ width: 1400, height: 900 }, { timezoneId: 'America/New_York' });
+    try {
+      const file = join(folder, 'viewer.html');
+      writeFileSync(file, renderTimeline(studioRecords(), { now: NOW }));
+      const page = await viewer.context.newPage();
+
+      // Act
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('html[data-timeline-ready="true"]');
+
+      // Assess
+      expect(await page.locator('#zone').inputValue()).toBe('local');
+      expect(await page.locator('#window-label').textContent()).toBe('2031-03-06 04:00 to 2031-03-07 04:00 America/New_York (-05:00)');
+      await page.close();
+    } finally {
+      await viewer.close();
+    }
   });
 });

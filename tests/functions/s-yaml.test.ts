@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { authorizeStudio } from '../../shared/src/authorization/studio-access';
 import { readEnvironment } from '../../shared/src/config/environment';
 import { validatePlan } from '../../shared/src/plan/validate-plan';
 import { resolveStartOffset } from '../../shared/src/triggers/timer/start-offset';
@@ -63,8 +64,8 @@ function resolvePlaceholder(expression: string, vars: Record<string, unknown>): 
   throw new Error(`unknown placeholder \${${expression}}`);
 }
 
-function loadServerlessDevsFile(): ServerlessDevsFile {
-  const raw = parse(readFileSync(`${root}s.yaml`, 'utf8')) as ServerlessDevsFile;
+function loadServerlessDevsFile(text = readFileSync(`${root}s.yaml`, 'utf8')): ServerlessDevsFile {
+  const raw = parse(text) as ServerlessDevsFile;
   const vars = substitute(raw.vars, {}) as Record<string, unknown>;
   return { ...raw, vars, resources: substitute(raw.resources, vars) as ServerlessDevsFile['resources'] };
 }
@@ -214,5 +215,53 @@ describe('s.yaml', () => {
     }
     const total = budget.reduce((sum, entry) => sum + entry.share * (entry.reserved ?? Number.POSITIVE_INFINITY), 0);
     expect(total).toBeLessThanOrEqual(1);
+  });
+
+  it('serves a second studio after the two edits the README shows: its timer is enabled and its studio allowed, and the file still validates', () => {
+    // Prepare: the README's edits, as diffs of s.yaml lines.
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const section = readme.slice(readme.indexOf('<!-- second-studio:start -->'), readme.indexOf('<!-- second-studio:end -->'));
+    const edits = [...section.matchAll(/```diff\n([\s\S]*?)```/g)].map((block) => {
+      const lines = (block[1] ?? '').split('\n').map((line) => line.replace(/^ {3}/, ''));
+      return {
+        from: lines.find((line) => line.startsWith('-'))?.slice(1) ?? '',
+        to: lines.find((line) => line.startsWith('+'))?.slice(1) ?? '',
+      };
+    });
+    expect(edits).toHaveLength(2);
+    let text = readFileSync(`${root}s.yaml`, 'utf8');
+    const shipped = loadServerlessDevsFile(text);
+    const secondBefore = shipped.resources['timer']?.props.triggers?.[1];
+
+    // Act: each edit replaces the one whole line it shows.
+    for (const { from, to } of edits) {
+      const lines = text.split('\n');
+      expect(
+        lines.filter((line) => line === from),
+        `"${from}" is one line of s.yaml`,
+      ).toHaveLength(1);
+      text = lines.map((line) => (line === from ? to : line)).join('\n');
+    }
+    const edited = loadServerlessDevsFile(text);
+
+    // Assess: shipped, the second trigger is off; edited, it is on, and the studio its payload names is allowed.
+    expect(secondBefore?.triggerConfig['enable']).toBe(false);
+    const timer = edited.resources['timer']?.props;
+    const second = timer?.triggers?.[1];
+    expect(second?.triggerConfig['enable']).toBe(true);
+    const payload = JSON.parse(String(second?.triggerConfig['payload'])) as Record<string, unknown>;
+    const environment = readEnvironment({ ...timer?.environmentVariables });
+    expect([...(environment.studioAccess.allowedCasterIds ?? [])]).toEqual([SAMPLE_ENV['CASTER_ID'], payload['CasterId']]);
+    expect(() => authorizeStudio(environment.studioAccess, payload['CasterId'] as string, environment.defaultCasterId)).not.toThrow();
+    expect(() =>
+      authorizeStudio(
+        readEnvironment({ ...shipped.resources['timer']?.props.environmentVariables }).studioAccess,
+        payload['CasterId'] as string,
+      ),
+    ).toThrow();
+    const resolution = resolveStartOffset(payload, Date.parse('2031-01-01T00:00:00Z'));
+    expect(resolution.ok && validatePlan(resolution.input).ok).toBe(true);
+    for (const [name, resource] of Object.entries(edited.resources)) expect(validateProps(resource.props), name).toBe(true);
+    expect(definition('ITimerTriggerConfig')(second?.triggerConfig)).toBe(true);
   });
 });

@@ -36,12 +36,12 @@ describe('caster-carousel check (the built binary)', () => {
     return path;
   }
 
-  it('exits 0 for a valid plan with an offset and a BOM, printing the UTC StartTime and the ClientToken, and sends nothing', async () => {
+  it('exits 0 for a valid plan with an offset and a BOM, printing the UTC StartTime and the ClientToken as JSON, and sends nothing', async () => {
     // Prepare
     const path = await planFile('valid.json', `\uFEFF${JSON.stringify(samplePlan({ StartTime: '2031-03-07T03:00:00+08:00' }), null, 2)}`);
 
     // Act
-    const run = await runBuiltCli(['check', path], env);
+    const run = await runBuiltCli(['check', path, '--json'], env);
 
     // Assess
     expect(run.exitCode).toBe(0);
@@ -95,8 +95,8 @@ describe('caster-carousel check (the built binary)', () => {
     const path = await planFile('signed.json', JSON.stringify(samplePlan({ RepeatNum: -1, Items: [{ ItemName: 'E', VodUrl: vodUrl }] })));
 
     // Act
-    const refused = await runBuiltCli(['check', path], { ...env, AUTH_KEY_VALIDITY_S: '1800' });
-    const warned = await runBuiltCli(['check', path], { ...env, AUTH_KEY_VALIDITY_S: '7200' });
+    const refused = await runBuiltCli(['check', path, '--utc'], { ...env, AUTH_KEY_VALIDITY_S: '1800' });
+    const warned = await runBuiltCli(['check', path, '--json'], { ...env, AUTH_KEY_VALIDITY_S: '7200' });
 
     // Assess
     expect(refused.exitCode).toBe(2);

@@ -79,6 +79,11 @@ describe('caster-carousel submit against an endpoint that checks signatures', ()
       RequestId: expect.any(String),
       ClientToken: sent['ClientToken'],
       State: 'scheduled',
+      // The plan's URLs are signed at a time before its StartTime: scheduled, with a warning for each.
+      warnings: [
+        { field: 'Items[0].VodUrl', message: expect.stringContaining('before StartTime') },
+        { field: 'Items[1].VodUrl', message: expect.stringContaining('before StartTime') },
+      ],
     });
   });
 

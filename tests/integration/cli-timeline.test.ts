@@ -84,6 +84,25 @@ describe('caster-carousel timeline', () => {
     expect(io.out).toContain('id="show-inactive" checked');
   });
 
+  it('opens in the zone --tz names, else TIMELINE_TZ; a name that is no zone is refused before the ledger is read', async () => {
+    // Act
+    const flagged = await runTimeline(['--tz', 'Asia/Shanghai'], snapshot);
+    const fromEnv = await runTimeline([], snapshot, Object.assign(memoryIo(), { env: { TIMELINE_TZ: 'America/New_York' } }));
+    let loaded = false;
+    const refused = await runTimeline(['--tz', 'Mars/Olympus'], async () => {
+      loaded = true;
+      return { records: [] };
+    });
+
+    // Assess
+    expect(flagged.exitCode).toBe(0);
+    expect(flagged.io.out).toContain('data-zone="Asia/Shanghai"');
+    expect(fromEnv.io.out).toContain('data-zone="America/New_York"');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.io.err).toContain('--tz "Mars/Olympus" is not a time zone');
+    expect(loaded).toBe(false);
+  });
+
   it.each([
     [['--out'], '--out needs a value (FILE)'],
     [['--out', '--all'], '--out needs a value (FILE)'],
@@ -148,7 +167,7 @@ describe('GET /_local/timeline', () => {
   let load: LoadLedgerRecords = snapshot;
 
   beforeAll(async () => {
-    server = createServer((request, response) => void serveTimeline(request, response, () => load({})));
+    server = createServer((request, response) => void serveTimeline(request, response, () => load({}), { TIMELINE_TZ: 'Asia/Shanghai' }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${TIMELINE_PATH}`;
   });
@@ -165,6 +184,15 @@ describe('GET /_local/timeline', () => {
     expect(await first.text()).toContain('data-program-id="evening-loop"');
     load = async () => ({ records: [sampleLedgerRecord({ ProgramId: 'added-later' })] });
     expect(await (await fetch(baseUrl)).text()).toContain('data-program-id="added-later"');
+  });
+
+  it('opens in TIMELINE_TZ, or in the zone ?tz= names, and answers 400 to a name that is no zone', async () => {
+    load = snapshot;
+    expect(await (await fetch(baseUrl)).text()).toContain('data-zone="Asia/Shanghai"');
+    expect(await (await fetch(`${baseUrl}?tz=UTC`)).text()).toContain('data-zone="UTC"');
+    const refused = await fetch(`${baseUrl}?tz=Nowhere`);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('is not a time zone');
   });
 
   it('answers 405 to anything but GET and HEAD', async () => {

@@ -18,9 +18,13 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** A browser with a fresh profile; close() also removes the profile. Throws, naming the fix, when Chromium is missing. */
+/**
+ * A browser with a fresh profile; close() also removes the profile. Throws, naming the fix, when Chromium is missing.
+ * `timezoneId` is the zone pages run in (the viewer's zone); the machine's without it.
+ */
 export async function launchChromium(
   viewport = { width: 1400, height: 900 },
+  options: { readonly timezoneId?: string } = {},
 ): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
@@ -31,6 +35,7 @@ export async function launchChromium(
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   return {
     context,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ledgerTable } from '../../../cli/ledger-table';
+import { styleFor } from '../../../cli/output';
 import type { LedgerRecord } from '../../../shared/src/ledger/ledger-record';
+
+const UTC = styleFor(false, 'utc');
 
 const RECORD: LedgerRecord = {
   ProgramId: 'PROGRAM-1',
@@ -23,9 +26,9 @@ const RECORD: LedgerRecord = {
 };
 
 describe('the ls table', () => {
-  it('shows ids, counts and times, one aligned line per group, and never a URL', () => {
+  it('shows ids, counts and times in UTC with --utc, one aligned line per group, and never a URL', () => {
     // Act
-    const table = ledgerTable([RECORD]);
+    const table = ledgerTable([RECORD], UTC);
 
     // Assess
     const lines = table.split('\n');
@@ -43,7 +46,7 @@ describe('the ls table', () => {
     const otherSlot: LedgerRecord = { ...RECORD, ProgramId: 'PROGRAM-3', ClientToken: 'cc1-other', Slot: 'night' };
 
     // Act
-    const table = ledgerTable([next, RECORD, otherSlot]);
+    const table = ledgerTable([next, RECORD, otherSlot], UTC);
 
     // Assess
     const lines = table.split('\n');
@@ -57,7 +60,7 @@ describe('the ls table', () => {
     const overlapping = { ...RECORD, Overlaps: ['PROGRAM-7', 'PROGRAM-8'], OverlapCount: 4 };
 
     // Act
-    const table = ledgerTable([overlapping]);
+    const table = ledgerTable([overlapping], UTC);
 
     // Assess
     expect(table.split('\n')[1]).toMatch(/^scheduled OVERLAPS PROGRAM-7,PROGRAM-8 \+2 more {2}PROGRAM-1 /);
@@ -75,11 +78,25 @@ describe('the ls table', () => {
     const intent: LedgerRecord = { ...RECORD, ProgramId: undefined, ClientToken: 'cc1-intent', State: 'intent', Version: 1 };
 
     // Act
-    const lines = ledgerTable([failed, intent]).split('\n');
+    const lines = ledgerTable([failed, intent], UTC).split('\n');
 
     // Assess
     expect(lines[1]).toMatch(/^failed InvalidParameter\.StartTime after 2 attempt\(s\) {2}- {2,}evening /);
     expect(lines[2]).toMatch(/^intent {2,}- {2,}evening /);
+  });
+
+  it('shows times in the display zone with their offset, the off-air time too', () => {
+    // Prepare
+    const next: LedgerRecord = { ...RECORD, ProgramId: 'PROGRAM-2', ClientToken: 'cc1-next', StartTime: '2031-03-06T21:30:00Z' };
+
+    // Act
+    const lines = ledgerTable([next, RECORD], styleFor(false, 'Asia/Shanghai')).split('\n');
+
+    // Assess
+    expect(lines[0]).toMatch(/^STATE +PROGRAM ID +SLOT +CASTER +START +REPEAT +ITEMS +TRIGGER +CREATED$/);
+    expect(lines[2]).toMatch(
+      /^scheduled until 2031-03-07 05:30 \+08:00 \(then PROGRAM-2\) {2}PROGRAM-1 .* 2031-03-07 03:00 \+08:00 .* 2026-12-01 17:38:56 \+08:00$/,
+    );
   });
 
   it('turns control characters from a trigger or event id into ?, so a listing cannot drive the terminal', () => {
@@ -87,7 +104,7 @@ describe('the ls table', () => {
     const hostile: LedgerRecord = { ...RECORD, Trigger: { kind: 'event', source: 'acs.test', id: 'evt\u001b[2J\nrm' } };
 
     // Act
-    const table = ledgerTable([hostile]);
+    const table = ledgerTable([hostile], UTC);
 
     // Assess
     expect(table.split('\n')).toHaveLength(2);

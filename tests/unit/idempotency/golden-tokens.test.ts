@@ -27,21 +27,20 @@ const GOLDEN = {
 };
 
 function httpPost(body: unknown, headers: Record<string, string> = {}) {
-  return readHttpPlanRequest(
-    { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body), bodyIsBase64: false },
-  );
+  return readHttpPlanRequest({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    bodyIsBase64: false,
+  });
 }
 
 function tick(payload: unknown) {
-  return readTimerTick(
-    { triggerName: 'morning-carousel', triggerTime: '2031-03-06T11:00:00Z', payload: JSON.stringify(payload) },
-  );
+  return readTimerTick({ triggerName: 'morning-carousel', triggerTime: '2031-03-06T11:00:00Z', payload: JSON.stringify(payload) });
 }
 
 function cloudEvent(data: unknown) {
-  const [entry] = readCloudEvents(
-    { id: 'evt-0001', source: 'acs.custom.scheduler', specversion: '1.0', type: 'caster.plan', data },
-  );
+  const [entry] = readCloudEvents({ id: 'evt-0001', source: 'acs.custom.scheduler', specversion: '1.0', type: 'caster.plan', data });
   if (!entry?.ok) throw new Error('the golden CloudEvent must be readable');
   return entry.request;
 }

@@ -40,14 +40,33 @@ describe('renderTimeline', () => {
     expect(policy).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; script-src 'sha256-[A-Za-z0-9+/=]+'/);
   });
 
+  it('offers the zone it is drawn for first, then the viewer’s zone and UTC', () => {
+    // Act
+    const shanghai = renderTimeline([sampleLedgerRecord()], { now: NOW, zone: 'Asia/Shanghai' });
+    const viewer = renderTimeline([sampleLedgerRecord()], { now: NOW });
+
+    // Assess
+    expect(shanghai).toContain('data-zone="Asia/Shanghai"');
+    expect(shanghai).toMatch(
+      /<select id="zone"[^>]*><option value="local">this browser’s zone<\/option><option value="Asia\/Shanghai" selected>Asia\/Shanghai<\/option><option value="UTC">UTC<\/option><\/select>/,
+    );
+    expect(viewer).toMatch(/<option value="local" selected>this browser’s zone<\/option><option value="UTC">UTC<\/option><\/select>/);
+    expect(viewer).not.toContain('All times UTC');
+  });
+
   it('warns that groups may be missing when a ledger write failed', () => {
     const html = renderTimeline([sampleLedgerRecord()], { now: NOW, incompleteSince: '2031-03-06T10:00:00.000Z' });
-    expect(html).toContain('The ledger may be incomplete: a write failed at 2031-03-06T10:00:00.000Z');
+    expect(html).toContain(
+      'The ledger may be incomplete: a write failed at <time datetime="2031-03-06T10:00:00.000Z">2031-03-06T10:00:00.000Z</time>',
+    );
     expect(renderTimeline([sampleLedgerRecord()], { now: NOW })).not.toContain('may be incomplete');
   });
 
   it.each([
-    [{ kind: 'timer', triggerName: 'nightly', triggerTime: '2031-03-06T18:00:00Z' } as const, 'timer nightly at 2031-03-06T18:00:00Z'],
+    [
+      { kind: 'timer', triggerName: 'nightly', triggerTime: '2031-03-06T18:00:00Z' } as const,
+      'timer nightly at <time datetime="2031-03-06T18:00:00Z">2031-03-06T18:00:00Z</time>',
+    ],
     [{ kind: 'event', source: 'acs.custom', id: 'evt-1' } as const, 'event evt-1 from acs.custom'],
     [{ kind: 'http', idempotencyKey: '<key>' } as const, 'http, Idempotency-Key &lt;key&gt;'],
     [{ kind: 'cli' } as const, 'cli'],
@@ -78,7 +97,9 @@ describe('renderTimeline', () => {
     const first = sampleLedgerRecord({ ProgramId: 'first', Slot: 'main', StartTime: '2031-03-06T11:00:00Z', RepeatNum: -1 });
     const next = sampleLedgerRecord({ ProgramId: 'next', Slot: 'main', StartTime: '2031-03-06T15:30:00Z', RepeatNum: -1 });
     const html = renderTimeline([next, first], { now: NOW });
-    expect(html).toContain('<dd data-field="ends">2031-03-06T15:30:00Z, when next starts</dd>');
+    expect(html).toContain(
+      '<dd data-field="ends"><time datetime="2031-03-06T15:30:00Z">2031-03-06T15:30:00Z</time>, when next starts</dd>',
+    );
     expect(html).toContain('<dd data-field="ends">not before something replaces it</dd>');
   });
 
