@@ -6,15 +6,12 @@ import { DEMO_CREDENTIALS } from '../../emulator/index';
 import type { CloudEventsResult } from '../../shared/src/fc/event/schedule-cloud-events';
 import type { FcHttpResponse } from '../../shared/src/fc/fc-types';
 import type { TimerResult } from '../../shared/src/fc/timer/schedule-timer-plan';
-import { cancelGroup } from '../../shared/src/ledger/cancel-group';
-import { createFileLedgerStore } from '../../shared/src/ledger/file-ledger-store';
-import { createLedger } from '../../shared/src/ledger/ledger';
-import { ledgerScope } from '../../shared/src/ledger/ledger-from-environment';
-import { createLiveClient } from '../../shared/src/live/live-client';
+import { readCliPlan } from '../../shared/src/triggers/cli-plan';
 import { cloudEvent, cloudEventBuffer, fcContext, httpEventBuffer, timerEventBuffer } from '../support/fc-events';
 import { captureLogLines, secretLeaksIn, startFunctionInstance, withFunction } from '../support/fc-testbed';
 import { samplePlan } from '../support/plan-fixtures';
 import { freePort } from '../support/redis-server';
+import { runBuiltCli } from '../support/run-built-cli';
 
 const logs = captureLogLines();
 const workDir = mkdtempSync(join(tmpdir(), 'ledger-functions-'));
@@ -61,7 +58,7 @@ describe('the functions with a ledger', () => {
     });
   });
 
-  it('timer: each tick supersedes the previous tick’s group in the slot named after the trigger, which stays on air', async () => {
+  it('timer: each tick’s group follows the previous one in the slot named after the trigger, which stays on air until it starts', async () => {
     await withFunction('timer', {}, async ({ testbed }) => {
       // Prepare
       const fn = await startFunctionInstance('timer', { ...testbed.env, ...ledgerEnv() });
@@ -74,14 +71,14 @@ describe('the functions with a ledger', () => {
       const tuesday = await tick('2026-12-08T06:00:00Z');
 
       // Assess
-      expect(monday.Slot).toBe('daily-loop');
-      expect(tuesday.Superseded).toBe(monday.ProgramId);
-      expect(tuesday.Retired).toEqual([]);
+      expect(monday).toMatchObject({ Slot: 'daily-loop', State: 'scheduled' });
+      expect(tuesday).toMatchObject({ Slot: 'daily-loop', State: 'scheduled', Retired: [], Replaced: [] });
+      expect(tuesday.OffAirAt).toBeUndefined();
       expect((await testbed.episodeGroups()).map((group) => group.ProgramId)).toEqual([monday.ProgramId, tuesday.ProgramId]);
     });
   });
 
-  it('http: after a cancel, the same plan without an Idempotency-Key schedules a new group instead of the deleted one', async () => {
+  it('http: after a cancel (caster-carousel cancel), the same plan without an Idempotency-Key schedules a new group', async () => {
     await withFunction('http', {}, async ({ testbed }) => {
       // Prepare
       const env = { ...testbed.env, ...ledgerEnv() };
@@ -89,17 +86,21 @@ describe('the functions with a ledger', () => {
       const plan = samplePlan();
       const post = async () => JSON.parse(((await fn.handler(httpEventBuffer({ body: plan }), fcContext())) as FcHttpResponse).body);
       const first = await post();
-      const ledger = createLedger({
-        store: createFileLedgerStore({ file: env.LEDGER_FILE }),
-        scope: ledgerScope({ endpoint: testbed.env['LIVE_ENDPOINT']!, regionId: 'cn-shanghai', pacingAccount: 'default' }),
+      const cancel = await runBuiltCli(['cancel', '--json', first.ProgramId], {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_CREDENTIALS.accessKeySecret,
+        LIVE_ENDPOINT: testbed.emulator.url,
+        LEDGER_FILE: env.LEDGER_FILE,
       });
-      await cancelGroup(createLiveClient({ endpoint: testbed.emulator.url, credentials: DEMO_CREDENTIALS }), ledger, first.ProgramId);
 
       // Act
       const second = await post();
 
       // Assess
+      expect(cancel.exitCode, cancel.stderr).toBe(0);
+      expect(JSON.parse(cancel.stdout)).toMatchObject({ ProgramId: first.ProgramId, State: 'cancelled' });
       expect(second.ProgramId).not.toBe(first.ProgramId);
+      expect(second.State).toBe('scheduled');
       expect((await testbed.episodeGroups()).map((group) => group.ProgramId)).toEqual([second.ProgramId]);
     });
   });
@@ -171,25 +172,31 @@ describe('the functions with a ledger', () => {
   });
 });
 
-describe('the functions when the ledger cannot be written', () => {
-  it('http: with Redis down the plan is still scheduled (201), and the record is logged as a warning, redacted', async () => {
+describe('the functions when the ledger cannot be read', () => {
+  it('http: with Redis down the plan is still scheduled (201) with its first-generation token, and a warning says the ledger is unreadable', async () => {
     await withFunction('http', {}, async ({ testbed }) => {
       // Prepare
       const closedPort = await freePort();
       const fn = await startFunctionInstance('http', { ...testbed.env, REDIS_URL: `redis://127.0.0.1:${closedPort}` });
+      const plan = samplePlan();
       const before = logs.lines.length;
 
       // Act
-      const response = (await fn.handler(httpEventBuffer({ body: samplePlan() }), fcContext())) as FcHttpResponse;
+      const response = (await fn.handler(httpEventBuffer({ body: plan }), fcContext())) as FcHttpResponse;
 
       // Assess
       expect(response.statusCode).toBe(201);
-      const { ProgramId } = JSON.parse(response.body);
+      const { ProgramId, ClientToken } = JSON.parse(response.body);
+      expect(ClientToken).toBe(readCliPlan(JSON.stringify(plan), 'plan').clientToken);
       expect((await testbed.episodeGroups()).map((group) => group.ProgramId)).toContain(ProgramId);
       const lines = logs.lines.slice(before);
-      const warning = lines.map((line) => JSON.parse(line)).find((line) => String(line.message).startsWith('ledger write failed (record)'));
-      expect(warning?.level).toBe('warn');
-      expect(warning?.record.ProgramId).toBe(ProgramId);
+      // The read fails first: the warning names the store and says scheduling goes on without it.
+      const warning = lines
+        .map((line) => JSON.parse(line))
+        .find((line) => line.level === 'warn' && line.error?.code === 'LedgerUnavailable');
+      expect(warning?.ledger).toBe(`redis 127.0.0.1:${closedPort}`);
+      expect(String(warning?.message)).toMatch(/unreadable/);
+      expect(String(warning?.message)).toMatch(/first-generation/);
       expect(secretLeaksIn(lines.join('\n'))).toEqual([]);
     });
   });

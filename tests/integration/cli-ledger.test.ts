@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO, type RunningEmulator, startEmulator } from '../../emulator/index';
+import { readCliPlan } from '../../shared/src/triggers/cli-plan';
 import { type AnswerDroppingProxy, startAnswerDroppingProxy } from '../support/answer-dropping-proxy';
 import { SAMPLE_AUTH_KEY, samplePlan } from '../support/plan-fixtures';
 import { freePort, type RedisServer, startRedisServer } from '../support/redis-server';
@@ -28,6 +29,8 @@ const environment = (overrides: Record<string, string> = {}): Record<string, str
   CASTER_ID: DEMO_STUDIO.CasterId,
   LEDGER: 'on',
   LEDGER_FILE: ledgerFile,
+  // Tables show times in the local zone: UTC here, whatever the machine's.
+  TZ: 'UTC',
   ...overrides,
 });
 let planFiles = 0;
@@ -46,6 +49,20 @@ const groupsInStudio = async (url = emulator.url): Promise<string[]> => {
   return body.EpisodeGroups.map((group) => group.ProgramId);
 };
 
+/** The rows of an `ls` table by column title (cells are separated by two spaces or more; notes in parentheses skipped). */
+function tableRows(stdout: string): Record<string, string>[] {
+  const lines = stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('('));
+  const headerIndex = lines.findIndex((line) => line.startsWith('STATE'));
+  if (headerIndex === -1) return [];
+  const titles = (lines[headerIndex] as string).split(/ {2,}/);
+  return lines.slice(headerIndex + 1).map((line) => {
+    const cells = line.split(/ {2,}/);
+    return Object.fromEntries(titles.map((title, column) => [title, cells[column] ?? '']));
+  });
+}
+const rowOf = (stdout: string, programId: unknown): Record<string, string> | undefined =>
+  tableRows(stdout).find((row) => row['PROGRAM ID'] === programId);
+
 describe('caster-carousel ls, cancel and gc over the ledger', () => {
   it('ls shows what submit scheduled: a table of ids and counts, and JSON records with every auth_key redacted', async () => {
     // Prepare
@@ -58,7 +75,12 @@ describe('caster-carousel ls, cancel and gc over the ledger', () => {
     // Assess
     expect(table.exitCode, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^STATE +PROGRAM ID +SLOT +CASTER/);
-    expect(table.stdout).toContain(`scheduled  ${scheduled['ProgramId']}  evening  ${DEMO_STUDIO.CasterId}  2031-03-06T19:00:00Z`);
+    expect(rowOf(table.stdout, scheduled['ProgramId'])).toMatchObject({
+      STATE: 'scheduled',
+      SLOT: 'evening',
+      CASTER: DEMO_STUDIO.CasterId,
+    });
+    expect(Object.values(rowOf(table.stdout, scheduled['ProgramId']) ?? {}).join('  ')).toMatch(/2031-03-06.19:00/);
     const records = JSON.parse(json.stdout) as Record<string, unknown>[];
     expect(records.map((record) => [record['ProgramId'], record['State'], record['Slot']])).toEqual([
       [scheduled['ProgramId'], 'scheduled', 'evening'],
@@ -73,7 +95,7 @@ describe('caster-carousel ls, cancel and gc over the ledger', () => {
     const first = ok(await cli(['submit', planFile]));
 
     // Act
-    const cancelled = ok(await cli(['cancel', String(first['ProgramId'])]));
+    const cancelled = ok(await cli(['cancel', '--json', String(first['ProgramId'])]));
     const second = ok(await cli(['submit', planFile]));
 
     // Assess
@@ -92,7 +114,7 @@ describe('caster-carousel ls, cancel and gc over the ledger', () => {
     const first = ok(await cli(['submit', planFile]));
 
     // Act
-    ok(await cli(['delete', String(first['ProgramId'])]));
+    ok(await cli(['delete', '--json', String(first['ProgramId'])]));
     const second = ok(await cli(['submit', planFile]));
 
     // Assess
@@ -107,48 +129,91 @@ describe('caster-carousel ls, cancel and gc over the ledger', () => {
     const evening = ok(await cli(['submit', await writePlan(samplePlan()), '--slot', 'evening']));
 
     // Act
-    const cancelled = JSON.parse((await cli(['cancel', '--slot', 'morning'])).stdout) as Record<string, unknown>[];
+    const cancelled = JSON.parse((await cli(['cancel', '--json', '--slot', 'morning'])).stdout) as Record<string, unknown>[];
 
     // Assess
     expect(cancelled.map((entry) => entry['ProgramId']).sort()).toEqual([morning1['ProgramId'], morning2['ProgramId']].sort());
     expect(await groupsInStudio()).toEqual([evening['ProgramId']]);
   });
 
-  it('a new group in a slot supersedes the old one, and gc leaves the old one on air while its successor has not started', async () => {
+  it('a later group in a slot ends the earlier one’s window, and gc leaves the earlier one on air while the later one has not started', async () => {
     // Prepare
-    const old = ok(await cli(['submit', await writePlan(samplePlan({ Slot: 'loop' }))]));
-    const successor = ok(await cli(['submit', await writePlan(samplePlan({ Slot: 'loop', StartTime: '2031-03-07T19:00:00Z' }))]));
+    const earlier = ok(await cli(['submit', await writePlan(samplePlan({ Slot: 'loop' }))]));
+    const later = ok(await cli(['submit', await writePlan(samplePlan({ Slot: 'loop', StartTime: '2031-03-07T19:00:00Z' }))]));
 
     // Act
-    const dryRun = await cli(['gc', '--dry-run']);
-    const gc = await cli(['gc']);
+    const dryRun = await cli(['gc', '--json', '--dry-run']);
+    const gc = await cli(['gc', '--json']);
     const table = await cli(['ls']);
+    const again = ok(await cli(['submit', await writePlan(samplePlan({ Slot: 'loop', StartTime: '2031-03-08T19:00:00Z' }))]));
 
     // Assess
-    expect(successor['Superseded']).toBe(old['ProgramId']);
-    expect(JSON.parse(dryRun.stdout)).toEqual([]);
-    expect(JSON.parse(gc.stdout)).toEqual({ Retired: [], Failed: [] });
-    expect(table.stdout).toContain(`superseded by ${successor['ProgramId']}  ${old['ProgramId']}`);
-    expect(await groupsInStudio()).toEqual([old['ProgramId'], successor['ProgramId']]);
+    expect(earlier).toMatchObject({ State: 'scheduled', Slot: 'loop' });
+    expect(later).toMatchObject({ State: 'scheduled', Slot: 'loop' });
+    expect(later['Retired']).toBeUndefined();
+    expect(later['Replaced']).toBeUndefined();
+    expect(JSON.parse(dryRun.stdout)).toEqual({ Pending: [], Due: [] });
+    expect(JSON.parse(gc.stdout)).toEqual({ Finished: [], Retired: [], Replaced: [], Failed: [] });
+    expect(rowOf(table.stdout, earlier['ProgramId'])?.['STATE']).toMatch(
+      new RegExp(`^scheduled until 2031-03-07.19:00.* \\(then ${later['ProgramId']}\\)$`),
+    );
+    expect(again['OffAirAt']).toBeUndefined();
+    expect(await groupsInStudio()).toEqual([earlier['ProgramId'], later['ProgramId'], again['ProgramId']]);
   });
 
-  it('ls --verify reports a group the studio no longer has (deleted elsewhere), and leaves the ledger as it was', async () => {
+  it('submit prints when a group goes off air: the StartTime of the next group of its slot, whatever the order submitted', async () => {
+    // Prepare
+    ok(await cli(['submit', await writePlan(samplePlan({ StartTime: '2031-03-07T19:00:00Z' })), '--slot', 'loop']));
+
+    // Act
+    const earlier = ok(await cli(['submit', await writePlan(samplePlan({ StartTime: '2031-03-06T19:00:00Z' })), '--slot', 'loop']));
+
+    // Assess
+    expect(earlier).toMatchObject({ State: 'scheduled', Slot: 'loop', OffAirAt: '2031-03-07T19:00:00Z' });
+  });
+
+  it('a second plan at the same StartTime of a slot replaces the first: deleted at once, submit and ls --all say so', async () => {
+    // Prepare
+    const first = ok(await cli(['submit', await writePlan(samplePlan()), '--slot', 'loop']));
+
+    // Act
+    const second = ok(await cli(['submit', await writePlan(samplePlan()), '--slot', 'loop']));
+
+    // Assess
+    expect(second['Replaced']).toEqual([first['ProgramId']]);
+    expect(await groupsInStudio()).toEqual([second['ProgramId']]);
+    const listed = JSON.parse((await cli(['ls', '--all', '--json'])).stdout) as Record<string, unknown>[];
+    expect(listed.map((record) => [record['ProgramId'], record['State']])).toEqual([
+      [first['ProgramId'], 'replaced'],
+      [second['ProgramId'], 'scheduled'],
+    ]);
+  });
+
+  it('ls --verify records a group the studio no longer has (deleted elsewhere) as missing, and its plan then schedules anew', async () => {
     // Prepare
     const kept = ok(await cli(['submit', await writePlan(samplePlan())]));
-    const deletedElsewhere = ok(await cli(['submit', await writePlan(samplePlan())]));
-    ok(await cli(['delete', String(deletedElsewhere['ProgramId'])], environment({ LEDGER: 'off' })));
+    const planFile = await writePlan(samplePlan());
+    const deletedElsewhere = ok(await cli(['submit', planFile]));
+    ok(await cli(['delete', '--json', String(deletedElsewhere['ProgramId'])], environment({ LEDGER: 'off' })));
 
     // Act
     const verified = JSON.parse((await cli(['ls', '--verify', '--json'])).stdout) as Record<string, unknown>[];
     const table = await cli(['ls', '--verify']);
+    const everything = JSON.parse((await cli(['ls', '--all', '--json'])).stdout) as Record<string, unknown>[];
+    const again = ok(await cli(['submit', planFile]));
 
     // Assess
-    expect(verified.map((record) => [record['ProgramId'], record['State'], record['Verified']])).toEqual([
-      [kept['ProgramId'], 'scheduled', 'present'],
-      [deletedElsewhere['ProgramId'], 'scheduled', 'missing'],
+    expect(verified.map((record) => [record['ProgramId'], record['Verified']])).toEqual([
+      [kept['ProgramId'], 'present'],
+      [deletedElsewhere['ProgramId'], 'missing'],
     ]);
     expect(table.stdout).toMatch(/VERIFIED/);
-    expect(table.stdout).toMatch(new RegExp(`${deletedElsewhere['ProgramId']}.*missing`));
+    expect(rowOf(table.stdout, kept['ProgramId'])?.['VERIFIED']).toBe('present');
+    expect(table.stdout).not.toContain(String(deletedElsewhere['ProgramId']));
+    expect(everything.find((record) => record['ProgramId'] === deletedElsewhere['ProgramId'])?.['State']).toBe('missing');
+    expect(again['ProgramId']).not.toBe(deletedElsewhere['ProgramId']);
+    expect(again).toMatchObject({ Generation: 2, State: 'scheduled' });
+    expect((await groupsInStudio()).sort()).toEqual([kept['ProgramId'], again['ProgramId']].sort());
   });
 
   it('rejects a bad --slot before anything is read or sent', async () => {
@@ -297,19 +362,32 @@ describe('the Redis ledger', () => {
     expect(listed.map((record) => record['ProgramId'])).toEqual([scheduled['ProgramId']]);
   });
 
-  it('when Redis is down, submit still schedules and warns with the record on stderr, secrets redacted', async () => {
+  it('when Redis is down, submit still schedules with the plan’s first-generation token and warns that the ledger is unreadable', async () => {
     // Prepare
     const env = environment({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, LEDGER_FILE: '' });
+    const planText = JSON.stringify(samplePlan());
+    const planFile = await writePlan(JSON.parse(planText) as Record<string, unknown>);
 
     // Act
-    const run = await cli(['submit', await writePlan(samplePlan())], env);
+    const run = await cli(['submit', planFile], env);
 
     // Assess
     const result = ok(run);
+    expect(result['ClientToken']).toBe(readCliPlan(planText, planFile).clientToken);
+    expect(result['Generation']).toBeUndefined();
     expect(await groupsInStudio()).toEqual([result['ProgramId']]);
-    const warning = run.stderr.split('\n').find((line) => line.includes('ledger write failed (record)'));
-    expect(warning, run.stderr).toBeDefined();
-    expect(JSON.parse(warning!).record.ProgramId).toBe(result['ProgramId']);
+    const warnings = run.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['level'] === 'warn');
+    // The read fails first: it is what the user is warned of, naming the store, before anything was sent.
+    expect(warnings[0], run.stderr).toMatchObject({
+      ledger: expect.stringContaining(`redis 127.0.0.1:`),
+      error: expect.objectContaining({ code: 'LedgerUnavailable' }),
+    });
+    expect(String(warnings[0]?.['message'])).toMatch(/unreadable/);
+    expect(String(warnings[0]?.['message'])).toMatch(/first-generation/);
     expect(run.stderr).not.toContain(SAMPLE_AUTH_KEY);
   });
 });
