@@ -1,6 +1,7 @@
 import {
   authorizeStudio,
   forbiddenDestinationFields,
+  type GroupDestination,
   isListedStudio,
   isStudioAccessRestricted,
   StudioAccessError,
@@ -38,7 +39,8 @@ export interface ScheduleResult extends EpisodeGroupResult {
 
 /**
  * Fills CallbackUrl, DomainName and SideOutputUrl from DescribeCasterConfig when the plan does not give both
- * CallbackUrl and DomainName; a plan that gives both is sent as it is, without a lookup.
+ * CallbackUrl and DomainName; a plan that gives both is sent as it is, without a lookup. With allow-lists, every
+ * destination (a SideOutputUrl the plan gives included) is checked before anything is sent.
  */
 export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies: ScheduleDependencies): Promise<EpisodeGroupRequest> {
   const { plan } = request;
@@ -47,9 +49,9 @@ export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies
   // Refused before any request: a studio not allowed is never even looked up.
   if (access) authorizeStudio(access, plan.CasterId ?? dependencies.defaultCasterId, dependencies.defaultCasterId);
   if (plan.CallbackUrl && plan.DomainName) {
-    const destination = { CallbackUrl: plan.CallbackUrl, DomainName: plan.DomainName };
+    const destination = { CallbackUrl: plan.CallbackUrl, DomainName: plan.DomainName, SideOutputUrl: plan.SideOutputUrl };
     if (access && isStudioAccessRestricted(access)) await authorizeDestination(access, destination, request, dependencies);
-    return { ...base, ...destination, SideOutputUrl: plan.SideOutputUrl };
+    return { ...base, ...destination };
   }
   const casterId = plan.CasterId ?? dependencies.defaultCasterId;
   if (!casterId) {
@@ -73,7 +75,9 @@ export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies
   }
   if (access) {
     const studio = isListedStudio(access, casterId, dependencies.defaultCasterId) ? lookup.config : undefined;
-    const forbidden = forbiddenDestinationFields(access, { CallbackUrl: callbackUrl, DomainName: domainName }, studio);
+    // Only a SideOutputUrl the plan gives is checked: the studio's own, which fills it in otherwise, is its own.
+    const destination = { CallbackUrl: callbackUrl, DomainName: domainName, SideOutputUrl: plan.SideOutputUrl };
+    const forbidden = forbiddenDestinationFields(access, destination, studio);
     if (forbidden) throw new StudioAccessError(forbidden);
   }
   return { ...base, CallbackUrl: callbackUrl, DomainName: domainName, SideOutputUrl: plan.SideOutputUrl ?? lookup.config.SideOutputUrl };
@@ -85,7 +89,7 @@ export async function resolveEpisodeGroup(request: ScheduleRequest, dependencies
  */
 async function authorizeDestination(
   access: StudioAccessLists,
-  destination: { CallbackUrl: string; DomainName: string },
+  destination: GroupDestination,
   request: ScheduleRequest,
   dependencies: ScheduleDependencies,
 ): Promise<void> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authorizeStudio,
   forbiddenDestinationFields,
+  mayListRecord,
   StudioAccessError,
   type StudioAccessLists,
   urlHost,
@@ -105,6 +106,69 @@ describe('the domain allow-list', () => {
 
     // Assess
     expect(Object.keys(forbidden ?? {})).toEqual(['DomainName', 'CallbackUrl']);
+  });
+});
+
+describe('a SideOutputUrl the plan gives', () => {
+  const OWN_WITH_SIDE_OUTPUT = { ...OWN_CONFIG, SideOutputUrl: 'rtmp://push.example.com/caster/own?auth_key=1-0-0-y' };
+
+  it('is refused, by name, when its host is neither listed nor the studio’s own', () => {
+    // Act
+    const forbidden = forbiddenDestinationFields(
+      lists({ ALLOWED_CASTER_IDS: STUDIO_A }),
+      { ...OWN_CONFIG, SideOutputUrl: 'rtmp://attacker.example.org/live/steal' },
+      OWN_WITH_SIDE_OUTPUT,
+    );
+
+    // Assess
+    expect(forbidden).toEqual({ SideOutputUrl: [expect.stringMatching(/ALLOWED_DOMAINS or the studio's own/)] });
+  });
+
+  it.each([
+    ['the listed studio’s own SideOutputUrl host', { ALLOWED_CASTER_IDS: STUDIO_A }, 'rtmp://PUSH.example.com/caster/other'],
+    ['a listed domain', { ALLOWED_CASTER_IDS: STUDIO_A, ALLOWED_DOMAINS: 'relay.example.com' }, 'rtmps://relay.example.com:443/live/x'],
+  ])('is allowed on %s', (_case, env, sideOutputUrl) => {
+    // Act
+    const forbidden = forbiddenDestinationFields(lists(env), { ...OWN_CONFIG, SideOutputUrl: sideOutputUrl }, OWN_WITH_SIDE_OUTPUT);
+
+    // Assess
+    expect(forbidden).toBeUndefined();
+  });
+});
+
+describe('which ledger records a deployment may list', () => {
+  it.each([
+    ['shows any record without lists', {}, STUDIO_B, 'b.example.com', true],
+    ['shows a listed studio’s record', { ALLOWED_CASTER_IDS: STUDIO_A }, STUDIO_A, 'anything.example.com', true],
+    ['hides another studio’s record', { ALLOWED_CASTER_IDS: STUDIO_A }, STUDIO_B, 'a.example.com', false],
+    ['hides a record naming no studio, on no listed domain', { ALLOWED_CASTER_IDS: STUDIO_A }, undefined, 'a.example.com', false],
+    [
+      'shows a record naming no studio, on a listed domain',
+      { ALLOWED_CASTER_IDS: STUDIO_A, ALLOWED_DOMAINS: 'a.example.com' },
+      undefined,
+      'A.example.com',
+      true,
+    ],
+    [
+      'shows any studio’s record on a listed domain when only domains are listed',
+      { ALLOWED_DOMAINS: 'a.example.com' },
+      STUDIO_B,
+      'a.example.com',
+      true,
+    ],
+    [
+      'hides a record on another domain when only domains are listed',
+      { ALLOWED_DOMAINS: 'a.example.com' },
+      STUDIO_B,
+      'b.example.com',
+      false,
+    ],
+  ])('%s', (_case, env, casterId, domain, expected) => {
+    // Act
+    const listed = mayListRecord(lists(env), { CasterId: casterId, DomainName: domain });
+
+    // Assess
+    expect(listed).toBe(expected);
   });
 });
 

@@ -35,7 +35,7 @@ describe('redact', () => {
     expect(copy).toEqual(value);
   });
 
-  it('hides auth_key values inside URLs at any depth, leaving the rest of the URL', () => {
+  it('hides every query value of a URL at any depth, leaving its host, path and parameter names', () => {
     // Prepare
     const value = { plan: { Items: [{ VodUrl: 'https://cdn/x.mp4?auth_key=1-0-0-deadbeef&v=2' }] } };
 
@@ -43,7 +43,7 @@ describe('redact', () => {
     const copy = redact(value);
 
     // Assess
-    expect(copy).toEqual({ plan: { Items: [{ VodUrl: `https://cdn/x.mp4?auth_key=${REDACTED}&v=2` }] } });
+    expect(copy).toEqual({ plan: { Items: [{ VodUrl: `https://cdn/x.mp4?auth_key=${REDACTED}&v=${REDACTED}` }] } });
   });
 
   it('does not modify its input', () => {
@@ -111,7 +111,7 @@ describe('redactText', () => {
     );
   });
 
-  it('hides auth_key values percent-encoded once or twice, up to the encoded "&"', () => {
+  it('hides the query values of a URL percent-encoded once or twice, each up to the encoded "&"', () => {
     // Prepare
     const once = 'CallbackUrl=http%3A%2F%2Fx%2Fcb%3Fauth_key%3D1-0-0-abc%26v%3D2&Next=1';
     const twice = 'CallbackUrl%3Dhttp%253A%252F%252Fx%252Fcb%253Fauth_key%253D1-0-0-abc%2526v%253D2%26Next%3D1';
@@ -121,8 +121,8 @@ describe('redactText', () => {
 
     // Assess
     expect(redacted).toEqual([
-      `CallbackUrl=http%3A%2F%2Fx%2Fcb%3Fauth_key%3D${REDACTED}%26v%3D2&Next=1`,
-      `CallbackUrl%3Dhttp%253A%252F%252Fx%252Fcb%253Fauth_key%253D${REDACTED}%2526v%253D2%26Next%3D1`,
+      `CallbackUrl=http%3A%2F%2Fx%2Fcb%3Fauth_key%3D${REDACTED}%26v%3D${REDACTED}&Next=1`,
+      `CallbackUrl%3Dhttp%253A%252F%252Fx%252Fcb%253Fauth_key%253D${REDACTED}%2526v%253D${REDACTED}%26Next%3D1`,
     ]);
   });
 
@@ -160,5 +160,118 @@ describe('redactText', () => {
 
     // Assess
     expect(redacted).toBe(`x ${REDACTED} y`);
+  });
+});
+
+describe('redactText on URLs: every query value, whatever its name', () => {
+  it.each([
+    [
+      'OSS V1 presigned',
+      'https://b.oss-cn-shanghai.aliyuncs.com/v/a.mp4?OSSAccessKeyId=LTAI5tId&Expires=1962000000&Signature=c2lnbmF0dXJl%3D&security-token=CAIStoken',
+      `https://b.oss-cn-shanghai.aliyuncs.com/v/a.mp4?OSSAccessKeyId=${REDACTED}&Expires=${REDACTED}&Signature=${REDACTED}&security-token=${REDACTED}`,
+    ],
+    [
+      'OSS V4 presigned',
+      'https://b.oss-cn-shanghai.aliyuncs.com/a.mp4?x-oss-credential=LTAI%2F20310306%2Fcn-shanghai%2Foss%2Faliyun_v4_request&x-oss-date=20310306T190000Z&x-oss-signature=abc123&x-oss-security-token=CAIS',
+      `https://b.oss-cn-shanghai.aliyuncs.com/a.mp4?x-oss-credential=${REDACTED}&x-oss-date=${REDACTED}&x-oss-signature=${REDACTED}&x-oss-security-token=${REDACTED}`,
+    ],
+    [
+      'S3 SigV4 presigned',
+      'https://s3.amazonaws.com/b/a.mp4?X-Amz-Credential=AKIA%2F20310306&X-Amz-Security-Token=FwoG&X-Amz-Signature=fedcba',
+      `https://s3.amazonaws.com/b/a.mp4?X-Amz-Credential=${REDACTED}&X-Amz-Security-Token=${REDACTED}&X-Amz-Signature=${REDACTED}`,
+    ],
+    [
+      'a generic token and sign',
+      'rtmp://push.example.com/live/s?token=t0k&sign=s1g',
+      `rtmp://push.example.com/live/s?token=${REDACTED}&sign=${REDACTED}`,
+    ],
+    ['a valueless parameter', 'https://cdn.example.com/a.mp4?0f1e2d3c4b5a', `https://cdn.example.com/a.mp4?${REDACTED}`],
+    ['a fragment', 'https://cdn.example.com/a.mp4#access_token=abc', `https://cdn.example.com/a.mp4#access_token=${REDACTED}`],
+  ])('hides each value of a %s URL, keeping the names', (_style, url, expected) => {
+    // Act
+    const redacted = redactText(url);
+
+    // Assess
+    expect(redacted).toBe(expected);
+  });
+
+  it('keeps the value of a harmless parameter (format), in any letter case', () => {
+    // Act
+    const redacted = redactText('https://cdn.example.com/a?Format=mp4&sign=abc');
+
+    // Assess
+    expect(redacted).toBe(`https://cdn.example.com/a?Format=mp4&sign=${REDACTED}`);
+  });
+
+  it.each([
+    ['type B, /{timestamp}/{md5hash}/path', 'http://cdn.example.com/203103061900/0f1e2d3c4b5a69788796a5b4c3d2e1f0/vod/a.mp4'],
+    ['type C, /{md5hash}/{hex timestamp}/path', 'http://cdn.example.com/0f1e2d3c4b5a69788796a5b4c3d2e1f0/74e0c580/vod/a.mp4'],
+  ])('hides a CDN path signature of %s, keeping its timestamp and the file path', (_form, url) => {
+    // Act
+    const redacted = redactText(`played ${url} then`);
+
+    // Assess
+    expect(redacted).not.toContain('0f1e2d3c4b5a69788796a5b4c3d2e1f0');
+    expect(redacted).toMatch(
+      new RegExp(`^played http://cdn\\.example\\.com/(203103061900/${REDACTED}|${REDACTED}/74e0c580)/vod/a\\.mp4 then$`),
+    );
+  });
+
+  it('keeps a path without a signature whole, a hex file name included', () => {
+    // Prepare
+    const url = 'https://cdn.example.com/caster/0f1e2d3c4b5a69788796a5b4c3d2e1f0.mp4';
+
+    // Act
+    const redacted = redactText(url);
+
+    // Assess
+    expect(redacted).toBe(url);
+  });
+
+  it('hides the user info of a URL (a password in a Redis URL)', () => {
+    // Act
+    const redacted = redactText('cannot reach redis://:p4ssw0rd@cache.example.com:6379/0 now');
+
+    // Assess
+    expect(redacted).toBe(`cannot reach redis://${REDACTED}@cache.example.com:6379/0 now`);
+  });
+
+  it('ends a URL in a sentence at a quote, and a URL that is the whole text only at whitespace', () => {
+    // Act
+    const inSentence = redactText('bad VodUrl "https://cdn.example.com/a.mp4?sign=abc" refused');
+    const whole = redactText('https://cdn.example.com/a.mp4?a="&sign=abc');
+
+    // Assess
+    expect(inSentence).toBe(`bad VodUrl "https://cdn.example.com/a.mp4?sign=${REDACTED}" refused`);
+    expect(whole).toBe(`https://cdn.example.com/a.mp4?a=${REDACTED}&sign=${REDACTED}`);
+  });
+
+  it('hides a URL nested, percent-encoded, in the path of another', () => {
+    // Act
+    const redacted = redactText('https://proxy.example.com/fetch/https%3A%2F%2Forigin.example.com%2Fa.mp4%3Ftoken%3Dabc');
+
+    // Assess
+    expect(redacted).toBe(`https://proxy.example.com/fetch/https%3A%2F%2Forigin.example.com%2Fa.mp4%3Ftoken%3D${REDACTED}`);
+  });
+
+  it('hides secret-named parameters outside any URL, but never inside a longer name (ClientToken)', () => {
+    // Act
+    const redacted = redactText('query token=abc&x-oss-signature=def and ClientToken=cc1-keep design=keep %3Fsign%3Dghi%26n%3D1');
+
+    // Assess
+    expect(redacted).toBe(
+      `query token=${REDACTED}&x-oss-signature=${REDACTED} and ClientToken=cc1-keep design=keep %3Fsign%3D${REDACTED}%26n%3D1`,
+    );
+  });
+
+  it('gives the same text when redacting twice', () => {
+    // Prepare
+    const once = redactText('see https://cdn.example.com/a.mp4?sign=abc&token=def and token=ghi');
+
+    // Act
+    const twice = redactText(once);
+
+    // Assess
+    expect(twice).toBe(once);
   });
 });

@@ -1,3 +1,4 @@
+import { authorizeListing, mayListRecord } from '../../authorization/studio-access';
 import { HttpError } from '../../errors';
 import type { LedgerRecord } from '../../ledger/ledger-record';
 import { redact } from '../../logging/redact';
@@ -65,11 +66,15 @@ async function schedulePostedPlan(http: HttpRequestInput, context: InvocationCon
 /**
  * `GET /schedule[?caster=ID]`: the open records of the ledger, by StartTime, secrets redacted, each group that airs
  * at the same time as another slot of its studio marked `Overlaps`. `Incomplete` gives the time of the first lost
- * ledger write not yet repaired, when there is one.
+ * ledger write not yet repaired, when there is one. The ledger is shared (the CLI and other deployments write it
+ * too), so the allow-lists decide what is shown: a studio this function may not schedule for is refused (403, as
+ * POST refuses it) and never listed.
  */
 async function listSchedule(http: HttpRequestInput, context: InvocationContext): Promise<FcHttpResponse> {
   const query = readScheduleQuery(http);
-  const { ledger } = getFcInstance();
+  const { ledger, environment } = getFcInstance();
+  const { studioAccess, defaultCasterId } = environment;
+  authorizeListing(studioAccess, query.caster, defaultCasterId);
   if (!ledger) throw new HttpError(404, 'NoLedger', 'This function keeps no ledger: set REDIS_URL (or LEDGER_FILE for one instance)');
   let records: LedgerRecord[];
   let gaps: Record<string, string>;
@@ -80,7 +85,9 @@ async function listSchedule(http: HttpRequestInput, context: InvocationContext):
     context.invocationLogger.error('the ledger could not be read', { error });
     throw new HttpError(503, 'LedgerUnavailable', 'The schedule ledger cannot be read right now; try again later', { 'retry-after': '5' });
   }
-  const shown = records.filter((record) => query.caster === undefined || record.CasterId === query.caster);
+  const shown = records.filter(
+    (record) => (query.caster === undefined || record.CasterId === query.caster) && mayListRecord(studioAccess, record, defaultCasterId),
+  );
   const incomplete = Object.values(gaps).sort()[0];
   return jsonResponse(200, redact({ Records: withOverlaps(shown), ...(incomplete === undefined ? {} : { Incomplete: incomplete }) }));
 }
