@@ -8,13 +8,16 @@
 // cache; the conventional handler: in the handler) and one AddCasterEpisodeGroup with a fresh ClientToken.
 // Runs start at least 300 ms apart, so the emulator's 4/s AddCasterEpisodeGroup limit is never reached.
 // Variants are interleaved round by round after one discarded warm-up round. An empty child is Node's own boot.
+// The floor (bench/floor/index.js) loads only Node's http, https and crypto and makes the same two calls in the
+// same places (DescribeCasterConfig in its initializer): what the layer costs is its time above the floor's.
 //
 // Usage: npm run build && node bench/cold-start.mjs [--runs 21]
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { BENCH_CREDENTIALS, startBenchEmulator, verdictCounts } from './lib/emulator.mjs';
 import { benchPlan, cloudEvent, fcContext, httpTriggerEvent, timerEvent } from './lib/fc-events.mjs';
 import { runColdStart } from './lib/fc-process.mjs';
-import { conventionalCodeDir, functionCodeDir, requireBuild, shown } from './lib/layout.mjs';
+import { conventionalCodeDir, functionCodeDir, repoRoot, requireBuild, shown } from './lib/layout.mjs';
 import { fixed, numberArgument, printHeader, printTable, sleep, summarize } from './lib/report.mjs';
 
 const RUNS = Math.max(15, numberArgument('--runs', 21));
@@ -65,6 +68,14 @@ const VARIANTS = [
     callsApi: true,
     job: (tag) => fcJob('caster-carousel-event', cloudEvent({ plan: benchPlan({ casterId: api.casterId, tag }) }), tag),
     check: (result) => result?.outcomes?.[0]?.status === 'scheduled',
+  },
+  {
+    name: 'floor: node:http/https/crypto only, the same two calls',
+    codeDir: join(repoRoot, 'bench/floor'),
+    callsApi: true,
+    floor: true,
+    job: (tag) => fcJob('floor-http', httpEvent(tag), tag),
+    check: (result) => result?.statusCode === 201,
   },
   {
     name: 'conventional (pop-core + ajv compile at load), HTTP event',
@@ -180,7 +191,7 @@ try {
       .join(', ')}; throttled: ${throttled}`,
   );
   console.log(
-    `episode groups the emulator holds: ${groups} (expected ${(RUNS + 1) * 4}: a distinct one per run of the 4 API-calling rows, warm-up round included)`,
+    `episode groups the emulator holds: ${groups} (expected ${(RUNS + 1) * 5}: a distinct one per run of the 5 API-calling rows, warm-up round included)`,
   );
   if (failures.length > 0) {
     console.log(`FAILED RUNS (${failures.length}):`);
@@ -190,7 +201,7 @@ try {
 
   console.log('');
   console.log("## Goal: a quarter of the conventional handler's time or less");
-  for (const variant of VARIANTS.filter((candidate) => candidate.callsApi && !candidate.conventional)) {
+  for (const variant of VARIANTS.filter((candidate) => candidate.callsApi && !candidate.conventional && !candidate.floor)) {
     const rows = samples.get(variant.name);
     const ratio = summarize(rows.map((sample) => sample.totalMs)).median / conventionalMedian;
     const wallRatio = summarize(rows.map((sample) => sample.wallMs)).median / conventionalWall;
@@ -198,6 +209,19 @@ try {
     console.log(
       `${variant.name}: in-child ${fixed(ratio * 100, 1)}% of conventional -> ${ratio <= 0.25 ? 'MET' : 'NOT MET'}; ` +
         `wall ${fixed(wallRatio * 100, 1)}% (${fixed(wallNetRatio * 100, 1)}% once the empty child's ${fixed(emptyWall)} ms is subtracted from both)`,
+    );
+  }
+  console.log('');
+  console.log('## Against the floor (the same two calls with nothing but node:http/https/crypto)');
+  const floorRows = samples.get(VARIANTS.find((candidate) => candidate.floor).name);
+  const floorMedian = summarize(floorRows.map((sample) => sample.totalMs)).median;
+  const floorLoad = summarize(floorRows.map((sample) => sample.loadMs)).median;
+  for (const variant of VARIANTS.filter((candidate) => candidate.callsApi && !candidate.conventional && !candidate.floor)) {
+    const rows = samples.get(variant.name);
+    const total = summarize(rows.map((sample) => sample.totalMs)).median;
+    const load = summarize(rows.map((sample) => sample.loadMs)).median;
+    console.log(
+      `${variant.name}: ${fixed(total)} ms against the floor's ${fixed(floorMedian)} ms: +${fixed(total - floorMedian)} ms (${fixed(total / floorMedian, 2)}x); load ${fixed(load)} ms against ${fixed(floorLoad)} ms`,
     );
   }
   console.log(

@@ -1,15 +1,19 @@
 import { readEnvironment } from '../shared/src/config/environment';
+import type { FailedTrigger } from '../shared/src/ledger/failed-trigger';
 import type { Ledger } from '../shared/src/ledger/ledger';
 import { defaultLedgerFile, ledgerFromEnvironment } from '../shared/src/ledger/ledger-from-environment';
 import type { LedgerRecord } from '../shared/src/ledger/ledger-record';
 import { createLogger, type Logger } from '../shared/src/logging/logger';
 import type { CliIo } from './cli-io';
+import { type RecordRange, readRecords } from './ledger-history';
 
 /** What a view of the schedule (ls, a timeline page) reads: records, and since when the ledger may be incomplete. */
 export interface ScheduleSnapshot {
   readonly records: readonly LedgerRecord[];
   /** ISO 8601 UTC of the earliest lost write not yet repaired. */
   readonly incompleteSince?: string | undefined;
+  /** The failed timer ticks and events (for a timeline page); absent where a view does not read them. */
+  readonly failures?: readonly FailedTrigger[] | undefined;
 }
 
 /**
@@ -22,18 +26,23 @@ export function openCliLedger(io: Pick<CliIo, 'env' | 'stderr'>, logger?: Logger
   return ledgerFromEnvironment(environment, io.env, warnings, defaultLedgerFile(io.env));
 }
 
-/** The open records of a ledger (every record with `all`), and since when it may be incomplete. */
-export async function readSnapshot(ledger: Ledger, all: boolean): Promise<ScheduleSnapshot> {
-  const [records, gaps] = await Promise.all([all ? ledger.readAll() : ledger.readOpen(), ledger.readGaps()]);
+/** The records of a range (`true`: with the whole archive, as `ls --all`), and since when it may be incomplete. */
+export async function readSnapshot(ledger: Ledger, range: boolean | RecordRange): Promise<ScheduleSnapshot> {
+  const wanted: RecordRange = range === true ? { history: true } : range === false ? 'open' : range;
+  const [records, gaps] = await Promise.all([readRecords(ledger, wanted), ledger.readGaps()]);
   return { records, incompleteSince: Object.values(gaps).sort()[0] };
 }
 
-/** Every record of the environment's scope, as `ls --all` sees them (for other views, such as a timeline page). */
-export async function loadLedgerRecords(env: NodeJS.ProcessEnv): Promise<ScheduleSnapshot> {
+/**
+ * The live records of the environment's scope (open, or ended within the retention), with the archive too when
+ * `history` asks (`timeline --all`), and its failed triggers (for a timeline page).
+ */
+export async function loadLedgerRecords(env: NodeJS.ProcessEnv, options: { readonly history?: boolean } = {}): Promise<ScheduleSnapshot> {
   const ledger = openCliLedger({ env, stderr: (text) => process.stderr.write(text) });
   if (!ledger) return { records: [] };
   try {
-    return await readSnapshot(ledger, true);
+    const [snapshot, failures] = await Promise.all([readSnapshot(ledger, options.history ? true : 'live'), ledger.readFailures()]);
+    return { ...snapshot, failures };
   } finally {
     await ledger.close();
   }

@@ -62,6 +62,18 @@ function formatterFor(zone: DisplayZone): Intl.DateTimeFormat {
 }
 
 function wallTimeOf(ms: number, zone: DisplayZone): WallTime {
+  if (zone === 'UTC') {
+    // No zone rules to apply: Date's own UTC fields, without Intl (a listing formats thousands of times).
+    const date = new Date(ms);
+    return {
+      year: date.getUTCFullYear(),
+      month: date.getUTCMonth() + 1,
+      day: date.getUTCDate(),
+      hour: date.getUTCHours(),
+      minute: date.getUTCMinutes(),
+      second: date.getUTCSeconds(),
+    };
+  }
   const parts: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(new Date(ms))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -100,10 +112,23 @@ export function formatOffset(minutes: number): string {
 export function formatInstant(instant: string | number, zone: DisplayZone): string {
   const ms = typeof instant === 'number' ? instant : Date.parse(instant);
   if (!Number.isFinite(ms)) return String(instant);
+  const key = `${zone} ${ms}`;
+  const known = formatted.get(key);
+  if (known !== undefined) return known;
   const wall = wallTimeOf(ms, zone);
   const seconds = wall.second === 0 ? '' : `:${pad(wall.second)}`;
-  return `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${pad(wall.hour)}:${pad(wall.minute)}${seconds} ${formatOffset(offsetMinutesAt(ms, zone))}`;
+  // The offset from the same wall time (offsetMinutesAt would read it again).
+  const offset = Math.round((wallAsUtcMs(wall) - Math.floor(ms / 1000) * 1000) / 60_000);
+  const text = `${wall.year}-${pad(wall.month)}-${pad(wall.day)} ${pad(wall.hour)}:${pad(wall.minute)}${seconds} ${formatOffset(offset)}`;
+  if (formatted.size >= FORMATTED_KEPT) formatted.clear();
+  formatted.set(key, text);
+  return text;
 }
+
+// Instants already formatted: a listing shows the same StartTimes again and again (each group's, and as the end of
+// the one before it).
+const formatted = new Map<string, string>();
+const FORMATTED_KEPT = 20_000;
 
 // ISO 8601 UTC instants as this project writes them: StartTime (`...:ssZ`) and CreatedAt (`...:ss.sssZ`).
 const UTC_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z\b/g;

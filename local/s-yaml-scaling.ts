@@ -26,6 +26,8 @@ export interface FunctionDeployment {
   readonly cappedInSYaml: boolean;
   /** The pacing variables s.yaml sets for the function. */
   readonly pacingEnv: Readonly<Record<string, string>>;
+  /** s.yaml's `timeout` in seconds, when it sets one. */
+  readonly timeoutSeconds?: number;
 }
 
 /** Reads every fc3 resource of an s.yaml file, keyed by resource name (`http`, `timer`, `event`). */
@@ -51,6 +53,7 @@ export function readFunctionDeployments(sYamlPath: string): Record<string, Funct
       },
       cappedInSYaml: reserved !== undefined,
       pacingEnv,
+      ...(props['timeout'] === undefined ? {} : { timeoutSeconds: positiveInteger(props['timeout'], `${name}.timeout`) }),
     };
   }
   return deployments;

@@ -3,7 +3,7 @@ import type { EmulatorOptions } from '../emulator/index';
 import { UsageError } from '../shared/src/errors';
 
 /** `npm start -- --help`. */
-export const START_USAGE = `Usage: npm start -- [--faults SPEC] [--casters FILE] [--data FILE] [--seed N]
+export const START_USAGE = `Usage: npm start -- [--faults SPEC] [--casters FILE] [--data FILE] [--seed N] [--s-yaml FILE]
 
 The three functions on a local Function Compute host, against the Live API emulator.
   --faults SPEC    faults the emulator injects, e.g. throttle=1 (429), error503=1 (503),
@@ -11,6 +11,8 @@ The three functions on a local Function Compute host, against the Live API emula
   --casters FILE   the emulator's studios (JSON, DescribeCasterConfig shape); the first is the functions' CASTER_ID
   --data FILE      keep the emulator's episode groups and ClientToken records in FILE across restarts
   --seed N         seed for --faults (0..4294967295), so a run can be replayed
+  --s-yaml FILE    the Serverless Devs file whose timers, allow-lists and scaling the stack runs
+                   (default: the repository's s.yaml)
 PORT (9000) and EMULATOR_PORT (8787) set the ports; the functions get the rest of your environment
 (LIVE_TIMEOUT_MS, LOG_LEVEL, ...), with the emulator's endpoint and the local credentials.
 `;
@@ -20,6 +22,8 @@ export interface StartOptions {
   readonly help: boolean;
   /** Handed to startEmulator: faults, casters file, data file, seed. */
   readonly emulator: Pick<EmulatorOptions, 'faults' | 'castersFile' | 'dataFile' | 'seed'>;
+  /** --s-yaml: the s.yaml to run instead of the repository's. */
+  readonly sYamlFile?: string;
 }
 
 const MAX_SEED = 2 ** 32 - 1;
@@ -38,6 +42,7 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
         casters: { type: 'string' },
         data: { type: 'string' },
         seed: { type: 'string' },
+        's-yaml': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -62,8 +67,10 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
   const faults = text('faults');
   const castersFile = text('casters');
   const dataFile = text('data');
+  const sYamlFile = text('s-yaml');
   return {
     help: values['help'] === true,
+    ...(sYamlFile !== undefined ? { sYamlFile } : {}),
     emulator: {
       ...(faults !== undefined ? { faults } : {}),
       ...(castersFile !== undefined ? { castersFile } : {}),

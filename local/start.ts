@@ -2,13 +2,14 @@
  * `npm start`: the three functions on a local FC host against the Live API emulator. Starts the emulator
  * (two demo studios, demo credentials, plus STS-style keys that only the functions get, in context.credentials),
  * then an HTTP server that hands each request to the HTTP function as an FC 3.0 HTTP trigger event, and
- * fires the timer and event functions from `/_local/timer` and `/_local/event`. Ctrl-C stops everything.
+ * fires the timer and event functions from `/_local/timer` and `/_local/event`. Every timer trigger of s.yaml
+ * fires on its cron, as on FC, and s.yaml's allow-lists apply. Ctrl-C stops everything.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { shellWord } from '../cli/output';
 import { loadLedgerRecords } from '../cli/timeline/ledger-source';
 import { EmulatorConfigError } from '../emulator/config-error';
@@ -20,9 +21,26 @@ import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from './
 import { timerEvent } from './fc-shapes';
 import { localFunctionEnv } from './function-env';
 import { httpTriggerEventFromRequest, readBody, writeHttpTriggerResponse } from './http-trigger-event';
+import { POLICY_VARIABLES, readPolicyEnvironment } from './s-yaml-environment';
 import { FC_DEFAULT_SCALING, readFunctionDeployments, scalingWithOverrides } from './s-yaml-scaling';
 import { parseStartArgs, START_USAGE } from './start-options';
 import { serveTimeline, TIMELINE_PATH } from './timeline-route';
+import {
+  readTimerTriggers,
+  startTimerClock,
+  type TickRecord,
+  type TimerClock,
+  type TimerStatus,
+  type TimerTriggerSpec,
+} from './timer-triggers';
+
+type FunctionName = 'http' | 'timer' | 'event';
+
+/** The s.yaml timers the stack runs: their clock, and the triggers to fire by hand. */
+interface LocalTimers {
+  readonly clock: TimerClock;
+  readonly triggers: readonly TimerTriggerSpec[];
+}
 
 const REGION = 'cn-shanghai';
 // Above the HTTP function's own 1 MiB cap, so the function (not this server) answers 413 as FC would.
@@ -67,25 +85,39 @@ async function main(): Promise<void> {
   const ledgerDir = dataFile ? undefined : mkdtempSync(join(tmpdir(), 'caster-carousel-local-'));
   const ledgerFile = userEnv['LEDGER_FILE'] || (dataFile ? `${dataFile}.ledger.json` : join(ledgerDir as string, 'ledger.json'));
   const env: Record<string, string> = { ...userEnv, LEDGER_FILE: ledgerFile };
-  // Scaled as s.yaml deploys them (instanceConcurrency, instance cap, PACING_SHARE); LOCAL_* variables and a
-  // PACING_SHARE of the user's override it.
-  const deployments = readFunctionDeployments(join(distDir, '..', 's.yaml'));
-  const functionSpec = (name: string, timeoutSeconds: number) => ({
+  // Scaled as s.yaml deploys them (instanceConcurrency, instance cap, PACING_SHARE, timeout); LOCAL_* variables and
+  // a PACING_SHARE of the user's override it. The allow-lists (and AUTH_KEY_VALIDITY_S) are s.yaml's too, read as
+  // `s deploy` would read them with this environment (its ${env('CASTER_ID')} is the stack's studio), unless
+  // the user sets them.
+  const sYamlPath = options.sYamlFile ? resolve(options.sYamlFile) : join(distDir, '..', 's.yaml');
+  const deployments = readFunctionDeployments(sYamlPath);
+  const policies = readPolicyEnvironment(sYamlPath, env, { AccountID: DEFAULT_ACCOUNT_ID });
+  const functionSpec = (name: FunctionName, fallbackTimeoutSeconds: number) => ({
     name: `caster-carousel-${name}`,
     codeDir: join(distDir, 'functions', name),
     layerNodeModulesDir,
-    env: { ...deployments[name]?.pacingEnv, ...env },
+    env: { ...deployments[name]?.pacingEnv, ...policies[name], ...env },
     scaling: scalingWithOverrides(deployments[name]?.scaling ?? FC_DEFAULT_SCALING, process.env),
     credentials: functionCredentials,
-    timeoutSeconds,
+    timeoutSeconds: deployments[name]?.timeoutSeconds ?? fallbackTimeoutSeconds,
     region: REGION,
     accountId: DEFAULT_ACCOUNT_ID,
   });
-  const functions = {
+  const functions: Record<FunctionName, FcFunctionHost> = {
     http: startFcFunction(functionSpec('http', 30)),
     timer: startFcFunction(functionSpec('timer', 60)),
     event: startFcFunction(functionSpec('event', 60)),
   };
+  const timerTriggers = readTimerTriggers(sYamlPath);
+  const unknown = timerTriggers.find((trigger) => !Object.hasOwn(functions, trigger.resource));
+  if (unknown) throw new Error(`s.yaml's timer ${unknown.triggerName} belongs to ${unknown.resource}, which the local host does not run`);
+  // Each tick as FC sends it: the trigger's name, its payload verbatim, and the scheduled time as triggerTime.
+  const clock = startTimerClock(timerTriggers, async (trigger, triggerTime) => {
+    const event = timerEvent({ triggerName: trigger.triggerName, payload: trigger.payload, triggerTime });
+    const outcome = await functions[trigger.resource as FunctionName].invoke(Buffer.from(JSON.stringify(event)));
+    return outcome.ok ? 'ok' : outcome.error.errorType;
+  });
+  const timers: LocalTimers = { clock, triggers: timerTriggers };
 
   const baseUrl = (): string => `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const server = createServer((request, response) => {
@@ -94,7 +126,7 @@ async function main(): Promise<void> {
       return void serveTimeline(request, response, () => loadLedgerRecords({ ...process.env, ...env }), { ...process.env, ...env });
     if (request.url?.split('?')[0] === ENV_PATH)
       return void serveCliEnvironment(request, response, cliExports(env, emulator.url, baseUrl()));
-    route(request, response, functions).catch((error: unknown) => {
+    route(request, response, functions, timers).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: 'LocalHostError', message: (error as Error).message }));
     });
@@ -111,6 +143,8 @@ async function main(): Promise<void> {
     env['CASTER_ID']!,
     emulator.faults,
     ledgerFile,
+    clock.status(),
+    allowedStudiosOf({ ...policies['timer'], ...env }),
   );
 
   let stopping = false;
@@ -118,6 +152,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nStopping the functions, the server and the emulator...\n');
+    clock.stop();
     server.close();
     server.closeAllConnections();
     await Promise.all(Object.values(functions).map((fn) => fn.close()));
@@ -132,7 +167,8 @@ async function main(): Promise<void> {
 async function route(
   request: IncomingMessage,
   response: ServerResponse,
-  functions: Record<'http' | 'timer' | 'event', FcFunctionHost>,
+  functions: Record<FunctionName, FcFunctionHost>,
+  timers: LocalTimers,
 ): Promise<void> {
   const body = await readBody(request, LOCAL_MAX_BODY_BYTES);
   if (body === undefined)
@@ -140,7 +176,13 @@ async function route(
   const url = new URL(request.url ?? '/', 'http://local');
   if (url.pathname === '/_local/timer' || url.pathname === '/_local/event') {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'MethodNotAllowed', message: 'Use POST' }, { allow: 'POST' });
-    return url.pathname === '/_local/timer' ? fireTimer(response, functions.timer, body, url) : fireEvent(response, functions.event, body);
+    return url.pathname === '/_local/timer'
+      ? fireTimer(response, functions, timers, body, url)
+      : fireEvent(response, functions.event, body);
+  }
+  if (url.pathname === '/_local/timers') {
+    // s.yaml's timers on the local clock: cron, zone, next fire time and the latest ticks.
+    return sendJson(response, 200, { Timers: timers.clock.status() });
   }
   if (url.pathname === '/_local/instances') {
     // The instances each function runs now, as FC scales them (s.yaml's instanceConcurrency and instance cap).
@@ -149,7 +191,7 @@ async function route(
   if (url.pathname.startsWith('/_local/'))
     return sendJson(response, 404, {
       error: 'NotFound',
-      message: `Local endpoints: POST /_local/timer, POST /_local/event, GET /_local/instances, GET ${TIMELINE_PATH}, GET ${ENV_PATH}`,
+      message: `Local endpoints: POST /_local/timer, POST /_local/event, GET /_local/timers, GET /_local/instances, GET ${TIMELINE_PATH}, GET ${ENV_PATH}`,
     });
   const event = httpTriggerEventFromRequest(request, body, { accountId: DEFAULT_ACCOUNT_ID });
   const outcome = await functions.http.invoke(Buffer.from(JSON.stringify(event)));
@@ -158,12 +200,56 @@ async function route(
   sendJson(response, 502, outcome.error, { 'x-fc-error-type': 'UnhandledInvocationError' });
 }
 
-async function fireTimer(response: ServerResponse, timer: FcFunctionHost, body: Buffer, url: URL): Promise<void> {
-  const event = timerEvent({ triggerName: url.searchParams.get('name') ?? 'local-timer', payload: body.toString('utf8') });
-  sendOutcome(response, await timer.invoke(Buffer.from(JSON.stringify(event))), {
-    triggerName: event.triggerName,
-    triggerTime: event.triggerTime,
-  });
+/**
+ * One tick, now or at `?time=`: of the s.yaml trigger `?trigger=` (its payload, its function), or of the timer
+ * function with the body as payload and `?name=` as the trigger's name.
+ */
+async function fireTimer(
+  response: ServerResponse,
+  functions: Record<FunctionName, FcFunctionHost>,
+  timers: LocalTimers,
+  body: Buffer,
+  url: URL,
+): Promise<void> {
+  const time = url.searchParams.get('time');
+  const triggerTime = time === null ? new Date() : new Date(Date.parse(time));
+  if (Number.isNaN(triggerTime.getTime()))
+    return sendJson(response, 400, { error: 'InvalidTime', message: 'time must be an ISO 8601 date-time, e.g. 2031-03-06T19:00:00Z' });
+  const triggerName = url.searchParams.get('trigger');
+  if (triggerName === null) {
+    const event = timerEvent({ triggerName: url.searchParams.get('name') ?? 'local-timer', payload: body.toString('utf8'), triggerTime });
+    return sendOutcome(response, await functions.timer.invoke(Buffer.from(JSON.stringify(event))), {
+      triggerName: event.triggerName,
+      triggerTime: event.triggerTime,
+    });
+  }
+  const trigger = timers.triggers.find((candidate) => candidate.triggerName === triggerName);
+  if (!trigger) {
+    const names = timers.triggers.map((candidate) => candidate.triggerName).join(', ');
+    return sendJson(response, 404, { error: 'NoSuchTrigger', message: `s.yaml has no timer trigger of that name; its timers: ${names}` });
+  }
+  if (body.length > 0) {
+    return sendJson(response, 400, {
+      error: 'UnexpectedBody',
+      message: 'With ?trigger= the payload is the one s.yaml gives the trigger; to send your own, use ?name= with the payload as the body',
+    });
+  }
+  const event = timerEvent({ triggerName: trigger.triggerName, payload: trigger.payload, triggerTime });
+  const tick: TickRecord = { triggerTime: event.triggerTime, firedAt: new Date().toISOString(), outcome: 'running' };
+  timers.clock.record(trigger.triggerName, tick);
+  const outcome = await functions[trigger.resource as FunctionName].invoke(Buffer.from(JSON.stringify(event)));
+  tick.outcome = outcome.ok ? 'ok' : outcome.error.errorType;
+  sendOutcome(response, outcome, { triggerName: event.triggerName, triggerTime: event.triggerTime });
+}
+
+/** The studios the timer function may schedule (ALLOWED_CASTER_IDS as the stack applies it), or undefined for any. */
+function allowedStudiosOf(env: Readonly<Record<string, string | undefined>>): ReadonlySet<string> | undefined {
+  const list =
+    env[POLICY_VARIABLES[0]]
+      ?.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean) ?? [];
+  return list.length > 0 ? new Set(list) : undefined;
 }
 
 async function fireEvent(response: ServerResponse, eventFunction: FcFunctionHost, body: Buffer): Promise<void> {
@@ -191,6 +277,11 @@ function sendJson(response: ServerResponse, statusCode: number, body: unknown, h
   response
     .writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers })
     .end(`${JSON.stringify(body, null, 2)}\n`);
+}
+
+/** An instant as wall time in a zone, e.g. `2031-03-07 05:30:00`. */
+function localTime(iso: string, timeZone: string): string {
+  return new Date(iso).toLocaleString('sv-SE', { timeZone, hour12: false });
 }
 
 function portFrom(name: string, fallback: number): number {
@@ -243,14 +334,35 @@ function printInstructions(
   casterId: string,
   faults: { readonly spec: FaultSpec; readonly seed: number } | undefined,
   ledgerFile: string,
+  timers: readonly TimerStatus[],
+  allowedStudios: ReadonlySet<string> | undefined,
 ): void {
+  const nameWidth = Math.max(0, ...timers.map((timer) => timer.triggerName.length));
+  const cronWidth = Math.max(0, ...timers.map((timer) => timer.cronExpression.length));
+  const studioNote = (studio: string): string => {
+    const notes = [
+      ...(studio === casterId ? ['CASTER_ID'] : []),
+      ...(allowedStudios && !allowedStudios.has(studio) ? ['not in ALLOWED_CASTER_IDS: the functions refuse it, as deployed'] : []),
+    ];
+    return notes.length > 0 ? ` (${notes.join('; ')})` : '';
+  };
   const lines = [
     '',
     'caster-carousel: local Function Compute host',
-    `  Live API emulator   ${emulatorUrl}   (studio${studios.length === 1 ? '' : 's'} ${studios.join(', ')})`,
+    `  Live API emulator   ${emulatorUrl}`,
+    ...studios.map((studio, index) => `  ${index === 0 ? 'studios served     ' : '                   '} ${studio}${studioNote(studio)}`),
     ...(faults ? [`  injected faults     ${formatFaultSpec(faults.spec)} (--seed ${faults.seed} replays them)`] : []),
     `  HTTP function       POST ${baseUrl}/`,
-    `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName)`,
+    `  timer function      POST ${baseUrl}/_local/timer   (body: the timer payload; ?name= sets triggerName, ?time= triggerTime)`,
+    ...timers.map(
+      (timer, index) =>
+        `  ${index === 0 ? 'timers (s.yaml)    ' : '                   '} ${timer.triggerName.padEnd(nameWidth)}  ${timer.cronExpression.padEnd(cronWidth)}  ${
+          timer.next
+            ? `next ${timer.next}${timer.timeZone === 'UTC' ? '' : ` (${localTime(timer.next, timer.timeZone)} ${timer.timeZone})`}`
+            : 'disabled in s.yaml'
+        }`,
+    ),
+    `  fire a timer now    POST ${baseUrl}/_local/timer?trigger=NAME[&time=ISO]   (its s.yaml payload; GET /_local/timers lists the ticks)`,
     `  event function      POST ${baseUrl}/_local/event   (body: a CloudEvent, a batch of them, or a bare plan)`,
     `  instances           GET  ${baseUrl}/_local/instances   (per function, scaled as s.yaml deploys it)`,
     `  timeline page       ${baseUrl}${TIMELINE_PATH}   (what is scheduled, in a browser)`,

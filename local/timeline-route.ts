@@ -31,8 +31,8 @@ export async function serveTimeline(
   }
   let html: string;
   try {
-    const { records, incompleteSince } = await loadRecords();
-    html = renderTimeline(records, { now: new Date(), showInactive: query.has('all'), incompleteSince, zone });
+    const { records, incompleteSince, failures } = await loadRecords();
+    html = renderTimeline(records, { now: new Date(), showInactive: query.has('all'), incompleteSince, zone, failures });
   } catch (error) {
     // The ledger could not be read: say why, as text; never a stack or a value that could hold a secret.
     const message = redactText(error instanceof Error ? error.message : String(error));

@@ -1,4 +1,5 @@
 import { UsageError } from '../../shared/src/errors';
+import type { Ledger } from '../../shared/src/ledger/ledger';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
 import { type DueDeletion, PENDING_STATES } from '../../shared/src/schedule/lifecycle';
 import { deletionsDue, type ReconcileOutcome, reconcileSchedule } from '../../shared/src/schedule/reconcile-schedule';
@@ -17,7 +18,8 @@ export const gcCommand: CommandDeclaration = {
   details: [
     'A group airs until the next group of its slot starts, and is never deleted before; one replaced at the same',
     'StartTime never airs and is deleted at once. Intents and deletes whose answer was lost are finished first.',
-    'Prints a table (--json: {Finished, Retired, Replaced, Failed}, or {Pending, Due} with --dry-run).',
+    'Then moves the groups that ended longer ago than LEDGER_RETENTION_DAYS (default 30) to the archive.',
+    'Prints a table (--json: {Finished, Retired, Replaced, Failed, Archived}, or {Pending, Due} with --dry-run).',
   ].join('\n'),
   async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
     const style = outputStyleOf(parsed, io.env);
@@ -46,9 +48,17 @@ export const gcCommand: CommandDeclaration = {
         return EXIT_OK;
       }
       const outcome = await reconcileSchedule(context.dependencies);
+      const archived = await archiveEnded(ledger);
       emit(io, style, {
-        json: { Finished: outcome.finished, Retired: outcome.retired, Replaced: outcome.replaced, Failed: outcome.failed },
-        text: () => outcomeText(outcome, records, due, style),
+        json: {
+          Finished: outcome.finished,
+          Retired: outcome.retired,
+          Replaced: outcome.replaced,
+          Failed: outcome.failed,
+          Archived: archived,
+        },
+        text: () =>
+          `${outcomeText(outcome, records, due, style)}${archived > 0 ? `\ngc: moved ${count(archived, 'group')} that ended more than ${ledger.retentionMs / 86_400_000} days ago to the archive (ls --all shows them).` : ''}`,
       });
       return outcome.failed.length > 0 ? EXIT_FAILURE : EXIT_OK;
     } finally {
@@ -56,6 +66,19 @@ export const gcCommand: CommandDeclaration = {
     }
   },
 };
+
+// gc archives everything due, in batches; a submission or a tick archives one batch.
+const ARCHIVE_BATCH = 1000;
+
+/** Moves every record that ended longer ago than the retention to the archive; how many moved. */
+async function archiveEnded(ledger: Ledger): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const moved = await ledger.archiveEnded(Date.now(), ARCHIVE_BATCH);
+    total += moved;
+    if (moved < ARCHIVE_BATCH) return total;
+  }
+}
 
 const HEADER = ['PROGRAM ID', 'SLOT', 'CASTER', 'START', 'WHY'];
 

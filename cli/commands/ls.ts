@@ -1,10 +1,13 @@
 import type { Ledger } from '../../shared/src/ledger/ledger';
 import type { ScopeSummary } from '../../shared/src/ledger/ledger-store';
+import { byAirOrder } from '../../shared/src/schedule/lifecycle';
 import { type ListedRecord, withOverlaps } from '../../shared/src/schedule/schedule-listing';
 import { verifyGroups } from '../../shared/src/schedule/verify-groups';
 import { type CliIo, EXIT_OK } from '../cli-io';
+import { listFailedTriggers } from '../failed-triggers';
 import { type CommandDeclaration, flagGiven, flagValue, type ParsedCommandLine } from '../framework/command';
 import { readSnapshot } from '../ledger-access';
+import { parseSinceOption } from '../ledger-history';
 import { ledgerTable } from '../ledger-table';
 import { createLiveContext } from '../live-context';
 import { count, emit, OUTPUT_FLAGS, type OutputStyle, oneLine, outputStyleOf, shellWord } from '../output';
@@ -17,9 +20,20 @@ export const lsCommand: CommandDeclaration = {
   flags: [
     { name: 'caster', takes: 'value', valueName: 'ID', summary: 'only this studio' },
     { name: 'slot', takes: 'value', valueName: 'NAME', summary: 'only this slot' },
-    { name: 'all', takes: 'boolean', summary: 'include groups that are gone (cancelled, retired, replaced, missing)' },
+    { name: 'all', takes: 'boolean', summary: 'include groups that are gone (cancelled, retired, replaced, missing), the archive too' },
+    {
+      name: 'since',
+      takes: 'value',
+      valueName: 'DATE',
+      summary: 'as --all, only the gone groups that ended since DATE (YYYY-MM-DD: midnight in the display zone; or an ISO 8601 time)',
+    },
     ...OUTPUT_FLAGS,
     { name: 'verify', takes: 'boolean', summary: 'ask the service (ListPlaylist) whether each scheduled group still exists' },
+    {
+      name: 'failed',
+      takes: 'boolean',
+      summary: 'list the timer ticks and events that failed instead (caster-carousel replay sends one again)',
+    },
   ],
   sendsRequests: true,
   details: [
@@ -30,10 +44,13 @@ export const lsCommand: CommandDeclaration = {
   ].join('\n'),
   async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
     const style = outputStyleOf(parsed, io.env);
+    if (flagGiven(parsed, 'failed')) return listFailedTriggers(io, style, parsed);
     const verify = flagGiven(parsed, 'verify');
     const caster = flagValue(parsed, 'caster');
     const slot = flagValue(parsed, 'slot');
-    const all = flagGiven(parsed, 'all');
+    const sinceText = flagValue(parsed, 'since');
+    const sinceMs = sinceText === undefined ? undefined : parseSinceOption(sinceText, style.zone, Date.now());
+    const all = flagGiven(parsed, 'all') || sinceMs !== undefined;
     const context = await createLiveContext(io, { requireCredentials: verify, profile: flagValue(parsed, 'profile') });
     try {
       const { ledger } = context.dependencies;
@@ -41,11 +58,12 @@ export const lsCommand: CommandDeclaration = {
         io.stderr('caster-carousel ls: the ledger is off (LEDGER=off): nothing is recorded\n');
         return EXIT_OK;
       }
-      const snapshot = await readSnapshot(ledger, all);
+      // The archive is read page by page only when asked: a year of history costs `ls` nothing.
+      const snapshot = await readSnapshot(ledger, all ? { history: true, sinceMs } : 'open');
       const records = withOverlaps(
         snapshot.records
           .filter((record) => (caster === undefined || record.CasterId === caster) && (slot === undefined || record.Slot === slot))
-          .sort((a, b) => (a.StartTime < b.StartTime ? -1 : a.StartTime > b.StartTime ? 1 : 0)),
+          .sort(byAirOrder),
       );
       const verdicts = verify ? await verifyGroups(records, context.dependencies) : undefined;
       if (snapshot.incompleteSince !== undefined) {
@@ -96,6 +114,8 @@ async function whyEmpty(
       lines.push(
         `${count(gone, 'group')} of this scope ${gone === 1 ? 'is' : 'are'} gone (cancelled, retired, replaced or missing): ls --all shows them.`,
       );
+    else if (await hasArchive(ledger))
+      lines.push('Groups of this scope that ended longer ago than LEDGER_RETENTION_DAYS are archived: ls --all shows them.');
   }
   const others = (await readScopesSafely(ledger)).filter((summary) => summary.scope !== ledger.scope);
   if (others.length > 0) {
@@ -109,6 +129,12 @@ async function whyEmpty(
     }
   }
   return lines.map(oneLine).join('\n');
+}
+
+/** True when the scope's archive holds anything (its first page only is read). */
+async function hasArchive(ledger: Ledger): Promise<boolean> {
+  const page = await ledger.readArchive();
+  return page.records.length > 0 || page.next !== undefined;
 }
 
 async function readScopesSafely(ledger: Ledger): Promise<ScopeSummary[]> {

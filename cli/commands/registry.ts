@@ -5,7 +5,9 @@ import { configCommand } from './config';
 import { deleteCommand } from './delete';
 import { emulatorCommand } from './emulator';
 import { gcCommand } from './gc';
+import { ledgerCommand } from './ledger';
 import { lsCommand } from './ls';
+import { replayCommand } from './replay';
 import { submitCommand } from './submit';
 import { timelineCommand } from './timeline';
 import { whoamiCommand } from './whoami';
@@ -15,9 +17,11 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   submitCommand,
   checkCommand,
   lsCommand,
+  replayCommand,
   timelineCommand,
   cancelCommand,
   gcCommand,
+  ledgerCommand,
   configCommand,
   deleteCommand,
   whoamiCommand,

@@ -36,7 +36,12 @@ export function createTimelineCommand(
     positionals: { usage: '', min: 0, max: 0 },
     flags: [
       { name: 'out', takes: 'value', valueName: 'FILE', summary: 'write the page to FILE (default: standard output)' },
-      { name: 'all', takes: 'boolean', summary: 'show cancelled and retired groups from the start (the page can toggle them)' },
+      {
+        name: 'all',
+        takes: 'boolean',
+        summary:
+          'add the archive (groups that ended longer ago than LEDGER_RETENTION_DAYS) and show gone groups from the start (the page can toggle them)',
+      },
       {
         name: 'tz',
         takes: 'value',
@@ -50,8 +55,8 @@ export function createTimelineCommand(
     async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
       const outFile = flagValue(parsed, 'out');
       const zone = timelineZoneOf(flagValue(parsed, 'tz'), io.env);
-      const { records, incompleteSince } = await loadRecords(io.env);
-      const html = renderTimeline(records, { now: now(), showInactive: flagGiven(parsed, 'all'), incompleteSince, zone });
+      const { records, incompleteSince, failures } = await loadRecords(io.env, { history: flagGiven(parsed, 'all') });
+      const html = renderTimeline(records, { now: now(), showInactive: flagGiven(parsed, 'all'), incompleteSince, zone, failures });
       if (outFile === undefined) {
         io.stdout(html);
         return EXIT_OK;

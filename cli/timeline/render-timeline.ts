@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { describeFailedTrigger, type FailedTrigger } from '../../shared/src/ledger/failed-trigger';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
 import { safeText } from './html-escape';
 import { type BarEnd, layoutTimeline, playCount, repeatLabel, repeatMark, type TimelineBar, type TimelineRow } from './timeline-geometry';
@@ -18,6 +19,8 @@ export interface TimelineOptions {
    * The page also offers the viewer's own zone (the default without this) and UTC. The caller checks the name.
    */
   readonly zone?: string | undefined;
+  /** Timer ticks and events that failed and have not succeeded since (the ledger's failure entries), listed above the rows. */
+  readonly failures?: readonly FailedTrigger[] | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -80,7 +83,7 @@ export function renderTimeline(records: readonly LedgerRecord[], options: Timeli
 <div class="controls" role="toolbar" aria-label="Time window">${zoomButtons}<button type="button" data-action="fit">all</button><button type="button" data-action="earlier">&larr; earlier</button><button type="button" data-action="now">now</button><button type="button" data-action="later">later &rarr;</button><label><input type="checkbox" id="show-inactive"${options.showInactive ? ' checked' : ''}> show cancelled, retired and replaced (${inactiveCount})</label><label>times in <select id="zone" aria-label="time zone">${zoneOptions}</select></label></div>
 <p class="window-label" id="window-label" aria-live="polite"></p>
 <div class="legend" aria-hidden="true"><span class="l-scheduled">scheduled</span><span class="l-open">↻ loops: open-ended</span><span class="l-unknown">finite: end unknown</span><span class="l-overlap">airs with another slot</span><span class="l-cancelled">cancelled</span><span class="l-retired">retired</span><span class="l-now">now</span></div>
-${incomplete}${undrawn}
+${incomplete}${undrawn}${renderFailures(options.failures ?? [])}
 </header>
 <main id="timeline" data-zone="${safeText(zone ?? '')}" data-now-ms="${nowMs}" data-window-start-ms="${geometry.windowStartMs}" data-window-end-ms="${geometry.windowEndMs}">
 <div class="rows" id="rows">
@@ -94,6 +97,48 @@ ${body}
 </body>
 </html>
 `;
+}
+
+// A long list must not push the studios off the page: the first few, then where the rest are.
+const MAX_FAILURES_SHOWN = 20;
+
+/**
+ * The failed triggers, most recent failure first: what failed, why (the field errors, or the API's Code and
+ * RequestId), how often, and the KEY `caster-carousel replay` takes. Nothing of the input is shown (it holds URLs).
+ */
+function renderFailures(failures: readonly FailedTrigger[]): string {
+  if (failures.length === 0) return '';
+  const rows = failures.slice(0, MAX_FAILURES_SHOWN).map((failure) => {
+    const reason =
+      failure.FieldErrors && Object.keys(failure.FieldErrors).length > 0
+        ? Object.entries(failure.FieldErrors)
+            .flatMap(([field, messages]) => messages.map((message) => `${field}: ${message}`))
+            .join('; ')
+        : failure.Message;
+    const error = failure.Code && failure.Code !== failure.Error ? `${failure.Error} ${failure.Code}` : failure.Error;
+    const cells = [
+      describeFailedTriggerHtml(failure),
+      safeText(failure.CasterId ?? '-'),
+      safeText(error),
+      `${safeText(reason)}${failure.RequestId ? ` <span class="request-id">(RequestId ${safeText(failure.RequestId)})</span>` : ''}`,
+      safeText(failure.Attempts),
+      timeElement(failure.LastFailedAt),
+      `<code>${safeText(failure.Key)}</code>`,
+    ];
+    return `<tr data-key="${safeText(failure.Key)}" data-error="${safeText(failure.Error)}">${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+  });
+  const more =
+    failures.length > MAX_FAILURES_SHOWN
+      ? `<p class="failures-more">and ${failures.length - MAX_FAILURES_SHOWN} more: caster-carousel ls --failed lists them all.</p>`
+      : '';
+  const count = `${failures.length} failed trigger${failures.length === 1 ? '' : 's'}`;
+  return `<section class="failures" id="failures" aria-label="failed triggers"><details open><summary><strong>${count}</strong>: timer ticks or events that could not be scheduled and have not succeeded since. <code>caster-carousel ls --failed</code> lists them; <code>caster-carousel replay KEY</code> sends one again with its own ClientToken.</summary><table><thead><tr><th>trigger</th><th>studio</th><th>error</th><th>reason</th><th>attempts</th><th>last failed</th><th>KEY</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}</details></section>`;
+}
+
+function describeFailedTriggerHtml(failure: FailedTrigger): string {
+  const trigger = failure.Trigger;
+  if (trigger.kind === 'timer') return `timer ${safeText(trigger.triggerName)} at ${timeElement(trigger.triggerTime)}`;
+  return safeText(describeFailedTrigger(trigger));
 }
 
 function renderRow(row: TimelineRow): string {

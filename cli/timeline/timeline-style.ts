@@ -52,5 +52,11 @@ main { position: relative; flex: 1; min-height: 0; display: flex; flex-direction
 .details dd { margin: 0; overflow-wrap: anywhere; }
 .details ol { margin: 0; padding-left: 18px; }
 .empty { padding: 24px 16px; color: #59636e; }
+.failures { margin: 6px 0 0; max-height: 30vh; overflow: auto; padding: 4px 8px; border: 1px solid #cf222e; border-radius: 6px; background: #fff5f5; }
+.failures summary { cursor: pointer; color: #82071e; }
+.failures table { border-collapse: collapse; margin-top: 4px; font-size: 12px; }
+.failures th, .failures td { text-align: left; vertical-align: top; padding: 2px 8px 2px 0; border-top: 1px solid #ffcecb; overflow-wrap: anywhere; }
+.failures th { color: #59636e; font-weight: 600; }
+.failures .request-id, .failures-more { color: #59636e; }
 .incomplete { margin: 6px 0 0; padding: 4px 8px; border: 1px solid #d4a72c; border-radius: 6px; background: #fff8c5; color: #7d4e00; }
 `;

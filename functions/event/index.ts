@@ -3,6 +3,7 @@ import {
   asyncInvocationFailure,
   cloudEventLabel,
   cloudEventPlans,
+  failedTriggerLedger,
   fcCredentials,
   fcDeadline,
   fcEventParser,
@@ -18,6 +19,7 @@ export const handler = middy(scheduleCloudEvents)
   .use(fcInvocationLogger())
   .use(asyncInvocationFailure(cloudEventLabel)) // log, then throw: FC retries, then the onFailure destination gets it
   .use(fcEventParser())
+  .use(failedTriggerLedger('event')) // each failed event goes into the ledger (ls --failed) until it succeeds; replayable
   .use(fcCredentials())
   .use(cloudEventPlans());
 

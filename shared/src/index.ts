@@ -4,8 +4,9 @@
  *
  * - `middy`, bundled here once so each function stays a few hundred bytes;
  * - the FC middlewares `fcDeadline`, `fcInvocationLogger`, `fcEventParser`, `fcCredentials`, `httpErrorResponse`,
- *   `asyncInvocationFailure` and the trigger readers `httpPlanRequest`, `timerPlanRequest`, `cloudEventPlans`;
- * - the handler cores `scheduleHttpPlan`, `scheduleTimerPlan`, `scheduleCloudEvents`;
+ *   `asyncInvocationFailure`, `failedTriggerLedger` and the trigger readers `httpPlanRequest`, `timerPlanRequest`, `cloudEventPlans`;
+ * - the handler cores `scheduleHttpPlan`, `scheduleTimerPlan` (a plan tick, or a reconciliation tick whose payload is
+ *   `{"Reconcile": "PT1M"}`), `scheduleCloudEvents`;
  * - the labels `timerTickLabel` and `cloudEventLabel` that name a trigger in failure reports;
  * - the lifecycle hooks `initializeFcInstance` and `preStopFcInstance`.
  *

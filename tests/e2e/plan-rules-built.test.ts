@@ -269,7 +269,11 @@ describe('plan rules in the built functions', () => {
     );
 
     // Assess
-    expect(outcome).toMatchObject({ ok: true, result: { warnings: [{ field: 'Items[0].VodUrl' }] } });
+    // (These functions keep no ledger, so the tick also warns that its slot is not kept.)
+    expect(outcome).toMatchObject({
+      ok: true,
+      result: { warnings: expect.arrayContaining([expect.objectContaining({ field: 'Items[0].VodUrl' })]) },
+    });
   });
 
   it('the event function schedules the good events and fails a late one (StartTimeInPast) and a forbidden one (Forbidden)', async () => {

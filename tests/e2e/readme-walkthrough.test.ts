@@ -59,9 +59,11 @@ describe('the README walkthrough, run as written against npm start', () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
-  it('does what the README says at each step: two studios, tomorrow’s lineup replaced, one studio cancelled, a failed tick shown', async () => {
+  it('does what the README says at each step: two studios, tomorrow’s lineup replaced, one studio cancelled, a failed tick listed by ls --failed', async () => {
     // Prepare
-    expect(walkthrough.stackCommand).toBe('TIMELINE_TZ=Asia/Shanghai npm start');
+    expect(walkthrough.stackCommand).toBe(
+      'TIMELINE_TZ=Asia/Shanghai ALLOWED_CASTER_IDS=LIVEPRODUCER_POST-cn-demo00001,LIVEPRODUCER_POST-cn-demo00002 npm start',
+    );
     const groups = async (): Promise<string[]> =>
       (
         (await (await fetch(`${host.emulatorUrl}/_emulator/episode-groups`)).json()) as { EpisodeGroups: { ProgramId: string }[] }
@@ -171,6 +173,18 @@ describe('the README walkthrough, run as written against npm start', () => {
     expect(host.output()).toMatch(
       /"level":"error","message":"invocation failed; FC retries it, then sends it to the onFailure destination".*"Items":\["must have at least 1 item"\]/,
     );
+    // ... and the ledger keeps it, beside the groups: ls --failed shows the tick, its reason and its attempt.
+    const failedList = step('npx caster-carousel ls --failed');
+    expect(failedList.exitCode, failedList.stderr).toBe(0);
+    const failedRows = failedList.stdout.split('\n').filter((line) => line.startsWith('timer:'));
+    expect(failedRows).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^timer:nightly@\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z +InvalidPlan +1 +${LOCAL_TIME} +${STUDIO_1} +Items: must have at least 1 item$`,
+        ),
+      ),
+    ]);
+    expect(failedList.stdout).toContain('(1 failed trigger; times in Asia/Shanghai; caster-carousel replay KEY sends one again');
     expect(readme).toContain("<!-- ls-failed: the CLI's view of failed ticks goes here -->");
   }, 180_000);
 });

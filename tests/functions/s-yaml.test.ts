@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
@@ -6,6 +7,7 @@ import { parse } from 'yaml';
 import { authorizeStudio } from '../../shared/src/authorization/studio-access';
 import { readEnvironment } from '../../shared/src/config/environment';
 import { validatePlan } from '../../shared/src/plan/validate-plan';
+import { isReconcileTick, readTimerEvent } from '../../shared/src/triggers/timer/reconcile-order';
 import { resolveStartOffset } from '../../shared/src/triggers/timer/start-offset';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -96,6 +98,82 @@ describe('s.yaml', () => {
     expect(String(raw.vars['layer'])).toMatch(/\/versions\/\$\{env\('LAYER_VERSION'\)\}$/);
     const firstStep = raw.resources['http']?.actions?.['pre-deploy']?.[0]?.run ?? '';
     expect(firstStep).toMatch(/^test -n "\$LAYER_VERSION" \|\| \{ .*exit 1; \}$/);
+  });
+
+  it.each([
+    ['neither REDIS_URL nor LEDGER', {}, false],
+    ['an empty REDIS_URL', { REDIS_URL: '' }, false],
+    ['LEDGER=on without REDIS_URL', { LEDGER: 'on' }, false],
+    ['REDIS_URL', { REDIS_URL: 'redis://r-bp1example.redis.rds.aliyuncs.com:6379/0' }, true],
+    ['LEDGER=off', { LEDGER: 'off' }, true],
+  ])(
+    'deploys only with a ledger (REDIS_URL) or LEDGER=off: with %s, every function’s pre-deploy checks (run by bash) pass = %s',
+    (_label, env, deploys) => {
+      // Prepare: every pre-deploy step but the build, as Serverless Devs runs it (a shell, the repository as working directory).
+      const raw = parse(readFileSync(`${root}s.yaml`, 'utf8')) as {
+        resources: Record<string, { actions?: { 'pre-deploy'?: { run: string; path: string }[] } }>;
+      };
+      const checks = Object.entries(raw.resources).map(([name, resource]) => ({
+        name,
+        steps: (resource.actions?.['pre-deploy'] ?? []).filter((step) => !step.run.includes('npm ')),
+      }));
+
+      // Act
+      const runs = checks.map(({ name, steps }) => ({
+        name,
+        results: steps.map((step) =>
+          spawnSync('bash', ['-c', step.run], {
+            cwd: root,
+            encoding: 'utf8',
+            env: { PATH: process.env['PATH'] ?? '', LAYER_VERSION: '3', ...env },
+          }),
+        ),
+      }));
+
+      // Assess: each function checks on its own (a deploy of one resource alone is checked too), and says what to set.
+      for (const { name, results } of runs) {
+        expect(results.length, `${name} has pre-deploy checks`).toBeGreaterThan(0);
+        const failed = results.filter((result) => result.status !== 0);
+        if (deploys)
+          expect(
+            failed.map((result) => result.stderr),
+            name,
+          ).toEqual([]);
+        else {
+          expect(failed, `${name} refuses`).toHaveLength(1);
+          expect(failed[0]?.stderr).toMatch(/REDIS_URL is not set.*LEDGER=off/);
+        }
+      }
+    },
+  );
+
+  it.each(resources)('%s: gets LEDGER (default on) beside REDIS_URL, so LEDGER=off reaches the function', (_name, resource) => {
+    // Assess
+    const variables = resource.props.environmentVariables ?? {};
+    expect(variables['LEDGER']).toBe('on');
+    expect(variables).toHaveProperty('REDIS_URL');
+  });
+
+  it('runs the reconciliation every minute on the timer function, whose timeout covers the minute it waits', () => {
+    // Prepare
+    const triggers = (file.resources['timer']?.props.triggers ?? []) as unknown as {
+      triggerName: string;
+      triggerConfig: Record<string, unknown>;
+    }[];
+    const reconcile = triggers.find((trigger) => trigger.triggerName === 'reconcile');
+
+    // Act
+    const request = readTimerEvent({
+      triggerName: 'reconcile',
+      triggerTime: '2031-03-06T19:00:00Z',
+      payload: String(reconcile?.triggerConfig['payload']),
+    });
+
+    // Assess
+    expect(definition('ITimerTriggerConfig')(reconcile?.triggerConfig)).toBe(true);
+    expect(reconcile?.triggerConfig).toMatchObject({ cronExpression: '0 * * * * *', enable: true });
+    expect(isReconcileTick(request) && request.reconcile.intervalMs).toBe(60_000);
+    expect(file.resources['timer']?.props['timeout']).toBeGreaterThanOrEqual(60 + 10 + 5);
   });
 
   it('leaves no placeholder unresolved', () => {

@@ -132,7 +132,7 @@ describe('timer function against a healthy Live API', () => {
     expect(failure).toHaveProperty('name', 'AsyncInvocationError');
     expect((failure as Error).message).toContain('payload: is not valid JSON');
     const logged = parseLogLines(logs.lines).find(
-      (entry) => entry['level'] === 'error' && JSON.stringify(entry['failures']).includes('payload'),
+      (entry) => entry['level'] === 'error' && JSON.stringify(entry['failures'] ?? null).includes('payload'),
     );
     expect(logged).toBeDefined();
   });

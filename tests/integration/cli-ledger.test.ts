@@ -153,7 +153,7 @@ describe('caster-carousel ls, cancel and gc over the ledger', () => {
     expect(later['Retired']).toBeUndefined();
     expect(later['Replaced']).toBeUndefined();
     expect(JSON.parse(dryRun.stdout)).toEqual({ Pending: [], Due: [] });
-    expect(JSON.parse(gc.stdout)).toEqual({ Finished: [], Retired: [], Replaced: [], Failed: [] });
+    expect(JSON.parse(gc.stdout)).toEqual({ Finished: [], Retired: [], Replaced: [], Failed: [], Archived: 0 });
     expect(rowOf(table.stdout, earlier['ProgramId'])?.['STATE']).toMatch(
       new RegExp(`^scheduled until 2031-03-07.19:00.* \\(then ${later['ProgramId']}\\)$`),
     );

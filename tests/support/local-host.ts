@@ -30,11 +30,11 @@ export interface LocalHost {
   stop(): Promise<void>;
 }
 
-/** Starts the local host with extra environment (e.g. REDIS_URL); builds dist/ first when it is missing. */
-export async function startLocalHost(env: Readonly<Record<string, string>> = {}): Promise<LocalHost> {
+/** Starts the local host with extra environment (e.g. REDIS_URL) and flags; builds dist/ first when it is missing. */
+export async function startLocalHost(env: Readonly<Record<string, string>> = {}, args: readonly string[] = []): Promise<LocalHost> {
   if (!existsSync(startScript))
     execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'ignore', timeout: 120_000 });
-  const child: ChildProcess = spawn(process.execPath, [startScript], {
+  const child: ChildProcess = spawn(process.execPath, [startScript, ...args], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

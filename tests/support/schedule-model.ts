@@ -195,6 +195,18 @@ export interface FaultyStore extends LedgerStore {
   takeUnreadTriggers(): Set<string>;
 }
 
+/** Every record a store holds for a scope: its live records and its archive (where the file store moves ended ones). */
+async function everyRecordOf(store: LedgerStore, scope: string): Promise<LedgerRecord[]> {
+  const records = await store.readAll(scope);
+  let cursor: string | undefined;
+  do {
+    const page = store.readArchive ? await store.readArchive(scope, { cursor }) : { records: [], next: undefined };
+    records.push(...page.records);
+    cursor = page.next;
+  } while (cursor !== undefined);
+  return records;
+}
+
 export function faultyStore(inner: LedgerStore): FaultyStore {
   let crashed = false;
   let calls = 0;
@@ -291,6 +303,9 @@ export function faultyStore(inner: LedgerStore): FaultyStore {
     },
     readGaps: (scope) => guard('read lost writes', () => inner.readGaps(scope)),
     noteGaps: (scope, gaps) => guard('record lost writes', () => inner.noteGaps(scope, gaps)),
+    recordFailure: (scope, failure) => guard('record a failed trigger', () => inner.recordFailure(scope, failure)),
+    clearFailures: (scope, keys) => guard('clear failed triggers', () => inner.clearFailures(scope, keys)),
+    readFailures: (scope) => guard('read failed triggers', () => inner.readFailures(scope)),
     close: async () => undefined,
   };
   return store;
@@ -399,7 +414,7 @@ export async function openScheduleWorld(runStore: RunStore, options: { readonly 
     proxy,
     emulator,
     nowMs: Math.ceil((Date.now() + DAY_MS) / 60_000) * 60_000,
-    records: () => runStore.store.readAll(scope),
+    records: () => everyRecordOf(runStore.store, scope),
     studioGroups: async () => {
       const answer = await fetch(`${emulator.url}/_emulator/episode-groups`);
       return ((await answer.json()) as { EpisodeGroups: StudioGroup[] }).EpisodeGroups;

@@ -6,6 +6,7 @@
 export { asyncInvocationFailure } from './async-invocation-failure';
 export type { CloudEventOutcome, CloudEventsResult } from './event/schedule-cloud-events';
 export { cloudEventPlans, scheduleCloudEvents } from './event/schedule-cloud-events';
+export { failedTriggerLedger } from './failed-trigger-ledger';
 export { fcCredentials } from './fc-credentials';
 export { fcDeadline } from './fc-deadline';
 export { fcEventParser } from './fc-event-parser';
@@ -15,5 +16,6 @@ export { preStopFcInstance } from './fc-pre-stop';
 export type { FcContext, FcCredentials, FcHttpEvent, FcHttpResponse, FcMiddleware, FcTimerEvent, InvocationContext } from './fc-types';
 export { httpErrorResponse } from './http/http-error-response';
 export { httpPlanRequest, scheduleHttpPlan } from './http/schedule-http-plan';
+export type { ReconcileTickResult } from './timer/reconcile-timer-tick';
 export type { TimerResult } from './timer/schedule-timer-plan';
 export { scheduleTimerPlan, timerPlanRequest } from './timer/schedule-timer-plan';

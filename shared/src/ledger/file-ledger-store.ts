@@ -3,13 +3,20 @@ import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rena
 import { dirname } from 'node:path';
 import { tokenForGeneration } from '../idempotency/token-generation';
 import type { TriggerView } from '../schedule/lifecycle';
+import { type FailedTrigger, mergeFailure, newestFirst } from './failed-trigger';
+import { appendToArchive, archivedAmong, findArchivedProgram, findArchivedToken, readArchivePage } from './file-ledger-archive';
 import { type HeldLock, withFileLock } from './file-lock';
 import { LedgerCorruptError, LedgerUnavailableError } from './ledger-errors';
 import type { LedgerRecord } from './ledger-record';
-import type { LedgerChange, LedgerStore, OpenFilter } from './ledger-store';
+import type { ImportCounts, LedgerChange, LedgerStore, OpenFilter, RecordImport } from './ledger-store';
+import { archiveMonthOf } from './record-line';
 
 const FORMAT = 'caster-carousel-ledger';
-const VERSION = 2;
+// 3: the file keeps the open records only; a record that ends moves to the archive beside it (file-ledger-archive.ts).
+// A version-2 file reads as it is (its ended records move to the archive as they fall due); an earlier release
+// refuses version 3 rather than take an archived trigger for a new one.
+const VERSION = 3;
+const READABLE_VERSIONS: readonly number[] = [2, 3];
 
 /** Where an open record is filed: what `readOpen` filters on without parsing every record. */
 interface OpenEntry {
@@ -24,11 +31,13 @@ interface ScopeData {
   open: Record<string, OpenEntry>;
   generations: Record<string, number>;
   gaps: Record<string, string>;
+  /** Failed triggers by key (absent until the first failure, so older files read as they are). */
+  failures?: Record<string, FailedTrigger>;
 }
 
 interface LedgerFile {
   format: typeof FORMAT;
-  version: typeof VERSION;
+  version: number;
   writeId?: string;
   scopes: Record<string, ScopeData>;
 }
@@ -48,7 +57,9 @@ export interface FileLedgerStoreOptions {
 /**
  * The ledger in one JSON file, for one machine: every change is a read-modify-write under `<file>.lock`,
  * written to a temporary file and renamed over the old one (only while the lock is still ours), so a reader
- * never sees half a file and several processes at once lose nothing. More than one FC instance needs Redis.
+ * never sees half a file and several processes at once lose nothing. The file holds the open records only: a
+ * record that ends is appended to the monthly archive beside it (file-ledger-archive.ts) in the same change, so what
+ * every change rewrites never grows with history. More than one FC instance needs Redis.
  */
 export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerStore {
   const { file } = options;
@@ -68,7 +79,8 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
     const known = written;
     written = undefined; // dropped until a write succeeds: an edit in progress must never be served
     const ledger = readLedgerFile(file, known);
-    if (ledger === known?.ledger) written = known;
+    // Kept while the file stays as read or written (so `ls` reading records and gaps parses it once).
+    written = ledger === known?.ledger ? known : parsedFiles.get(ledger);
     return ledger;
   };
   const change = <T>(scope: string, edit: (data: ScopeData) => { result: T; changed: boolean }): Promise<T> =>
@@ -85,6 +97,7 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
         file,
         async (lock) => {
           const ledger = current();
+          written = undefined; // the edit changes it in place: only a successful write makes it current again
           const { result, changed } = edit(scopeOf(ledger, scope));
           if (changed) written = writeLedgerFile(file, ledger, lock);
           return result;
@@ -98,12 +111,74 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
   };
   return {
     description: `file ${file}`,
-    readTrigger: (scope, baseToken) => read(scope, (data) => triggerViewOf(data, baseToken)),
+    readTrigger: (scope, baseToken) =>
+      read(scope, (data) => {
+        const view = triggerViewOf(data, baseToken);
+        if (view.record) return view;
+        // Not live: the archive's token index says whether it ended long ago (a retry is still answered from it).
+        return { generation: view.generation, record: findArchivedToken(file, scope, tokenForGeneration(baseToken, view.generation)) };
+      }),
     readByProgramId: (scope, programId) =>
-      read(scope, (data) => Object.values(data.records).find((record) => record.ProgramId === programId)),
+      read(
+        scope,
+        (data) =>
+          Object.values(data.records).find((record) => record.ProgramId === programId) ?? findArchivedProgram(file, scope, programId),
+      ),
     readOpen: (scope, filter) => read(scope, (data) => openRecords(data, filter)),
     readAll: (scope) => read(scope, (data) => Object.values(data.records)),
-    apply: (scope, changeSet) => change(scope, (data) => applyChange(data, ownCopy(changeSet))),
+    apply: (scope, changeSet) =>
+      change(scope, (data) => {
+        // A record is created over no record: not over one that ended long ago either (archived records take no writes).
+        const creations = (changeSet.records ?? []).filter(
+          (write) => write.expectedVersion === 0 && !own(data.records, write.record.ClientToken),
+        );
+        if (
+          creations.length > 0 &&
+          archivedAmong(
+            file,
+            scope,
+            creations.map((write) => write.record.ClientToken),
+          ).size > 0
+        )
+          return { result: false, changed: false };
+        const outcome = applyChange(data, ownCopy(changeSet));
+        // A record that ended leaves the file every change rewrites at once, for the append-only archive of its
+        // month (appended before the rewrite): history never enters the live file, whatever the retention.
+        const ended = (changeSet.records ?? []).filter((write) => !write.index.open).map((write) => write.record.ClientToken);
+        if (outcome.result && ended.length > 0) {
+          const records = ended.map((token) => own(data.records, token)).filter((record) => record !== undefined);
+          appendToArchive(
+            file,
+            scope,
+            records.map((record) => ({ record, month: archiveMonthOf(record) })),
+          );
+          for (const record of records) delete data.records[record.ClientToken];
+        }
+        return outcome;
+      }),
+    archiveEnded: async (scope, endedBeforeMs, limit) => {
+      // Read first: nearly every call finds nothing due, and takes no lock and writes nothing.
+      if ((await read(scope, (data) => endedBefore(data, endedBeforeMs, 1))).length === 0) return 0;
+      return change(scope, (data) => {
+        const due = endedBefore(data, endedBeforeMs, limit);
+        if (due.length === 0) return { result: 0, changed: false };
+        // Archived before a crash that left them in the live file too: only dropped from it this time.
+        const already = archivedAmong(
+          file,
+          scope,
+          due.map((record) => record.ClientToken),
+        );
+        appendToArchive(
+          file,
+          scope,
+          due.filter((record) => !already.has(record.ClientToken)).map((record) => ({ record, month: archiveMonthOf(record) })),
+        );
+        for (const record of due) delete data.records[record.ClientToken];
+        return { result: due.length, changed: true };
+      });
+    },
+    readArchive: async (scope, query) => readArchivePage(file, scope, query),
+    importRecords: (scope, imports) => change(scope, (data) => importInto(file, scope, data, ownCopy(imports))),
     readGaps: (scope) => read(scope, (data) => ({ ...data.gaps })),
     readScopes: async () =>
       Object.entries(current().scopes)
@@ -117,10 +192,87 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
         }
         return { result: undefined, changed: true };
       }),
+    recordFailure: (scope, failure) =>
+      change(scope, (data) => {
+        data.failures ??= {};
+        const stored = mergeFailure(own(data.failures, failure.Key), ownCopy(failure));
+        put(data.failures, failure.Key, stored);
+        return { result: stored, changed: true };
+      }),
+    clearFailures: async (scope, keys) => {
+      // Read first: a success of a trigger that never failed (nearly every one) takes no lock and writes nothing.
+      if (!(await read(scope, (data) => keys.some((key) => own(data.failures ?? {}, key) !== undefined)))) return 0;
+      return change(scope, (data) => {
+        let cleared = 0;
+        for (const key of keys) {
+          if (data.failures === undefined || own(data.failures, key) === undefined) continue;
+          delete data.failures[key];
+          cleared += 1;
+        }
+        return { result: cleared, changed: cleared > 0 };
+      });
+    },
+    readFailures: (scope) => read(scope, (data) => newestFirst(Object.values(data.failures ?? {}))),
     close: async () => {
       await queue;
     },
   };
+}
+
+/** The live records of a scope that ended before a time, the longest ended first. */
+function endedBefore(data: ScopeData, endedBeforeMs: number, limit: number): LedgerRecord[] {
+  const due: { record: LedgerRecord; endedMs: number }[] = [];
+  for (const [token, record] of Object.entries(data.records)) {
+    if (Object.hasOwn(data.open, token)) continue;
+    const endedMs = Date.parse(record.UpdatedAt);
+    if (endedMs < endedBeforeMs) due.push({ record, endedMs });
+  }
+  return due
+    .sort((a, b) => a.endedMs - b.endedMs)
+    .slice(0, limit)
+    .map(({ record }) => record);
+}
+
+/** Files exported records: each over an older version of its token or none, open ones live, ended ones in the archive. */
+function importInto(
+  file: string,
+  scope: string,
+  data: ScopeData,
+  imports: readonly RecordImport[],
+): { result: ImportCounts; changed: boolean } {
+  const archivedTokens = archivedAmong(
+    file,
+    scope,
+    imports.map(({ record }) => record.ClientToken),
+  );
+  const toArchive: { record: LedgerRecord; month: string }[] = [];
+  const queued = new Set<string>();
+  let added = 0;
+  let updated = 0;
+  let unchanged = 0;
+  for (const { record, index, archiveMonth } of imports) {
+    const token = record.ClientToken;
+    const live = own(data.records, token);
+    if (archivedTokens.has(token) || queued.has(token) || (live !== undefined && live.Version >= record.Version)) {
+      unchanged += 1;
+      continue;
+    }
+    if (live === undefined) added += 1;
+    else updated += 1;
+    if ((own(data.generations, record.BaseToken) ?? 1) < record.Generation) put(data.generations, record.BaseToken, record.Generation);
+    if (archiveMonth !== undefined || !index.open) {
+      delete data.records[token];
+      delete data.open[token];
+      toArchive.push({ record, month: archiveMonth ?? archiveMonthOf(record) });
+      queued.add(token);
+      continue;
+    }
+    put(data.records, token, record);
+    if (index.open) put(data.open, token, { studioKey: index.studioKey, slotKey: index.slotKey, startMs: index.startMs });
+    else delete data.open[token];
+  }
+  if (toArchive.length > 0) appendToArchive(file, scope, toArchive);
+  return { result: { added, updated, unchanged }, changed: added + updated > 0 };
 }
 
 function triggerViewOf(data: ScopeData, baseToken: string): TriggerView {
@@ -163,10 +315,12 @@ function applyChange(data: ScopeData, change: LedgerChange): { result: boolean; 
  */
 export function readLedgerFile(file: string, known?: WrittenLedger): LedgerFile {
   let text: string;
+  let identity: string;
   let descriptor: number | undefined;
   try {
     descriptor = openSync(file, 'r');
-    if (known && identityOf(descriptor) === known.identity && headOf(descriptor, known.head.length).equals(known.head)) {
+    identity = identityOf(descriptor);
+    if (known && identity === known.identity && headOf(descriptor, known.head.length).equals(known.head)) {
       return known.ledger;
     }
     text = readFileSync(descriptor, 'utf8');
@@ -191,12 +345,18 @@ export function readLedgerFile(file: string, known?: WrittenLedger): LedgerFile 
       'format 1, written by an earlier release whose slots followed submission order; move it aside to start a new ledger',
     );
   }
-  if (candidate.version !== VERSION) throw new LedgerCorruptError(file, `"version" ${String(candidate.version)} is not ${VERSION}`);
+  if (!READABLE_VERSIONS.includes(candidate.version as number))
+    throw new LedgerCorruptError(file, `"version" ${String(candidate.version)} is not ${READABLE_VERSIONS.join(' or ')}`);
   if (candidate.scopes === null || typeof candidate.scopes !== 'object' || Array.isArray(candidate.scopes)) {
     throw new LedgerCorruptError(file, '"scopes" is not an object');
   }
-  return candidate as LedgerFile;
+  const ledger = candidate as LedgerFile;
+  parsedFiles.set(ledger, { ledger, identity, head: Buffer.from(text.slice(0, Math.max(0, text.indexOf('"scopes"'))), 'utf8') });
+  return ledger;
 }
+
+// The file as each parse found it (its identity before the read, and its head), for the next read to reuse.
+const parsedFiles = new WeakMap<LedgerFile, WrittenLedger>();
 
 function identityOf(descriptor: number): string {
   const info = fstatSync(descriptor, { bigint: true });
@@ -211,6 +371,7 @@ function headOf(descriptor: number, length: number): Buffer {
 
 function writeLedgerFile(file: string, ledger: LedgerFile, lock: HeldLock): WrittenLedger {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  ledger.version = VERSION;
   ledger.writeId = randomBytes(8).toString('hex');
   const text = serializeLedger(ledger);
   try {

@@ -55,7 +55,18 @@ export function ledgerFromEnvironment(
   defaultFile?: string,
 ): Ledger | undefined {
   const store = ledgerStoreFromEnvironment(environment, env, defaultFile);
-  return store ? createLedger({ store, scope: ledgerScope(environment), logger, pendingGraceMs: pendingGraceMs(env) }) : undefined;
+  return store
+    ? createLedger({ store, scope: ledgerScope(environment), logger, pendingGraceMs: pendingGraceMs(env), retentionMs: retentionMs(env) })
+    : undefined;
+}
+
+/** LEDGER_RETENTION_DAYS: how long a record that ended stays live before it moves to the archive (default 30). */
+function retentionMs(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env['LEDGER_RETENTION_DAYS']?.trim();
+  if (!text) return undefined;
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 0) throw new ConfigurationError('LEDGER_RETENTION_DAYS must be a whole number of days, 0 or more');
+  return days * 24 * 3_600_000;
 }
 
 /** LEDGER_PENDING_GRACE_S: how long a pending record belongs to its actor before a tick or gc finishes it (default 30). */

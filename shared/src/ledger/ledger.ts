@@ -1,7 +1,22 @@
 import { type Logger, silentLogger } from '../logging/logger';
 import { DEFAULT_PENDING_GRACE_MS, recordIndex, type TriggerView } from '../schedule/lifecycle';
+import type { FailedTrigger } from './failed-trigger';
 import type { LedgerRecord } from './ledger-record';
-import type { LedgerChange, LedgerGaps, LedgerStore, OpenFilter, ScopeSummary } from './ledger-store';
+import type {
+  ArchivePage,
+  ArchiveQuery,
+  ImportCounts,
+  LedgerChange,
+  LedgerGaps,
+  LedgerStore,
+  OpenFilter,
+  RecordImport,
+  ScopeSummary,
+} from './ledger-store';
+import { archiveMonthOf } from './record-line';
+
+/** How long a record that ended stays live before it moves to the archive (LEDGER_RETENTION_DAYS): 30 days. */
+export const DEFAULT_RETENTION_MS = 30 * 24 * 3_600_000;
 
 /** How a write went: applied, refused because a racer changed what it was decided on, or lost (the store did not answer). */
 export type WriteOutcome = 'applied' | 'conflict' | 'lost';
@@ -23,11 +38,31 @@ export interface Ledger {
   readByProgramId(programId: string): Promise<LedgerRecord | undefined>;
   /** Throws when the store cannot answer: a listing or a reconciliation must never pass for complete when it is not. */
   readOpen(filter?: OpenFilter): Promise<LedgerRecord[]>;
-  /** Every record, history included; throws when the store cannot answer. */
+  /** Every record not archived (open, or ended within the retention); throws when the store cannot answer. */
   readAll(): Promise<LedgerRecord[]>;
+  /** How long a record that ended stays live before it moves to the archive (LEDGER_RETENTION_DAYS). */
+  readonly retentionMs: number;
+  /**
+   * Moves at most `limit` records that ended longer than the retention before `nowMs` to the archive; returns how
+   * many moved (0 for a store without one). Throws when the store cannot answer.
+   */
+  archiveEnded(nowMs: number, limit?: number): Promise<number>;
+  /** One page of the archive, oldest month first; empty for a store without one. Throws when the store cannot answer. */
+  readArchive(query?: ArchiveQuery): Promise<ArchivePage>;
+  /** Files exported records as they are (those that ended longer than the retention before `nowMs` straight into the archive). */
+  importRecords(records: readonly LedgerRecord[], nowMs: number): Promise<ImportCounts>;
   write(change: LedgerChange): Promise<WriteOutcome>;
   /** The lost writes not yet repaired (this process's included, even before the store took them). */
   readGaps(): Promise<LedgerGaps>;
+  /**
+   * Records a failed delivery of a trigger (ls --failed); undefined, logged as a warning, when the store did not
+   * answer: the failure destination still has it.
+   */
+  recordFailure(failure: FailedTrigger): Promise<FailedTrigger | undefined>;
+  /** Forgets the failures of triggers that have now succeeded; 0, logged as a warning, when the store did not answer. */
+  clearFailures(keys: readonly string[]): Promise<number>;
+  /** Every failed trigger, the most recent failure first; throws when the store cannot answer. */
+  readFailures(): Promise<FailedTrigger[]>;
   /** Every scope of the store holding records, this one included; absent when the store cannot list them. */
   readScopes?(): Promise<ScopeSummary[]>;
   /** Connects ahead of the first request; a failure is only logged (the first request tries again). */
@@ -40,7 +75,11 @@ export interface LedgerOptions {
   readonly scope: string;
   readonly logger?: Logger;
   readonly pendingGraceMs?: number;
+  readonly retentionMs?: number;
 }
+
+// Records moved per archiveEnded call unless the caller says: a submission archives a little at a time.
+const ARCHIVE_BATCH = 200;
 
 /** A write the store did not answer: when it was lost, and the record version it carried. */
 interface LostWrite {
@@ -54,6 +93,7 @@ interface LostWrite {
 export function createLedger(options: LedgerOptions): Ledger {
   const { store, scope } = options;
   const logger = options.logger ?? silentLogger;
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   // Lost writes not yet handed to the store, by token. A Map: a token may be any printable ASCII, "__proto__" included.
   const unsaved = new Map<string, LostWrite>();
 
@@ -99,6 +139,44 @@ export function createLedger(options: LedgerOptions): Ledger {
     readByProgramId: (programId) => store.readByProgramId(scope, programId),
     readOpen: (filter) => store.readOpen(scope, filter),
     readAll: () => store.readAll(scope),
+    retentionMs,
+    archiveEnded: async (nowMs, limit = ARCHIVE_BATCH) => (store.archiveEnded ? store.archiveEnded(scope, nowMs - retentionMs, limit) : 0),
+    readArchive: async (query = {}) => (store.readArchive ? store.readArchive(scope, query) : { records: [] }),
+    async importRecords(records, nowMs) {
+      if (!store.importRecords) throw new Error(`The ${store.description} ledger cannot import records`);
+      const imports: RecordImport[] = records.map((record) => {
+        const index = recordIndex(record);
+        const ended = !index.open && Date.parse(record.UpdatedAt) < nowMs - retentionMs;
+        return { record, index, archiveMonth: ended ? archiveMonthOf(record) : undefined };
+      });
+      return store.importRecords(scope, imports);
+    },
+    async recordFailure(failure) {
+      try {
+        return await store.recordFailure(scope, failure);
+      } catch (error) {
+        logger.warn('ledger could not record a failed trigger; the failure destination and the logs still have it', {
+          ledger: store.description,
+          error,
+          failedTrigger: failure.Key,
+        });
+        return undefined;
+      }
+    },
+    async clearFailures(keys) {
+      if (keys.length === 0) return 0;
+      try {
+        return await store.clearFailures(scope, keys);
+      } catch (error) {
+        logger.warn('ledger could not clear the failure of a trigger that succeeded; ls --failed shows it until its next success', {
+          ledger: store.description,
+          error,
+          failedTriggers: keys,
+        });
+        return 0;
+      }
+    },
+    readFailures: () => store.readFailures(scope),
     ...(store.readScopes ? { readScopes: () => (store.readScopes as () => Promise<ScopeSummary[]>)() } : {}),
     async write(change) {
       let applied: boolean;

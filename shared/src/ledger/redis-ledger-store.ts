@@ -3,9 +3,20 @@ import { tokenForGeneration } from '../idempotency/token-generation';
 import { createCircuitBreaker } from '../pacing/circuit-breaker';
 import type { Redis } from '../pacing/redis-connection';
 import type { TriggerView } from '../schedule/lifecycle';
+import { type FailedTrigger, newestFirst } from './failed-trigger';
 import { LedgerUnavailableError } from './ledger-errors';
 import type { LedgerRecord } from './ledger-record';
 import type { LedgerStore, OpenFilter } from './ledger-store';
+import {
+  ARCHIVE,
+  ARCHIVED_KEYS,
+  archivedRecord,
+  IMPORT,
+  importRecords,
+  monthScore,
+  pageOfArchive,
+  READ_PAGE,
+} from './redis-ledger-archive';
 
 export interface RedisLedgerStoreOptions {
   readonly redisUrl: string;
@@ -19,9 +30,13 @@ export interface RedisLedgerStoreOptions {
 //   open     zset  ClientToken by start ms (every open record)
 //   studio:<key> / slot:<key>  zset, the same for one studio / one slot
 //   gaps     hash  ClientToken -> ISO time of a lost write
+//   ended    zset  ClientToken by UpdatedAt ms (every final record not archived yet)
+//   archived hash  ClientToken -> month (the token index, kept as long as the archive)
+//   archive:<yyyy-MM> hash ClientToken -> record JSON    archive-months zset  month by yyyyMM
+//   failures hash  failed trigger key -> entry JSON   failed zset  failed trigger key by last failure ms
 // The scripts compare versions and write; they hold no rule of the schedule.
 
-/** KEYS: generations, records. ARGV: baseToken. Returns {generation, record JSON|false}. */
+/** KEYS: generations, records, archived. ARGV: baseToken. Returns {generation, record JSON|false, archive month|false}. */
 const READ_TRIGGER = `
 local n, token = 1, ARGV[1]
 local g = redis.call('HGET', KEYS[1], ARGV[1])
@@ -30,21 +45,24 @@ if g then
   n = tonumber(string.sub(g, 1, sep - 1))
   token = string.sub(g, sep + 1)
 end
-return {n, redis.call('HGET', KEYS[2], token)}
+local body = redis.call('HGET', KEYS[2], token)
+if body then return {n, body} end
+return {n, false, redis.call('HGET', KEYS[3], token)}
 `;
 
 /**
- * KEYS: records, versions, programs, open, gaps, generations, then a studio and a slot index per write.
- * ARGV: write count, generation baseToken ('' for none), its from, its "n|token" entry, then per write:
- * token, expected version, new version, JSON, ProgramId (''), open ('1'/'0'), settled ('1'/'0'), start ms.
- * Returns 1 when applied, 0 when a version or the generation moved.
+ * KEYS: records, versions, programs, open, gaps, generations, ended, archived, then a studio and a slot index per
+ * write. ARGV: write count, generation baseToken ('' for none), its from, its "n|token" entry, then per write:
+ * token, expected version, new version, JSON, ProgramId (''), open ('1'/'0'), settled ('1'/'0'), start ms,
+ * UpdatedAt ms. Returns 1 when applied, 0 when a version or the generation moved (an archived record takes no write).
  */
 const APPLY = `
 local count = tonumber(ARGV[1])
 for i = 0, count - 1 do
-  local a = 5 + i * 8
+  local a = 5 + i * 9
   local current = tonumber(redis.call('HGET', KEYS[2], ARGV[a]) or '0')
   if current ~= tonumber(ARGV[a + 1]) then return 0 end
+  if redis.call('HEXISTS', KEYS[8], ARGV[a]) == 1 then return 0 end
 end
 if ARGV[2] ~= '' then
   local n = 1
@@ -54,20 +72,22 @@ if ARGV[2] ~= '' then
   redis.call('HSET', KEYS[6], ARGV[2], ARGV[4])
 end
 for i = 0, count - 1 do
-  local a = 5 + i * 8
+  local a = 5 + i * 9
   local token = ARGV[a]
   redis.call('HSET', KEYS[1], token, ARGV[a + 3])
   redis.call('HSET', KEYS[2], token, ARGV[a + 2])
   if ARGV[a + 4] ~= '' then redis.call('HSET', KEYS[3], ARGV[a + 4], token) end
-  local studio, slot = KEYS[7 + i * 2], KEYS[8 + i * 2]
+  local studio, slot = KEYS[9 + i * 2], KEYS[10 + i * 2]
   if ARGV[a + 5] == '1' then
     redis.call('ZADD', KEYS[4], ARGV[a + 7], token)
     redis.call('ZADD', studio, ARGV[a + 7], token)
     if slot ~= KEYS[4] then redis.call('ZADD', slot, ARGV[a + 7], token) end
+    redis.call('ZREM', KEYS[7], token)
   else
     redis.call('ZREM', KEYS[4], token)
     redis.call('ZREM', studio, token)
     redis.call('ZREM', slot, token)
+    redis.call('ZADD', KEYS[7], ARGV[a + 8], token)
   end
   if ARGV[a + 6] == '1' then redis.call('HDEL', KEYS[5], token) end
 end
@@ -83,6 +103,40 @@ end
 return 1
 `;
 
+/**
+ * KEYS: failures, failed. ARGV: key, entry JSON without Attempts and FirstFailedAt, the least Attempts, the
+ * FirstFailedAt of a first failure, the last failure's epoch ms. Appends the merged Attempts (one more than held,
+ * at least the least) and the first failure's time to the JSON, stores it and returns it.
+ */
+const RECORD_FAILURE = `
+local attempts, first = 0, ARGV[4]
+local held = redis.call('HGET', KEYS[1], ARGV[1])
+if held then
+  local ok, old = pcall(cjson.decode, held)
+  if ok and type(old) == 'table' then
+    if type(old.Attempts) == 'number' then attempts = old.Attempts end
+    if type(old.FirstFailedAt) == 'string' then first = old.FirstFailedAt end
+  end
+end
+attempts = attempts + 1
+local least = tonumber(ARGV[3])
+if least > attempts then attempts = least end
+local stored = string.sub(ARGV[2], 1, -2) .. ',"Attempts":' .. string.format('%d', attempts) .. ',"FirstFailedAt":' .. cjson.encode(first) .. '}'
+redis.call('HSET', KEYS[1], ARGV[1], stored)
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+return stored
+`;
+
+/** KEYS: failures, failed. ARGV: keys. Forgets each; returns how many were held. */
+const CLEAR_FAILURES = `
+local cleared = 0
+for i = 1, #ARGV do
+  cleared = cleared + redis.call('HDEL', KEYS[1], ARGV[i])
+  redis.call('ZREM', KEYS[2], ARGV[i])
+end
+return cleared
+`;
+
 /** A Lua script with its SHA-1, sent by EVALSHA and by EVAL only when Redis does not hold it yet. */
 interface Script {
   readonly lua: string;
@@ -93,7 +147,16 @@ function script(lua: string): Script {
   return { lua, sha: createHash('sha1').update(lua).digest('hex') };
 }
 
-const SCRIPTS = { readTrigger: script(READ_TRIGGER), apply: script(APPLY), noteGaps: script(NOTE_GAPS) } as const;
+const SCRIPTS = {
+  readTrigger: script(READ_TRIGGER),
+  apply: script(APPLY),
+  noteGaps: script(NOTE_GAPS),
+  recordFailure: script(RECORD_FAILURE),
+  clearFailures: script(CLEAR_FAILURES),
+  readPage: script(READ_PAGE),
+  archive: script(ARCHIVE),
+  import: script(IMPORT),
+} as const;
 
 async function runScript(client: Redis, which: Script, keys: readonly string[], args: readonly string[]): Promise<unknown> {
   try {
@@ -105,8 +168,10 @@ async function runScript(client: Redis, which: Script, keys: readonly string[], 
 }
 
 const RECONNECT_BACKOFF_MS = 5_000;
-// HMGET in pieces, so no reply grows past a bounded size however many records are open.
+// HMGET and HSCAN in pieces, so no reply grows past a bounded size.
 const READ_CHUNK = 500;
+// readOpen's pages: at most this many index entries, and records up to this many bytes (then one more at most).
+const PAGE = [String(1000), String(512 * 1024)] as const;
 
 /**
  * The ledger in Redis, shared by every FC instance and the CLI: the same Redis the pacer uses. Reads go through
@@ -160,18 +225,35 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
     description: `redis ${host}`,
     readTrigger: (scope, baseToken) =>
       run('read a trigger', async (client) => {
-        const reply = await runScript(client, SCRIPTS.readTrigger, [key(scope, 'generations'), key(scope, 'records')], [baseToken]);
-        const [generation, body] = Array.isArray(reply) ? (reply as unknown[]) : [];
+        const reply = await runScript(
+          client,
+          SCRIPTS.readTrigger,
+          [key(scope, 'generations'), key(scope, 'records'), key(scope, 'archived')],
+          [baseToken],
+        );
+        const [generation, body, month] = Array.isArray(reply) ? (reply as unknown[]) : [];
+        const n = Number(generation);
+        const token = tokenForGeneration(baseToken, n);
         const view: TriggerView = {
-          generation: Number(generation),
-          record: typeof body === 'string' ? (JSON.parse(body) as LedgerRecord) : undefined,
+          generation: n,
+          // Not live: a record that ended long ago is read from its month's archive (a retry is still answered).
+          record:
+            typeof body === 'string'
+              ? (JSON.parse(body) as LedgerRecord)
+              : typeof month === 'string'
+                ? await archivedRecord(client, (name) => key(scope, name), token, month)
+                : undefined,
         };
         return view;
       }),
     readByProgramId: (scope, programId) =>
       run('read a group', async (client) => {
         const token = await client.hget(key(scope, 'programs'), programId);
-        return token === null ? undefined : (await recordsOf(client, scope, [token]))[0];
+        if (token === null) return undefined;
+        const live = (await recordsOf(client, scope, [token]))[0];
+        if (live) return live;
+        const month = await client.hget(key(scope, 'archived'), token);
+        return month === null ? undefined : archivedRecord(client, (name) => key(scope, name), token, month);
       }),
     readOpen: (scope, filter: OpenFilter = {}) =>
       run('read open records', async (client) => {
@@ -181,7 +263,21 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
             : filter.studioKey !== undefined
               ? key(scope, `studio:${filter.studioKey}`)
               : key(scope, 'open');
-        return recordsOf(client, scope, await client.zrange(index, 0, -1));
+        // Page by page, each reply bounded in bytes, however many records are open (a listing that spans pages
+        // while records move may miss or repeat one; the next read sees it).
+        const records: LedgerRecord[] = [];
+        const seen = new Set<string>();
+        let start = 0;
+        while (start >= 0) {
+          const reply = (await runScript(client, SCRIPTS.readPage, [index, key(scope, 'records')], [String(start), ...PAGE])) as unknown[];
+          start = Number(reply[0]);
+          for (let i = 1; i < reply.length; i += 1) {
+            const record = JSON.parse(reply[i] as string) as LedgerRecord;
+            if (!seen.has(record.ClientToken)) records.push(record);
+            seen.add(record.ClientToken);
+          }
+        }
+        return records;
       }),
     readAll: (scope) =>
       run('read every record', async (client) => {
@@ -197,7 +293,9 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
     apply: (scope, change) =>
       run('write a change', async (client) => {
         const writes = change.records ?? [];
-        const keys = ['records', 'versions', 'programs', 'open', 'gaps', 'generations'].map((name) => key(scope, name));
+        const keys = ['records', 'versions', 'programs', 'open', 'gaps', 'generations', 'ended', 'archived'].map((name) =>
+          key(scope, name),
+        );
         const args: string[] = [String(writes.length)];
         const generation = change.generation;
         if (generation) {
@@ -220,11 +318,45 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
             index.open ? '1' : '0',
             index.settled ? '1' : '0',
             String(index.startMs),
+            String(Date.parse(record.UpdatedAt) || 0),
           );
         }
         return Number(await runScript(client, SCRIPTS.apply, keys, args)) === 1;
       }),
-    readGaps: (scope) => run('read lost writes', (client) => client.hgetall(key(scope, 'gaps'))),
+    archiveEnded: (scope, endedBeforeMs, limit) =>
+      run('archive ended records', async (client) => {
+        const due = await client.zrangebyscore(key(scope, 'ended'), '-inf', `(${endedBeforeMs}`, 'WITHSCORES', 'LIMIT', 0, limit);
+        if (due.length === 0) return 0;
+        const keys = ARCHIVED_KEYS.map((name) => key(scope, name));
+        const args: string[] = [];
+        for (let i = 0; i < due.length; i += 2) {
+          const month = new Date(Number(due[i + 1])).toISOString().slice(0, 7);
+          keys.push(key(scope, `archive:${month}`));
+          args.push(due[i] as string, month, String(monthScore(month)));
+        }
+        return Number(await runScript(client, SCRIPTS.archive, keys, args));
+      }),
+    readArchive: (scope, query) => run('read the archive', (client) => pageOfArchive(client, (name) => key(scope, name), query)),
+    importRecords: (scope, imports) =>
+      run('import records', (client) =>
+        importRecords(
+          imports,
+          (name) => key(scope, name),
+          (keys, args) => runScript(client, SCRIPTS.import, keys, args),
+        ),
+      ),
+    readGaps: (scope) =>
+      run('read lost writes', async (client) => {
+        const gaps: Record<string, string> = {};
+        let cursor = '0';
+        do {
+          const [next, entries] = await client.hscan(key(scope, 'gaps'), cursor, 'COUNT', READ_CHUNK);
+          for (let i = 0; i + 1 < entries.length; i += 2)
+            Object.defineProperty(gaps, entries[i] as string, { value: entries[i + 1], enumerable: true });
+          cursor = next;
+        } while (cursor !== '0');
+        return gaps;
+      }),
     readScopes: () =>
       run('list scopes', async (client) => {
         const head = `${keyPrefix}:{`;
@@ -246,6 +378,33 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       run('record lost writes', async (client) => {
         const args = Object.entries(gaps).flat();
         if (args.length > 0) await runScript(client, SCRIPTS.noteGaps, [key(scope, 'gaps')], args);
+      }),
+    recordFailure: (scope, failure) =>
+      run('record a failed trigger', async (client) => {
+        const { Attempts, FirstFailedAt, ...entry } = failure;
+        const stored = await runScript(
+          client,
+          SCRIPTS.recordFailure,
+          [key(scope, 'failures'), key(scope, 'failed')],
+          [failure.Key, JSON.stringify(entry), String(Attempts), FirstFailedAt, String(Date.parse(failure.LastFailedAt) || 0)],
+        );
+        return JSON.parse(String(stored)) as FailedTrigger;
+      }),
+    clearFailures: (scope, keys) =>
+      run('clear failed triggers', async (client) =>
+        keys.length === 0
+          ? 0
+          : Number(await runScript(client, SCRIPTS.clearFailures, [key(scope, 'failures'), key(scope, 'failed')], [...keys])),
+      ),
+    readFailures: (scope) =>
+      run('read failed triggers', async (client) => {
+        const keys = await client.zrange(key(scope, 'failed'), 0, -1);
+        const failures: FailedTrigger[] = [];
+        for (let start = 0; start < keys.length; start += READ_CHUNK) {
+          const bodies = await client.hmget(key(scope, 'failures'), ...keys.slice(start, start + READ_CHUNK));
+          for (const body of bodies) if (body !== null) failures.push(JSON.parse(body) as FailedTrigger);
+        }
+        return newestFirst(failures);
       }),
     warmUp: async () => {
       await connection();

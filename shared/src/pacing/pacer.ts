@@ -17,6 +17,9 @@ export const LIVE_API_LIMITS_PER_SECOND: Readonly<Record<string, number>> = {
   AddCasterEpisodeGroupContent: 4,
   DeleteCasterEpisodeGroup: 4,
   DescribeCasterConfig: 15,
+  // The playlist operations have their own budget of 10 per second (TS client.ts comments); the reconciliation
+  // tick's ListPlaylist checks queue here, never in the 4/s of the adds and deletes.
+  ListPlaylist: 10,
 };
 
 /** Pace at 90% of the provider's limit: measured GCRA spacing at exactly 250 ms still let 5 through in a second. */

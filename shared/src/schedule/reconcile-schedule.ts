@@ -2,7 +2,7 @@ import { LedgerUnavailableError } from '../ledger/ledger-errors';
 import type { LedgerRecord } from '../ledger/ledger-record';
 import type { OpenFilter } from '../ledger/ledger-store';
 import { completeAdd, completeDelete, nowIsoOf, nowMsOf, recordEvent } from './group-steps';
-import { type DueDeletion, dueDeletions, isLeftBehind } from './lifecycle';
+import { type DueDeletion, dueDeletions, isLeftBehind, slotKeyOf } from './lifecycle';
 import type { ScheduleDependencies } from './schedule-carousel';
 
 /** A step a reconciliation could not take, with the code of the failure: it stays for the next one. */
@@ -10,6 +10,8 @@ export interface ReconcileFailure {
   readonly ClientToken: string;
   readonly ProgramId?: string | undefined;
   readonly State: string;
+  /** The studio and slot it belongs to (`<CasterId>/<slot>`), when it has a slot: which slot is not reconciled. */
+  readonly Slot?: string | undefined;
   readonly code: string;
 }
 
@@ -53,7 +55,13 @@ export async function reconcileSchedule(dependencies: ScheduleDependencies, filt
     return false;
   };
   const fail = (record: LedgerRecord, error: unknown): void => {
-    failed.push({ ClientToken: record.ClientToken, ProgramId: record.ProgramId, State: record.State, code: codeOf(error) });
+    failed.push({
+      ClientToken: record.ClientToken,
+      ProgramId: record.ProgramId,
+      State: record.State,
+      Slot: slotKeyOf(record),
+      code: codeOf(error),
+    });
   };
 
   for (const record of await ledger.readOpen(filter)) {

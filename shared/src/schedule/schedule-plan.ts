@@ -4,7 +4,7 @@ import type { Ledger } from '../ledger/ledger';
 import { LedgerUnavailableError } from '../ledger/ledger-errors';
 import type { LedgerRecord, LedgerState } from '../ledger/ledger-record';
 import type { PlanWarning } from '../plan/plan';
-import { completeAdd, completeDelete, nowIsoOf, writeRecord } from './group-steps';
+import { completeAdd, completeDelete, nowIsoOf, nowMsOf, writeRecord } from './group-steps';
 import { airWindows, decideSubmission, overlapsOf, slotKeyOf, studioKeyOf } from './lifecycle';
 import { reconcileSchedule } from './reconcile-schedule';
 import { reportWarnings, resolveEpisodeGroup, type ScheduleDependencies, type ScheduleResult, scheduleCarousel } from './schedule-carousel';
@@ -164,6 +164,13 @@ async function afterAdd(record: LedgerRecord, request: ScheduleRequest, dependen
       // The group is scheduled; what is due in its slot is done by the next submission, tick or gc.
       logger.warn('could not reconcile the slot', { slot: record.Slot, error });
     }
+  }
+  // Records that ended longer ago than the retention move to the archive a batch at a time, so what this and every
+  // later submission, tick and listing reads stays the live records, however long the history.
+  try {
+    await ledger.archiveEnded(nowMsOf(dependencies));
+  } catch (error) {
+    logger.warn('could not archive records that ended', { error });
   }
   let overlaps: OverlappingGroup[] = [];
   let endsAt: string | undefined;

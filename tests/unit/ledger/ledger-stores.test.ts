@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenForGeneration } from '../../../shared/src/idempotency/token-generation';
+import { type FailedTrigger, failedTriggerKey } from '../../../shared/src/ledger/failed-trigger';
 import { createFileLedgerStore } from '../../../shared/src/ledger/file-ledger-store';
 import { createLedger, type Ledger } from '../../../shared/src/ledger/ledger';
 import type { LedgerRecord } from '../../../shared/src/ledger/ledger-record';
@@ -72,6 +73,62 @@ function over(expectedVersion: number, record: LedgerRecord): RecordWrite {
 }
 
 const tokens = (records: readonly LedgerRecord[]): string[] => records.map((record) => record.ClientToken);
+
+/** Every record a store holds for a scope: the live ones and, page by page, its archive (where the file store moves ended ones). */
+async function everyRecord(store: LedgerStore, scope: string): Promise<LedgerRecord[]> {
+  const records = await store.readAll(scope);
+  let cursor: string | undefined;
+  do {
+    const page = await (store.readArchive as NonNullable<LedgerStore['readArchive']>)(scope, { cursor });
+    records.push(...page.records);
+    cursor = page.next;
+  } while (cursor !== undefined);
+  return records;
+}
+
+/** A tick refused before its plan was valid, as the timer function records it: its raw input and the field errors. */
+function failedTick(overrides: Partial<FailedTrigger> = {}): FailedTrigger {
+  serial += 1;
+  const trigger = { kind: 'timer' as const, triggerName: `nightly-${serial}`, triggerTime: '2031-03-01T07:59:00Z' };
+  return {
+    Key: failedTriggerKey(trigger),
+    Trigger: trigger,
+    Input: { ...trigger, payload: JSON.stringify({ StartOffset: 'PT30M', RepeatNum: -1, Items: [], Note: VOD_SECRET }) },
+    CasterId: STUDIO,
+    Error: 'InvalidPlan',
+    Message: 'The plan is invalid',
+    FieldErrors: { Items: ['must have at least 1 item'] },
+    Retryable: false,
+    Attempts: 1,
+    FirstFailedAt: INTENT_AT,
+    LastFailedAt: INTENT_AT,
+    InvocationId: `fc-request-${serial}`,
+    Via: 'function',
+    ...overrides,
+  };
+}
+
+/** An event the API refused, with its Code and RequestId and the ClientToken it would schedule with. */
+function failedEvent(overrides: Partial<FailedTrigger> = {}): FailedTrigger {
+  serial += 1;
+  const trigger = { kind: 'event' as const, source: 'acs.contract', id: `event-${serial}` };
+  return {
+    Key: failedTriggerKey(trigger),
+    Trigger: trigger,
+    Input: { specversion: '1.0', ...trigger, data: { StartTime: '2031-03-06T19:00:00Z', RepeatNum: 0, Items: [] } },
+    ClientToken: `cc1-event-${serial}`,
+    Error: 'LiveApiError',
+    Code: 'InvalidCaster.NotFound',
+    Message: 'The Live API answered DescribeCasterConfig with InvalidCaster.NotFound',
+    RequestId: `request-${serial}`,
+    Retryable: false,
+    Attempts: 1,
+    FirstFailedAt: INTENT_AT,
+    LastFailedAt: INTENT_AT,
+    Via: 'function',
+    ...overrides,
+  };
+}
 
 let redis: RedisServer;
 let workDir: string;
@@ -160,7 +217,7 @@ describe.each(STORES)('the %s ledger store', (_kind, openStore) => {
       expect(beforeWrite.generation).toBe(2);
       expect(beforeWrite.record).toBeUndefined();
       expect(afterWrite).toEqual({ generation: 2, record: secondIntent });
-      expect(tokens(await store.readAll(scope)).sort()).toEqual([baseToken, nextToken].sort());
+      expect(tokens(await everyRecord(store, scope)).sort()).toEqual([baseToken, nextToken].sort());
     });
   });
 
@@ -345,7 +402,7 @@ describe.each(STORES)('the %s ledger store', (_kind, openStore) => {
       expect(await store.readOpen(scope, { slotKey: slotKeyOf(pendingAdd) })).toEqual([pendingAdd, pendingCancel]);
     });
 
-    it('drops a record from every open index once it is written in a final state, while readAll still returns it', async () => {
+    it('drops a record from every open index once it is written in a final state, while it stays in readAll or the archive', async () => {
       // Prepare
       const leaving = scheduled({ StartTime: '2031-03-06T19:00:00Z' });
       const staying = scheduled({ StartTime: '2031-03-06T21:00:00Z' });
@@ -361,7 +418,7 @@ describe.each(STORES)('the %s ledger store', (_kind, openStore) => {
       expect(await store.readOpen(scope, { slotKey: slotKeyOf(leaving) })).toEqual([staying]);
       expect(await store.readOpen(scope, { studioKey: STUDIO })).toEqual([staying]);
       expect(await store.readOpen(scope)).toEqual([staying]);
-      expect(tokens(await store.readAll(scope)).sort()).toEqual(tokens([leaving, staying]).sort());
+      expect(tokens(await everyRecord(store, scope)).sort()).toEqual(tokens([leaving, staying]).sort());
       expect(await store.readByProgramId(scope, cancelled.ProgramId as string)).toEqual(cancelled);
     });
   });
@@ -403,6 +460,120 @@ describe.each(STORES)('the %s ledger store', (_kind, openStore) => {
 
       // Assess
       expect(await store.readGaps(scope)).toEqual({ 'cc1-still-missing': INTENT_AT });
+    });
+  });
+
+  describe('failed triggers', () => {
+    it('keeps a failed tick as written, with its raw input and reason, as its first attempt', async () => {
+      // Prepare
+      const tick = failedTick();
+
+      // Act
+      const stored = await store.recordFailure(scope, tick);
+
+      // Assess
+      expect(stored).toEqual(tick);
+      expect(await store.readFailures(scope)).toEqual([tick]);
+    });
+
+    it('counts one more attempt per failure of the same trigger, keeping the first failure’s time and the latest reason', async () => {
+      // Prepare
+      const first = failedTick();
+      await store.recordFailure(scope, first);
+      const retried = {
+        ...first,
+        Error: 'Throttled',
+        Code: 'Throttling.User',
+        RequestId: 'request-retry',
+        FieldErrors: undefined,
+        Retryable: true,
+        FirstFailedAt: LATER,
+        LastFailedAt: LATER,
+        InvocationId: 'fc-request-2',
+      };
+
+      // Act
+      await store.recordFailure(scope, retried);
+      const third = await store.recordFailure(scope, { ...retried, LastFailedAt: '2031-03-01T10:00:00.000Z' });
+
+      // Assess
+      expect(third).toEqual({ ...retried, Attempts: 3, FirstFailedAt: INTENT_AT, LastFailedAt: '2031-03-01T10:00:00.000Z' });
+      expect(await store.readFailures(scope)).toEqual([third]);
+    });
+
+    it('counts every failure of a trigger that fails on several instances at once', async () => {
+      // Prepare
+      const tick = failedTick();
+
+      // Act
+      await Promise.all([1, 2, 3, 4, 5].map((n) => store.recordFailure(scope, { ...tick, InvocationId: `fc-request-${n}` })));
+
+      // Assess
+      expect((await store.readFailures(scope)).map((entry) => entry.Attempts)).toEqual([5]);
+    });
+
+    it('takes a known count of earlier attempts (a destination record’s) when it is more than the held count', async () => {
+      // Prepare
+      const tick = failedTick();
+
+      // Act
+      const stored = await store.recordFailure(scope, { ...tick, Attempts: 4, Via: 'replay' });
+      const next = await store.recordFailure(scope, { ...tick, Attempts: 1, Via: 'replay' });
+
+      // Assess
+      expect([stored.Attempts, next.Attempts]).toEqual([4, 5]);
+    });
+
+    it('forgets only the cleared triggers, says how many it held, and starts a later failure at attempt 1 again', async () => {
+      // Prepare
+      const cleared = failedTick();
+      const kept = failedEvent();
+      await store.recordFailure(scope, cleared);
+      await store.recordFailure(scope, cleared);
+      await store.recordFailure(scope, kept);
+
+      // Act
+      const count = await store.clearFailures(scope, [cleared.Key, 'timer:never-failed@2031-03-06T18:30:00Z']);
+      const again = await store.clearFailures(scope, [cleared.Key]);
+      const afterClear = await store.readFailures(scope);
+      const failedAgain = await store.recordFailure(scope, cleared);
+
+      // Assess
+      expect([count, again]).toEqual([1, 0]);
+      expect(afterClear).toEqual([kept]);
+      expect(failedAgain.Attempts).toBe(1);
+    });
+
+    it('lists failed triggers with the most recent failure first', async () => {
+      // Prepare
+      const older = failedTick({ LastFailedAt: '2031-03-01T08:00:00.000Z', FirstFailedAt: '2031-03-01T08:00:00.000Z' });
+      const newest = failedEvent({ LastFailedAt: '2031-03-01T10:00:00.000Z', FirstFailedAt: '2031-03-01T10:00:00.000Z' });
+      const middle = failedTick({ LastFailedAt: '2031-03-01T09:00:00.000Z', FirstFailedAt: '2031-03-01T09:00:00.000Z' });
+
+      // Act
+      for (const entry of [older, newest, middle]) await store.recordFailure(scope, entry);
+
+      // Assess
+      expect((await store.readFailures(scope)).map((entry) => entry.Key)).toEqual([newest.Key, middle.Key, older.Key]);
+    });
+
+    it('keeps failed triggers apart from records and from other scopes, "__proto__" keys included', async () => {
+      // Prepare
+      const hostile = failedEvent({ Key: '__proto__', Trigger: { kind: 'event', source: '__proto__', id: 'constructor' } });
+      const record = scheduled();
+      await store.apply(scope, { records: [created(record)] });
+
+      // Act
+      await store.recordFailure(scope, hostile);
+      const elsewhere = await store.readFailures('__proto__');
+
+      // Assess
+      expect(elsewhere).toEqual([]);
+      expect(await store.readFailures(scope)).toEqual([hostile]);
+      expect(await store.readAll(scope)).toEqual([record]);
+      expect(await store.clearFailures('__proto__', ['__proto__'])).toBe(0);
+      expect(await store.clearFailures(scope, ['__proto__'])).toBe(1);
+      expect(await store.readFailures(scope)).toEqual([]);
     });
   });
 

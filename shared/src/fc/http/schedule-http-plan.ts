@@ -9,6 +9,7 @@ import type { HttpRequestInput } from '../../triggers/http/http-request-fields';
 import { readScheduleQuery } from '../../triggers/http/schedule-query';
 import { getFcInstance, scheduleDependenciesFor } from '../fc-instance';
 import type { FcHttpResponse, FcMiddleware, InvocationContext } from '../fc-types';
+import { listFailedTriggers } from './failed-trigger-listing';
 import { httpRequestFromFcEvent } from './fc-http-request';
 import { jsonResponse } from './http-response';
 
@@ -64,7 +65,7 @@ async function schedulePostedPlan(http: HttpRequestInput, context: InvocationCon
 }
 
 /**
- * `GET /schedule[?caster=ID]`: the open records of the ledger, by StartTime, secrets redacted, each group that airs
+ * `GET /schedule[?caster=ID]`: the open records of the ledger (`?failed=1`: the failed triggers, failed-trigger-listing.ts), by StartTime, secrets redacted, each group that airs
  * at the same time as another slot of its studio marked `Overlaps`. `Incomplete` gives the time of the first lost
  * ledger write not yet repaired, when there is one. The ledger is shared (the CLI and other deployments write it
  * too), so the allow-lists decide what is shown: a studio this function may not schedule for is refused (403, as
@@ -76,6 +77,7 @@ async function listSchedule(http: HttpRequestInput, context: InvocationContext):
   const { studioAccess, defaultCasterId } = environment;
   authorizeListing(studioAccess, query.caster, defaultCasterId);
   if (!ledger) throw new HttpError(404, 'NoLedger', 'This function keeps no ledger: set REDIS_URL (or LEDGER_FILE for one instance)');
+  if (query.failed) return listFailedTriggers(ledger, query, { studioAccess, defaultCasterId }, context);
   let records: LedgerRecord[];
   let gaps: Record<string, string>;
   try {

@@ -1,0 +1,254 @@
+// History out of the way, as an operator meets it through the built CLI against the emulator over loopback HTTP,
+// with both ledgers (a real redis-server for Redis): groups that ended longer ago than LEDGER_RETENTION_DAYS move
+// to the archive, a retried trigger is still answered from there, `ls --all` and `ls --since` page through it, and
+// `ledger export` / `ledger import` carry a ledger between the two stores line for line.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS, DEMO_STUDIO, type RunningEmulator, startEmulator } from '../../emulator/index';
+import { createFileLedgerStore } from '../../shared/src/ledger/file-ledger-store';
+import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
+import { createRedisLedgerStore } from '../../shared/src/ledger/redis-ledger-store';
+import { exportLines, historyRecords } from '../support/ledger-history';
+import { samplePlan } from '../support/plan-fixtures';
+import { type RedisServer, startRedisServer } from '../support/redis-server';
+import { type CliRun, runBuiltCli } from '../support/run-built-cli';
+
+// Starts in the recent past need a grace wider than a slow machine could ever eat into.
+const GRACE_S = '600';
+const DAY_MS = 86_400_000;
+
+let redis: RedisServer;
+let emulator: RunningEmulator;
+let workDir: string;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+beforeEach(async () => {
+  emulator = await startEmulator({ host: '127.0.0.1', port: 0, credentials: [DEMO_CREDENTIALS], onInternalError: () => undefined });
+  workDir = await mkdtemp(join(tmpdir(), 'ledger-history-'));
+});
+afterEach(async () => {
+  await emulator.close();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+type StoreKind = 'file' | 'redis';
+
+/** The CLI's environment for one store; each call with a new `account` is a scope no other test touches. */
+function environment(kind: StoreKind, account: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_CREDENTIALS.accessKeySecret,
+    LIVE_ENDPOINT: emulator.url,
+    CASTER_ID: DEMO_STUDIO.CasterId,
+    PACING_ACCOUNT: account,
+    START_TIME_GRACE_S: GRACE_S,
+    TZ: 'UTC',
+    ...(kind === 'file' ? { LEDGER_FILE: join(workDir, `ledger-${account}.json`) } : { REDIS_URL: redis.url }),
+    ...overrides,
+  };
+}
+const scopeOf = (account: string): string => `${emulator.url}|cn-shanghai|${account}`;
+
+const ok = <T = Record<string, unknown>>(run: CliRun): T => {
+  expect(run.exitCode, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as T;
+};
+let files = 0;
+const writeFileOf = async (text: string): Promise<string> => {
+  const file = join(workDir, `input-${++files}`);
+  await writeFile(file, text);
+  return file;
+};
+/** A StartTime `seconds` from now (negative: in the past), as the API writes it. */
+const startAt = (seconds: number): string =>
+  new Date(Math.floor(Date.now() / 1000 + seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const addRequests = async (): Promise<number> => {
+  const body = (await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as { Requests: { Action: string }[] };
+  return body.Requests.filter((entry) => entry.Action === 'AddCasterEpisodeGroup').length;
+};
+const programIds = (records: readonly LedgerRecord[]): string[] => records.map((record) => record.ProgramId as string).sort();
+
+/** What the store itself holds for a scope: its live records and its archive. */
+async function storeContents(
+  kind: StoreKind,
+  env: Record<string, string>,
+  scope: string,
+): Promise<{ live: LedgerRecord[]; archived: LedgerRecord[] }> {
+  const store =
+    kind === 'file' ? createFileLedgerStore({ file: env['LEDGER_FILE'] as string }) : createRedisLedgerStore({ redisUrl: redis.url });
+  try {
+    const archived: LedgerRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await (store.readArchive as NonNullable<typeof store.readArchive>)(scope, { cursor });
+      archived.push(...page.records);
+      cursor = page.next;
+    } while (cursor !== undefined);
+    return { live: await store.readAll(scope), archived };
+  } finally {
+    await store.close();
+  }
+}
+
+describe.each(['file', 'redis'] as const)('history kept out of the way (%s ledger)', (kind) => {
+  const cli = (args: string[], env: Record<string, string>): Promise<CliRun> => runBuiltCli(args, env);
+
+  it('answers a retry of a trigger whose group ended and was archived from the archive, sending nothing', async () => {
+    // Prepare: A airs until B starts, then is retired; with LEDGER_RETENTION_DAYS=0 it is archived at once.
+    const account = randomUUID();
+    const env = environment(kind, account, { LEDGER_RETENTION_DAYS: '0' });
+    const planA = await writeFileOf(JSON.stringify(samplePlan({ StartTime: startAt(-120) })));
+    const a = ok(await cli(['submit', planA, '--slot', 'daily'], env));
+    ok(await cli(['submit', await writeFileOf(JSON.stringify(samplePlan({ StartTime: startAt(-60) }))), '--slot', 'daily'], env));
+    ok(await cli(['gc', '--json'], env));
+    const sentBefore = await addRequests();
+
+    // Act
+    const retry = ok(await cli(['submit', planA, '--slot', 'daily'], env));
+
+    // Assess
+    const { live, archived } = await storeContents(kind, env, scopeOf(account));
+    expect(programIds(archived)).toEqual([a['ProgramId']]);
+    expect(programIds(live)).not.toContain(a['ProgramId']);
+    expect(retry).toMatchObject({ ProgramId: a['ProgramId'], State: 'retired', FromLedger: true });
+    expect(await addRequests()).toBe(sentBefore);
+    expect(ok<LedgerRecord[]>(await cli(['ls', '--json'], env)).map((record) => record.ProgramId)).not.toContain(a['ProgramId']);
+    expect(
+      ok<LedgerRecord[]>(await cli(['ls', '--all', '--json'], env)).find((record) => record.ProgramId === a['ProgramId']),
+    ).toMatchObject({
+      State: 'retired',
+    });
+  });
+
+  it('schedules a trigger anew, under its next generation, when its cancelled group is in the archive', async () => {
+    // Prepare
+    const env = environment(kind, randomUUID(), { LEDGER_RETENTION_DAYS: '0' });
+    const plan = await writeFileOf(JSON.stringify(samplePlan()));
+    const first = ok(await cli(['submit', plan], env));
+    ok(await cli(['cancel', '--json', first['ProgramId'] as string], env));
+    ok(await cli(['gc', '--json'], env));
+
+    // Act
+    const again = ok(await cli(['submit', plan], env));
+
+    // Assess
+    expect(again['ProgramId']).not.toBe(first['ProgramId']);
+    expect(again).toMatchObject({ State: 'scheduled', Generation: 2 });
+  });
+
+  it('ls --since lists the open groups and the gone ones that ended since the date, from the archive too', async () => {
+    // Prepare: a year of history, imported; one open group.
+    const account = randomUUID();
+    const env = environment(kind, account);
+    const history = historyRecords({ count: 365, studios: 1, tag: `since-${account}` });
+    ok(await cli(['ledger', 'import', await writeFileOf(exportLines(scopeOf(account), history)), '--json'], env));
+    const open = ok(await cli(['submit', await writeFileOf(JSON.stringify(samplePlan()))], env));
+    const sinceMs = Date.now() - 90 * DAY_MS;
+    const since = new Date(sinceMs).toISOString().slice(0, 10);
+
+    // Act
+    const listed = ok<LedgerRecord[]>(await cli(['ls', '--since', since, '--json'], env));
+
+    // Assess
+    const midnight = Date.parse(`${since}T00:00:00Z`);
+    const endedSince = history.filter((record) => Date.parse(record.UpdatedAt) >= midnight);
+    expect(programIds(listed)).toEqual([...programIds(endedSince), open['ProgramId'] as string].sort());
+  });
+
+  it('refuses an import with malformed lines, naming each line number, and files nothing', async () => {
+    // Prepare
+    const account = randomUUID();
+    const env = environment(kind, account);
+    const [good, other] = historyRecords({ count: 2, tag: `refused-${account}` }) as [LedgerRecord, LedgerRecord];
+    const text = [
+      exportLines(scopeOf(account), [good]).trim(),
+      '{"format":"caster-carousel-record","version":1}',
+      'not json',
+      exportLines(scopeOf(account), [{ ...other, State: 'airing' as LedgerRecord['State'] }]).trim(),
+      exportLines('http://elsewhere|cn-beijing|default', [other]).trim(),
+    ].join('\n');
+
+    // Act
+    const refused = await cli(['ledger', 'import', await writeFileOf(text)], env);
+
+    // Assess
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('nothing was imported');
+    for (const line of [2, 3, 4, 5]) expect(refused.stderr).toContain(`line ${line}:`);
+    expect(refused.stderr).not.toContain('line 1:');
+    expect(ok<LedgerRecord[]>(await cli(['ls', '--all', '--json'], env))).toEqual([]);
+  });
+});
+
+describe('ledger export and import between the two stores', () => {
+  const cli = (args: string[], env: Record<string, string>): Promise<CliRun> => runBuiltCli(args, env);
+  const exported = async (env: Record<string, string>): Promise<string[]> => {
+    const run = await cli(['ledger', 'export'], env);
+    expect(run.exitCode, run.stderr).toBe(0);
+    return run.stdout.split('\n').filter(Boolean).sort();
+  };
+
+  it.each([
+    ['file', 'redis'],
+    ['redis', 'file'],
+  ] as const)(
+    'a %s ledger exported and imported into %s exports again line for line, and a second import changes nothing',
+    async (from, to) => {
+      // Prepare: history (archived at import), recent endings and a live group, in the source store.
+      const account = randomUUID();
+      const source = environment(from, account);
+      const target = environment(to, account, from === to ? {} : { LEDGER_FILE: join(workDir, `target-${account}.json`) });
+      ok(
+        await cli(
+          [
+            'ledger',
+            'import',
+            await writeFileOf(exportLines(scopeOf(account), historyRecords({ count: 120, studios: 2, tag: account }))),
+            '--json',
+          ],
+          source,
+        ),
+      );
+      ok(await cli(['submit', await writeFileOf(JSON.stringify(samplePlan()))], source));
+      const lines = await exported(source);
+      const file = await writeFileOf(`${lines.join('\n')}\n`);
+
+      // Act
+      const first = ok(await cli(['ledger', 'import', file, '--json'], target));
+      const second = ok(await cli(['ledger', 'import', file, '--json'], target));
+
+      // Assess
+      expect(first).toEqual({ Records: 121, Added: 121, Updated: 0, Unchanged: 0 });
+      expect(second).toEqual({ Records: 121, Added: 0, Updated: 0, Unchanged: 121 });
+      expect(await exported(target)).toEqual(lines);
+    },
+  );
+
+  it('moves the CLI’s file ledger to a shared Redis, where a retried submission is answered without sending anything', async () => {
+    // Prepare
+    const account = randomUUID();
+    const fileEnv = environment('file', account);
+    const redisEnv = environment('redis', account);
+    const plan = await writeFileOf(JSON.stringify(samplePlan()));
+    const scheduled = ok(await cli(['submit', plan], fileEnv));
+    const out = join(workDir, 'moved.jsonl');
+    expect((await cli(['ledger', 'export', '--out', out], fileEnv)).exitCode).toBe(0);
+    ok(await cli(['ledger', 'import', out, '--json'], redisEnv));
+    const sentBefore = await addRequests();
+
+    // Act
+    const retry = ok(await cli(['submit', plan], redisEnv));
+
+    // Assess
+    expect(retry).toMatchObject({ ProgramId: scheduled['ProgramId'], FromLedger: true });
+    expect(await addRequests()).toBe(sentBefore);
+    expect((await readFile(out, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
