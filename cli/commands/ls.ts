@@ -115,7 +115,7 @@ async function whyEmpty(
         `${count(gone, 'group')} of this scope ${gone === 1 ? 'is' : 'are'} gone (cancelled, retired, replaced or missing): ls --all shows them.`,
       );
     else if (await hasArchive(ledger))
-      lines.push('Groups of this scope that ended longer ago than LEDGER_RETENTION_DAYS are archived: ls --all shows them.');
+      lines.push('Groups of this scope that are gone (cancelled, retired, replaced or missing) are in its archive: ls --all shows them.');
   }
   const others = (await readScopesSafely(ledger)).filter((summary) => summary.scope !== ledger.scope);
   if (others.length > 0) {

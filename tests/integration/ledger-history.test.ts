@@ -162,6 +162,42 @@ describe.each(['file', 'redis'] as const)('history kept out of the way (%s ledge
     expect(programIds(listed)).toEqual([...programIds(endedSince), open['ProgramId'] as string].sort());
   });
 
+  it('an empty ls over a scope whose history is all archived says so and that ls --all shows it', async () => {
+    // Prepare: history that ended more than the retention ago, nothing open.
+    const account = randomUUID();
+    const env = environment(kind, account);
+    const history = historyRecords({ count: 3, studios: 1, endedBeforeMs: Date.now() - 60 * DAY_MS, tag: `empty-${account}` });
+    ok(await cli(['ledger', 'import', await writeFileOf(exportLines(scopeOf(account), history)), '--json'], env));
+
+    // Act
+    const listed = await cli(['ls'], env);
+
+    // Assess
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('(no open groups in');
+    expect(listed.stdout).toContain('are in its archive: ls --all shows them');
+  });
+
+  it('draws archived groups on the timeline page only with --all, its history view', async () => {
+    // Prepare
+    const account = randomUUID();
+    const env = environment(kind, account);
+    const [old] = historyRecords({ count: 1, studios: 1, endedBeforeMs: Date.now() - 60 * DAY_MS, tag: `page-${account}` }) as [
+      LedgerRecord,
+    ];
+    ok(await cli(['ledger', 'import', await writeFileOf(exportLines(scopeOf(account), [old])), '--json'], env));
+
+    // Act
+    const live = await cli(['timeline'], env);
+    const history = await cli(['timeline', '--all'], env);
+
+    // Assess
+    expect(live.exitCode, live.stderr).toBe(0);
+    expect(history.exitCode, history.stderr).toBe(0);
+    expect(live.stdout).not.toContain(old.ProgramId as string);
+    expect(history.stdout).toContain(old.ProgramId as string);
+  });
+
   it('refuses an import with malformed lines, naming each line number, and files nothing', async () => {
     // Prepare
     const account = randomUUID();
