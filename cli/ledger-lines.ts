@@ -2,21 +2,12 @@ import { tokenForGeneration } from '../shared/src/idempotency/token-generation';
 import type { LedgerRecord, LedgerState } from '../shared/src/ledger/ledger-record';
 import { RECORD_LINE_FORMAT, RECORD_LINE_VERSION } from '../shared/src/ledger/record-line';
 import { isSlotName } from '../shared/src/ledger/slot-name';
+import { LEDGER_STATES } from '../shared/src/schedule/lifecycle';
 
 /** A line of an export, read: the scope and record it holds, or why it is refused. */
 export type ReadLine = { readonly scope: string; readonly record: LedgerRecord } | { readonly problem: string };
 
-const STATES: readonly LedgerState[] = [
-  'intent',
-  'scheduled',
-  'cancelling',
-  'cancelled',
-  'retiring',
-  'retired',
-  'replaced',
-  'failed',
-  'missing',
-];
+const STATES = LEDGER_STATES;
 // States whose group was never created (or whose answer has not come back) may lack a ProgramId; every other has one.
 const WITHOUT_PROGRAM_ID: ReadonlySet<LedgerState> = new Set(['intent', 'failed']);
 const START_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

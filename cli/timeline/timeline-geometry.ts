@@ -1,5 +1,5 @@
-import type { LedgerRecord, LedgerState } from '../../shared/src/ledger/ledger-record';
-import { AT_STUDIO_STATES, airWindows, studioKeyOf, studioOverlaps } from '../../shared/src/schedule/lifecycle';
+import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
+import { AT_STUDIO_STATES, airWindows, LEDGER_STATES, studioKeyOf, studioOverlaps } from '../../shared/src/schedule/lifecycle';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -111,17 +111,7 @@ export function layoutTimeline(records: readonly LedgerRecord[], nowMs: number):
   return { rows, undrawn, nowMs, windowStartMs: window.startMs, windowEndMs: window.endMs };
 }
 
-const STATES: readonly LedgerState[] = [
-  'scheduled',
-  'cancelling',
-  'cancelled',
-  'retiring',
-  'retired',
-  'replaced',
-  'missing',
-  'intent',
-  'failed',
-];
+const STATES = LEDGER_STATES;
 
 // Records come from a store on disk or in Redis: one that does not have the shape the page relies on is listed,
 // not drawn, so a damaged record can neither break the page nor be shown as something it is not.

@@ -44,6 +44,9 @@ export const TRANSITIONS: { readonly [S in LedgerState]: Readonly<Partial<Record
   missing: {},
 };
 
+/** Every state a record may be in, in the order of the table. */
+export const LEDGER_STATES = Object.keys(TRANSITIONS) as readonly LedgerState[];
+
 /** States a record never leaves. */
 export const FINAL_STATES: ReadonlySet<LedgerState> = new Set(['cancelled', 'retired', 'replaced', 'missing']);
 /** States written before a call whose answer decides the next state: the next actor in the same scope finishes them. */

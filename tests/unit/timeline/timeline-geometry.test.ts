@@ -271,7 +271,7 @@ describe('timeline geometry on damaged and unfinished records', () => {
   it.each([
     [{ RepeatNum: 1.5 }, 'RepeatNum is not an integer from -1 up'],
     [{ RepeatNum: -2 }, 'RepeatNum is not an integer from -1 up'],
-    [{ State: 'superseded' }, 'State is not one of scheduled, cancelling, cancelled, retiring, retired, replaced, missing, intent, failed'],
+    [{ State: 'superseded' }, 'State is not one of intent, failed, scheduled, cancelling, retiring, cancelled, retired, replaced, missing'],
     [{ Items: 'Episode 1' }, 'Items is not a list'],
     [{ ProgramId: '' }, 'ProgramId is missing'],
     [{ CasterId: undefined, DomainName: undefined }, 'neither CasterId nor DomainName names the studio'],
