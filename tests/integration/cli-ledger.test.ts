@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO, type RunningEmulator, startEmulator } from '../../emulator/index';
 import { readCliPlan } from '../../shared/src/triggers/cli-plan';
 import { type AnswerDroppingProxy, startAnswerDroppingProxy } from '../support/answer-dropping-proxy';
+import { cliEnvironment, groupsInEmulator, okJson, redisPerTest, rowOf, writePlan as writePlanIn } from '../support/cli-workbench';
 import { SAMPLE_AUTH_KEY, samplePlan } from '../support/plan-fixtures';
-import { freePort, type RedisServer, startRedisServer } from '../support/redis-server';
+import { freePort } from '../support/redis-server';
 import { type CliRun, runBuiltCli } from '../support/run-built-cli';
 
 let emulator: RunningEmulator;
@@ -22,46 +23,12 @@ afterEach(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-const environment = (overrides: Record<string, string> = {}): Record<string, string> => ({
-  ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_CREDENTIALS.accessKeySecret,
-  LIVE_ENDPOINT: emulator.url,
-  CASTER_ID: DEMO_STUDIO.CasterId,
-  LEDGER: 'on',
-  LEDGER_FILE: ledgerFile,
-  // Tables show times in the local zone: UTC here, whatever the machine's.
-  TZ: 'UTC',
-  ...overrides,
-});
-let planFiles = 0;
-const writePlan = async (plan: Record<string, unknown>): Promise<string> => {
-  const file = join(workDir, `plan-${++planFiles}.json`);
-  await writeFile(file, JSON.stringify(plan));
-  return file;
-};
+const environment = (overrides: Record<string, string> = {}): Record<string, string> =>
+  cliEnvironment(emulator.url, ledgerFile, { LEDGER: 'on', ...overrides });
+const writePlan = (plan: Record<string, unknown>): Promise<string> => writePlanIn(workDir, plan);
 const cli = (args: string[], env = environment()): Promise<CliRun> => runBuiltCli(args, env);
-const ok = (run: CliRun): Record<string, unknown> => {
-  expect(run.exitCode, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as Record<string, unknown>;
-};
-const groupsInStudio = async (url = emulator.url): Promise<string[]> => {
-  const body = (await (await fetch(`${url}/_emulator/episode-groups`)).json()) as { EpisodeGroups: { ProgramId: string }[] };
-  return body.EpisodeGroups.map((group) => group.ProgramId);
-};
-
-/** The rows of an `ls` table by column title (cells are separated by two spaces or more; notes in parentheses skipped). */
-function tableRows(stdout: string): Record<string, string>[] {
-  const lines = stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('('));
-  const headerIndex = lines.findIndex((line) => line.startsWith('STATE'));
-  if (headerIndex === -1) return [];
-  const titles = (lines[headerIndex] as string).split(/ {2,}/);
-  return lines.slice(headerIndex + 1).map((line) => {
-    const cells = line.split(/ {2,}/);
-    return Object.fromEntries(titles.map((title, column) => [title, cells[column] ?? '']));
-  });
-}
-const rowOf = (stdout: string, programId: unknown): Record<string, string> | undefined =>
-  tableRows(stdout).find((row) => row['PROGRAM ID'] === programId);
+const ok = (run: CliRun): Record<string, unknown> => okJson(run);
+const groupsInStudio = (url = emulator.url): Promise<string[]> => groupsInEmulator(url);
 
 describe('caster-carousel ls, cancel and gc over the ledger', () => {
   it('ls shows what submit scheduled: a table of ids and counts, and JSON records with every auth_key redacted', async () => {
@@ -342,17 +309,11 @@ describe('retries resend what the ledger recorded', () => {
 });
 
 describe('the Redis ledger', () => {
-  let redis: RedisServer;
-  beforeEach(async () => {
-    redis = await startRedisServer();
-  });
-  afterEach(async () => {
-    await redis.stop();
-  });
+  const redis = redisPerTest();
 
   it('is shared by every process that points at the same Redis', async () => {
     // Prepare
-    const env = environment({ REDIS_URL: redis.url, LEDGER_FILE: '' });
+    const env = environment({ REDIS_URL: redis().url, LEDGER_FILE: '' });
     const scheduled = ok(await cli(['submit', await writePlan(samplePlan())], env));
 
     // Act

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { createFileLedgerStore } from '../../shared/src/ledger/file-ledger-store
 import { ledgerScope } from '../../shared/src/ledger/ledger-from-environment';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
 import { recordIndex } from '../../shared/src/schedule/lifecycle';
+import { cliEnvironment, groupsInEmulator, okJson, writePlan as writePlanIn } from '../support/cli-workbench';
 import { sampleLedgerRecord } from '../support/ledger-record-fixtures';
 import { SAMPLE_AUTH_KEY, samplePlan } from '../support/plan-fixtures';
 import { startRedisServer } from '../support/redis-server';
@@ -38,35 +39,18 @@ afterEach(async () => {
 });
 
 /** An operator in Shanghai: times in TZ, the demo keys, the emulator and a ledger file of the test's own. */
-const environment = (overrides: Record<string, string> = {}): Record<string, string> => ({
-  ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_CREDENTIALS.accessKeySecret,
-  LIVE_ENDPOINT: emulator.url,
-  CASTER_ID: STUDIO_1,
-  LEDGER_FILE: ledgerFile,
-  TZ: 'Asia/Shanghai',
-  ...overrides,
-});
-let planFiles = 0;
-const writePlan = async (plan: Record<string, unknown>): Promise<string> => {
-  const file = join(workDir, `plan-${++planFiles}.json`);
-  await writeFile(file, JSON.stringify(plan));
-  return file;
-};
+const environment = (overrides: Record<string, string> = {}): Record<string, string> =>
+  cliEnvironment(emulator.url, ledgerFile, { CASTER_ID: STUDIO_1, TZ: 'Asia/Shanghai', ...overrides });
+const writePlan = (plan: Record<string, unknown>): Promise<string> => writePlanIn(workDir, plan);
 const cli = (args: string[], env = environment()): Promise<CliRun> => runBuiltCli(args, env);
 const submitted = async (plan: Record<string, unknown>, args: string[] = [], env = environment()): Promise<Record<string, unknown>> => {
-  const run = await cli(['submit', await writePlan(plan), ...args], env);
-  expect(run.exitCode, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as Record<string, unknown>;
+  return okJson(await cli(['submit', await writePlan(plan), ...args], env));
 };
 const requestsOf = async (action: string): Promise<number> =>
   ((await (await fetch(`${emulator.url}/_emulator/requests`)).json()) as { Requests: { Action: string }[] }).Requests.filter(
     (request) => request.Action === action,
   ).length;
-const groupsInStudio = async (): Promise<string[]> =>
-  (
-    (await (await fetch(`${emulator.url}/_emulator/episode-groups`)).json()) as { EpisodeGroups: { ProgramId: string }[] }
-  ).EpisodeGroups.map((group) => group.ProgramId);
+const groupsInStudio = (): Promise<string[]> => groupsInEmulator(emulator.url);
 // A time a few minutes ago, whole seconds: a group that is already on air (START_TIME_GRACE_S lets it be submitted).
 const minutesAgo = (minutes: number): string =>
   `${new Date(Math.floor(Date.now() / 1000) * 1000 - minutes * 60_000).toISOString().slice(0, 19)}Z`;

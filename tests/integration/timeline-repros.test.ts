@@ -11,15 +11,14 @@ import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, DEMO_STUDIO } from '../../emulator/index';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from '../../local/fc-host';
 import { lockFileContent } from '../../shared/src/ledger/file-lock';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
+import { cliEnvironment as cliEnvironmentFor, okJson, redisPerTest, rowOf, writePlan as writePlanIn } from '../support/cli-workbench';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
 import { ensureBuilt, layOutBuiltFunction } from '../support/fc-layout';
 import { type FcTestbed, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
 import { samplePlan } from '../support/plan-fixtures';
-import { type RedisServer, startRedisServer } from '../support/redis-server';
 import { type CliRun, runBuiltCli } from '../support/run-built-cli';
 
 // Starts in the recent past need a grace wider than a slow machine could ever eat into.
@@ -57,27 +56,10 @@ function startAt(seconds: number): string {
   return new Date(Math.floor(Date.now() / 1000 + seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const cliEnvironment = (overrides: Record<string, string> = {}): Record<string, string> => ({
-  ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_CREDENTIALS.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_CREDENTIALS.accessKeySecret,
-  LIVE_ENDPOINT: testbed.emulator.url,
-  CASTER_ID: DEMO_STUDIO.CasterId,
-  LEDGER_FILE: ledgerFile,
-  START_TIME_GRACE_S: GRACE_S,
-  TZ: 'UTC',
-  ...overrides,
-});
-let planFiles = 0;
-const writePlan = async (plan: Record<string, unknown>): Promise<string> => {
-  const file = join(workDir, `plan-${++planFiles}.json`);
-  await writeFile(file, JSON.stringify(plan));
-  return file;
-};
+const cliEnvironment = (overrides: Record<string, string> = {}): Record<string, string> =>
+  cliEnvironmentFor(testbed.emulator.url, ledgerFile, { START_TIME_GRACE_S: GRACE_S, ...overrides });
+const writePlan = (plan: Record<string, unknown>): Promise<string> => writePlanIn(workDir, plan);
 const cli = (args: string[], env = cliEnvironment()): Promise<CliRun> => runBuiltCli(args, env);
-const okJson = <T>(run: CliRun): T => {
-  expect(run.exitCode, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as T;
-};
 const ok = (run: CliRun): Record<string, unknown> => okJson<Record<string, unknown>>(run);
 const submit = async (plan: Record<string, unknown>, slot: string, env = cliEnvironment()): Promise<Record<string, unknown>> =>
   ok(await cli(['submit', await writePlan(plan), '--slot', slot], env));
@@ -86,20 +68,6 @@ const everyRecord = async (env = cliEnvironment()): Promise<LedgerRecord[]> =>
 const stateOf = (records: readonly LedgerRecord[], programId: unknown): string | undefined =>
   records.find((record) => record.ProgramId === programId)?.State;
 const groupsInStudio = async (): Promise<string[]> => (await testbed.episodeGroups()).map((group) => group.ProgramId);
-
-/** The rows of an `ls` table by column title (cells are separated by two spaces or more; notes in parentheses skipped). */
-function tableRows(stdout: string): Record<string, string>[] {
-  const lines = stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('('));
-  const headerIndex = lines.findIndex((line) => line.startsWith('STATE'));
-  if (headerIndex === -1) return [];
-  const titles = (lines[headerIndex] as string).split(/ {2,}/);
-  return lines.slice(headerIndex + 1).map((line) => {
-    const cells = line.split(/ {2,}/);
-    return Object.fromEntries(titles.map((title, column) => [title, cells[column] ?? '']));
-  });
-}
-const rowOf = (stdout: string, programId: unknown): Record<string, string> | undefined =>
-  tableRows(stdout).find((row) => row['PROGRAM ID'] === programId);
 
 /** One built function, as FC runs it: its own process, the layer on NODE_PATH, the STS keys only in context.credentials. */
 function builtFunction(name: 'http' | 'timer' | 'event', env: Record<string, string>): FcFunctionHost {
@@ -331,17 +299,11 @@ describe('a delete whose answer is lost', () => {
 });
 
 describe('a Redis stall during a batch of events', () => {
-  let redis: RedisServer;
-  beforeEach(async () => {
-    redis = await startRedisServer();
-  });
-  afterEach(async () => {
-    await redis.stop();
-  });
+  const redis = redisPerTest();
 
   it('loses no group and duplicates none; GET /schedule says Incomplete until the next tick completes every record', async () => {
     // Prepare
-    const env = { REDIS_URL: redis.url };
+    const env = { REDIS_URL: redis().url };
     const events = builtFunction('event', env);
     const schedule = builtFunction('http', env);
     // The tick comes after the event function's pending grace (LEDGER_PENDING_GRACE_S, 0 here for that time having passed).
@@ -353,14 +315,14 @@ describe('a Redis stall during a batch of events', () => {
     // Act
     const delivery = events.invoke(cloudEventBuffer(batch));
     await until(async () => (await testbed.addRequests()).length >= 4, 'the first adds of the batch');
-    redis.pause();
+    redis().pause();
     // The shortest stall that loses a write for good. A write that times out (the ledger's 1 s command timeout) is
     // still run by Redis once it resumes; the writes after it are refused unsent while the ledger stays skipped.
     await until(
       () => lostWrites().some((line) => /moments ago/.test(String((line['error'] as { message?: string } | undefined)?.message))),
       'a ledger write to be refused while Redis is stalled',
     );
-    redis.resume();
+    redis().resume();
     let delivered = await delivery;
     // FC redelivers a failed delivery; whatever the stall did to this one, a redelivery must complete it.
     if (!delivered.ok) delivered = await events.invoke(cloudEventBuffer(batch));
