@@ -6,14 +6,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from '../../local/fc-host';
 import { lockFileContent } from '../../shared/src/ledger/file-lock';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
+import { startAnswerDroppingProxy } from '../support/answer-dropping-proxy';
 import { cliEnvironment as cliEnvironmentFor, okJson, redisPerTest, rowOf, writePlan as writePlanIn } from '../support/cli-workbench';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
 import { ensureBuilt, layOutBuiltFunction } from '../support/fc-layout';
@@ -220,54 +219,10 @@ describe('retries never undo what the timeline did', () => {
   });
 });
 
-/**
- * A reverse proxy on 127.0.0.1 in front of the emulator that, while `dropAnswersOf` names an action, lets that
- * action's requests reach the emulator and drops the connection instead of passing the answer back.
- */
-async function startActionAnswerDroppingProxy(target: string): Promise<{ url: string; dropAnswersOf?: string; close(): Promise<void> }> {
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const action = proxy.dropAnswersOf;
-      const drop = action !== undefined && `${request.url ?? ''} ${body.toString('utf8')}`.includes(`Action=${action}`);
-      const upstream = http.request(
-        new URL(request.url ?? '/', target),
-        { method: request.method, headers: { ...request.headers, host: new URL(target).host } },
-        (answer) => {
-          const answerChunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => answerChunks.push(chunk));
-          answer.on('end', () => {
-            if (drop) {
-              request.socket.destroy();
-              return;
-            }
-            response.writeHead(answer.statusCode ?? 502, answer.headers);
-            response.end(Buffer.concat(answerChunks));
-          });
-        },
-      );
-      upstream.on('error', () => request.socket.destroy());
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxy: { url: string; dropAnswersOf?: string; close(): Promise<void> } = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  return proxy;
-}
-
 describe('a delete whose answer is lost', () => {
   it('leaves the record `cancelling`; gc finishes it (the studio no longer has it) and the plan then schedules a new group', async () => {
     // Prepare
-    const proxy = await startActionAnswerDroppingProxy(testbed.emulator.url);
+    const proxy = await startAnswerDroppingProxy(testbed.emulator.url);
     try {
       const env = cliEnvironment({ LIVE_ENDPOINT: proxy.url, LIVE_TIMEOUT_MS: '2000' });
       const planFile = await writePlan(samplePlan());

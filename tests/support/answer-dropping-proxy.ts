@@ -12,6 +12,8 @@ export interface AnswerDroppingProxy {
   target: string;
   /** While true, AddCasterEpisodeGroup answers are dropped. */
   dropAddAnswers: boolean;
+  /** While set, the answers of this action (e.g. DeleteCasterEpisodeGroup) are dropped the same way. */
+  dropAnswersOf?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,10 @@ export async function startAnswerDroppingProxy(target: string): Promise<AnswerDr
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      const isAdd = `${request.url ?? ''} ${body.toString('utf8')}`.includes('Action=AddCasterEpisodeGroup');
+      const sent = `${request.url ?? ''} ${body.toString('utf8')}`;
+      const dropped =
+        (proxy.dropAddAnswers && sent.includes('Action=AddCasterEpisodeGroup')) ||
+        (proxy.dropAnswersOf !== undefined && sent.includes(`Action=${proxy.dropAnswersOf}`));
       const upstream = http.request(
         new URL(request.url ?? '/', proxy.target),
         { method: request.method, headers: { ...request.headers, host: new URL(proxy.target).host } },
@@ -30,7 +35,7 @@ export async function startAnswerDroppingProxy(target: string): Promise<AnswerDr
           const answerChunks: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => answerChunks.push(chunk));
           answer.on('end', () => {
-            if (isAdd && proxy.dropAddAnswers) {
+            if (dropped) {
               request.socket.destroy();
               return;
             }
