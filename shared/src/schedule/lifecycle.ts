@@ -243,20 +243,26 @@ export function studioOverlaps(studioRecords: readonly LedgerRecord[]): Overlap[
   const overlaps: Overlap[] = [];
   let open: AirWindow[] = [];
   for (const window of windows) {
-    open = open.filter((earlier) => intersects(earlier, window));
+    // Only windows still open at this start can meet this or any later window; an empty window (replaced at its
+    // own start) must not close the others, so what stays open is decided by their ends, not by this window.
+    open = open.filter((earlier) => endOf(earlier) > window.startMs);
     const slot = slotKeyOf(window.record);
     for (const earlier of open) {
-      if (slot === undefined || slot !== slotKeyOf(earlier.record)) overlaps.push({ record: earlier.record, other: window.record });
+      if ((slot === undefined || slot !== slotKeyOf(earlier.record)) && intersects(earlier, window))
+        overlaps.push({ record: earlier.record, other: window.record });
     }
     open.push(window);
   }
   return overlaps;
 }
 
+/** A window's end for overlap checks: one without a known end counts only its start instant. */
+function endOf(window: AirWindow): number {
+  return window.endMs ?? window.startMs + 1;
+}
+
 function intersects(a: AirWindow, b: AirWindow): boolean {
-  const endA = a.endMs ?? a.startMs + 1;
-  const endB = b.endMs ?? b.startMs + 1;
-  return a.startMs < endB && b.startMs < endA;
+  return a.startMs < endOf(b) && b.startMs < endOf(a);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -377,6 +377,21 @@ describe('overlaps: groups of other slots of one studio airing at the same time'
     const pairs = studioOverlaps([c, a, b]).map(({ record, other }) => [record.ProgramId, other.ProgramId].sort().join('+'));
     expect(pairs.sort()).toEqual(['a+b', 'a+c', 'b+c']);
   });
+
+  it('still finds an overlap when a group replaced at its own start is read between the two that overlap', () => {
+    // Prepare: in slot a, "replaced" has an empty window (a newer group takes over at the same StartTime); a group
+    // with no slot starts then too and overlaps the one that stays. Read in this order, the empty window sits
+    // between the two groups that meet.
+    const unslotted = group('unslotted', { start: 0, slot: undefined, repeatNum: 0 });
+    const replaced = group('replaced', { start: 0, slot: 'a', submitted: 1, repeatNum: 0 });
+    const stays = group('stays', { start: 0, slot: 'a', submitted: 2, repeatNum: 0 });
+    // Act
+    const pairs = studioOverlaps([unslotted, replaced, stays]).map(({ record, other }) =>
+      [record.ProgramId, other.ProgramId].sort().join('+'),
+    );
+    // Assess: the empty window meets nothing and does not hide the overlap behind it.
+    expect(pairs).toEqual(['stays+unslotted']);
+  });
 });
 
 describe('decideSubmission: what a submission of a trigger does', () => {
