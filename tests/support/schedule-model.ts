@@ -494,6 +494,11 @@ export interface ScheduleModel {
   /** ProgramIds whose cancel a person asked for and the core answered without an error. */
   readonly cancelledByPerson: Set<string>;
   /**
+   * ProgramIds a person asked to cancel, answered or not: a cancel cut short after its `cancelling` write is
+   * finished later by gc or a tick, and that deletion is still the person's.
+   */
+  readonly cancelAskedByPerson: Set<string>;
+  /**
    * ProgramIds a cancel deleted around the ledger, which did not know them: a group scheduled while the store could
    * not be read. Its trigger's next submission gets the same token, so the same (now deleted) group back: a record
    * naming a group the studio lacks, until `ls --verify` marks it missing. A known limit of scheduling without the
@@ -505,7 +510,15 @@ export interface ScheduleModel {
 }
 
 export function initialModel(nowMs: number): ScheduleModel {
-  return { triggers: [], visibleProgramIds: [], cancelledByPerson: new Set(), deletedAroundLedger: new Set(), faults: noFaults(), nowMs };
+  return {
+    triggers: [],
+    visibleProgramIds: [],
+    cancelledByPerson: new Set(),
+    cancelAskedByPerson: new Set(),
+    deletedAroundLedger: new Set(),
+    faults: noFaults(),
+    nowMs,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -604,6 +617,7 @@ export async function runStep(model: ScheduleModel, world: ScheduleWorld, action
   const faults = model.faults;
   const faulty = anyFault(faults);
   armFaults(model, world);
+  for (const action of actions) if (action.kind === 'cancel') model.cancelAskedByPerson.add(action.programId);
   let outcomes: ActionOutcome[];
   try {
     outcomes = await Promise.all(actions.map((action) => perform(action, world)));
@@ -853,13 +867,13 @@ function checkStep(context: StepContext): void {
     }
   }
 
-  // No group is deleted before its window ends: a group gone from the studio was cancelled by a person, or its
-  // record says its successor has started (or replaced it at the same StartTime).
-  const cancelTargets = new Set(actions.flatMap((action) => (action.kind === 'cancel' ? [action.programId] : [])));
+  // No group is deleted before its window ends: a group gone from the studio was cancelled by a person (in this
+  // step, or earlier by a cancel cut short that gc or a tick finished), or its record says its successor has
+  // started (or replaced it at the same StartTime).
   for (const group of before.studio) {
     if (liveAfter.has(group.ProgramId)) continue;
     const record = recordOfProgram(group.ProgramId);
-    const byPerson = cancelTargets.has(group.ProgramId);
+    const byPerson = context.model.cancelAskedByPerson.has(group.ProgramId);
     if (record === undefined) {
       if (!byPerson)
         fail(context, 'a group the ledger does not know was deleted without a person asking', { program: short(group.ProgramId) });
