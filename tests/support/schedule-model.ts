@@ -303,6 +303,7 @@ export function faultyStore(inner: LedgerStore): FaultyStore {
     },
     readGaps: (scope) => guard('read lost writes', () => inner.readGaps(scope)),
     noteGaps: (scope, gaps) => guard('record lost writes', () => inner.noteGaps(scope, gaps)),
+    forgetGaps: (scope, gaps) => guard('forget repaired lost writes', () => inner.forgetGaps(scope, gaps)),
     recordFailure: (scope, failure) => guard('record a failed trigger', () => inner.recordFailure(scope, failure)),
     clearFailures: (scope, keys) => guard('clear failed triggers', () => inner.clearFailures(scope, keys)),
     readFailures: (scope) => guard('read failed triggers', () => inner.readFailures(scope)),

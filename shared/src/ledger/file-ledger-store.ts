@@ -192,6 +192,16 @@ export function createFileLedgerStore(options: FileLedgerStoreOptions): LedgerSt
         }
         return { result: undefined, changed: true };
       }),
+    forgetGaps: (scope, gaps) =>
+      change(scope, (data) => {
+        let changed = false;
+        for (const [token, since] of Object.entries(gaps)) {
+          if (own(data.gaps, token) !== since) continue;
+          delete data.gaps[token];
+          changed = true;
+        }
+        return { result: undefined, changed };
+      }),
     recordFailure: (scope, failure) =>
       change(scope, (data) => {
         data.failures ??= {};

@@ -92,6 +92,8 @@ export interface LedgerStore {
   readGaps(scope: string): Promise<LedgerGaps>;
   /** Records lost writes; an earlier time for a token is kept. A settled write of that token later repairs it. */
   noteGaps(scope: string, gaps: LedgerGaps): Promise<void>;
+  /** Removes each token's gap while it still holds the given time (a gap noted again since, with another time, stays). */
+  forgetGaps(scope: string, gaps: LedgerGaps): Promise<void>;
   /**
    * Records a failed delivery of a trigger under `failure.Key`, atomically merged with what the store holds
    * (mergeFailure: Attempts grows by one, at least to `failure.Attempts`; the first failure's time is kept).

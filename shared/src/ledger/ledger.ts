@@ -110,11 +110,25 @@ export function createLedger(options: LedgerOptions): Ledger {
   const saveGaps = async (): Promise<void> => {
     if (unsaved.size === 0) return;
     const lostWrites = new Map(unsaved);
+    const timesOf = (tokens: Iterable<string>): Record<string, string> => {
+      const times: Record<string, string> = {};
+      for (const token of tokens) Object.defineProperty(times, token, { value: lostWrites.get(token)?.since, enumerable: true });
+      return times;
+    };
+    const repairedTokens = async (): Promise<Set<string>> => {
+      const tokens = new Set<string>();
+      for (const [token, lost] of lostWrites) if (await repaired(token, lost)) tokens.add(token);
+      return tokens;
+    };
     try {
-      const gaps: Record<string, string> = {};
-      for (const [token, lost] of lostWrites)
-        if (!(await repaired(token, lost))) Object.defineProperty(gaps, token, { value: lost.since, enumerable: true });
+      const before = await repairedTokens();
+      const gaps = timesOf([...lostWrites.keys()].filter((token) => !before.has(token)));
       if (Object.keys(gaps).length > 0) await store.noteGaps(scope, gaps);
+      // A settled write that lands between the look above and the note finds no gap to repair, and nothing writes
+      // a settled record again: look once more now that the gaps are there, and take back those already repaired
+      // (an earlier attempt's too, if it failed before this step). A settled write after this repairs the rest.
+      const after = await repairedTokens();
+      if (after.size > 0) await store.forgetGaps(scope, timesOf(after));
       for (const [token, lost] of lostWrites) if (unsaved.get(token) === lost) unsaved.delete(token);
     } catch {
       // Still unwritable: the next write tries again.

@@ -103,6 +103,14 @@ end
 return 1
 `;
 
+/** KEYS: gaps. ARGV: token, ISO time pairs. Removes each token whose gap still holds that time. */
+const FORGET_GAPS = `
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return 1
+`;
+
 /**
  * KEYS: failures, failed. ARGV: key, entry JSON without Attempts and FirstFailedAt, the least Attempts, the
  * FirstFailedAt of a first failure, the last failure's epoch ms. Appends the merged Attempts (one more than held,
@@ -151,6 +159,7 @@ const SCRIPTS = {
   readTrigger: script(READ_TRIGGER),
   apply: script(APPLY),
   noteGaps: script(NOTE_GAPS),
+  forgetGaps: script(FORGET_GAPS),
   recordFailure: script(RECORD_FAILURE),
   clearFailures: script(CLEAR_FAILURES),
   readPage: script(READ_PAGE),
@@ -378,6 +387,11 @@ export function createRedisLedgerStore(options: RedisLedgerStoreOptions): Ledger
       run('record lost writes', async (client) => {
         const args = Object.entries(gaps).flat();
         if (args.length > 0) await runScript(client, SCRIPTS.noteGaps, [key(scope, 'gaps')], args);
+      }),
+    forgetGaps: (scope, gaps) =>
+      run('forget repaired lost writes', async (client) => {
+        const args = Object.entries(gaps).flat();
+        if (args.length > 0) await runScript(client, SCRIPTS.forgetGaps, [key(scope, 'gaps')], args);
       }),
     recordFailure: (scope, failure) =>
       run('record a failed trigger', async (client) => {

@@ -461,6 +461,18 @@ describe.each(STORES)('the %s ledger store', (_kind, openStore) => {
       // Assess
       expect(await store.readGaps(scope)).toEqual({ 'cc1-still-missing': INTENT_AT });
     });
+
+    it('forgets a token’s gap only while it holds the time given, leaving a gap noted again with another time', async () => {
+      // Prepare
+      await store.noteGaps(scope, { 'cc1-repaired': INTENT_AT, 'cc1-noted-earlier': INTENT_AT, 'cc1-untouched': LATER });
+      await store.noteGaps(scope, { 'cc1-noted-earlier': '2031-02-01T00:00:00.000Z' });
+
+      // Act
+      await store.forgetGaps(scope, { 'cc1-repaired': INTENT_AT, 'cc1-noted-earlier': INTENT_AT, 'cc1-never-noted': INTENT_AT });
+
+      // Assess
+      expect(await store.readGaps(scope)).toEqual({ 'cc1-noted-earlier': '2031-02-01T00:00:00.000Z', 'cc1-untouched': LATER });
+    });
   });
 
   describe('failed triggers', () => {
@@ -848,6 +860,44 @@ describe('createLedger', () => {
     expect(outcome).toBe('applied');
     expect(await ledger.readGaps()).toEqual({});
     expect(await createFileLedgerStore({ file }).readGaps('scope')).toEqual({});
+  });
+
+  it('leaves no gap when another process’s settled write of the token lands while the gap is being noted', async () => {
+    // Prepare: a lost intent; then, while this ledger notes its gap, a tick in another process records the group.
+    const file = join(workDir, `ledger-${randomUUID()}.json`);
+    const inner = createFileLedgerStore({ file });
+    const lost = intent();
+    const added = applyEvent(lost, 'added', LATER, { answer: { ProgramId: 'program-racing', ItemIds: [] } });
+    let failNext = true;
+    let racerWrote = false;
+    const store: LedgerStore = {
+      ...inner,
+      apply: async (scope, change) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('store not answering');
+        }
+        return inner.apply(scope, change);
+      },
+      noteGaps: async (scope, gaps) => {
+        if (!racerWrote) {
+          racerWrote = true;
+          await inner.apply(scope, { records: [created(added)] });
+        }
+        return inner.noteGaps(scope, gaps);
+      },
+    };
+    const ledger = createLedger({ store, scope: 'scope' });
+    await ledger.write({ records: [created(lost)] });
+
+    // Act: the next write saves the lost write's gap.
+    await ledger.write({ records: [created(intent())] });
+
+    // Assess: the settled record repaired it, so neither this process nor another one reports it.
+    expect(racerWrote).toBe(true);
+    expect(await ledger.readGaps()).toEqual({});
+    expect(await createFileLedgerStore({ file }).readGaps('scope')).toEqual({});
+    await ledger.close();
   });
 
   it('clears a lost write’s gap when the next successful write is itself a settled write of that token', async () => {
