@@ -27,6 +27,8 @@ export interface LiveContext {
 export interface LiveContextOptions {
   /** False only for --dry-run, which shows placeholders when no source has credentials. */
   readonly requireCredentials: boolean;
+  /** False for a command that sends nothing (`ls` without --verify): the credential chain is not even loaded. */
+  readonly readsCredentials?: boolean;
   /** `--profile NAME`. */
   readonly profile?: string | undefined;
   readonly retry?: Partial<RetryPolicy>;
@@ -88,6 +90,7 @@ function trackCalls(client: LiveClient): LiveClient {
 }
 
 async function credentialsFor(options: LiveContextOptions): Promise<ResolvedCredentials | undefined> {
+  if (options.readsCredentials === false && !options.requireCredentials) return undefined;
   try {
     return await resolveCliCredentials({ profile: options.profile });
   } catch (error) {

@@ -51,7 +51,11 @@ export const lsCommand: CommandDeclaration = {
     const sinceText = flagValue(parsed, 'since');
     const sinceMs = sinceText === undefined ? undefined : parseSinceOption(sinceText, style.zone, Date.now());
     const all = flagGiven(parsed, 'all') || sinceMs !== undefined;
-    const context = await createLiveContext(io, { requireCredentials: verify, profile: flagValue(parsed, 'profile') });
+    const context = await createLiveContext(io, {
+      requireCredentials: verify,
+      readsCredentials: verify,
+      profile: flagValue(parsed, 'profile'),
+    });
     try {
       const { ledger } = context.dependencies;
       if (!ledger) {
