@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO, type RunningEmulator, startEmulator } from '../../emulator/index';
 import { readCliPlan } from '../../shared/src/triggers/cli-plan';
-import { type AnswerDroppingProxy, startAnswerDroppingProxy } from '../support/answer-dropping-proxy';
 import { cliEnvironment, groupsInEmulator, okJson, redisPerTest, rowOf, writePlan as writePlanIn } from '../support/cli-workbench';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { SAMPLE_AUTH_KEY, samplePlan } from '../support/plan-fixtures';
 import { freePort } from '../support/redis-server';
 import { type CliRun, runBuiltCli } from '../support/run-built-cli';
@@ -242,7 +242,7 @@ describe('caster-carousel ls, cancel and gc over the ledger', () => {
 });
 
 describe('retries resend what the ledger recorded', () => {
-  let proxy: AnswerDroppingProxy;
+  let proxy: FaultProxy;
   let dataFile: string;
   const studioWith = (authKey: string) => ({ ...DEMO_STUDIO, CallbackUrl: `http://demo.example.com/caster/cb?auth_key=${authKey}` });
   beforeEach(async () => {
@@ -256,14 +256,14 @@ describe('retries resend what the ledger recorded', () => {
       dataFile,
       onInternalError: () => undefined,
     });
-    proxy = await startAnswerDroppingProxy(emulator.url);
+    proxy = await startFaultProxy(emulator.url);
   });
   afterEach(async () => {
     await proxy.close();
   });
   /** The first attempt creates the group and every answer is lost; then the studio rotates its CallbackUrl. */
   const loseAnswersThenRotate = async (planFile: string, env: Record<string, string>): Promise<void> => {
-    proxy.dropAddAnswers = true;
+    proxy.dropAnswers.AddCasterEpisodeGroup = Number.POSITIVE_INFINITY;
     const lost = await cli(['submit', planFile], env);
     expect(lost.exitCode).toBe(1);
     await emulator.close();
@@ -276,7 +276,7 @@ describe('retries resend what the ledger recorded', () => {
       onInternalError: () => undefined,
     });
     proxy.target = emulator.url;
-    proxy.dropAddAnswers = false;
+    proxy.dropAnswers.AddCasterEpisodeGroup = 0;
   };
 
   it('a retry after the studio’s CallbackUrl changed succeeds with the group the lost attempt created', async () => {

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEMO_CREDENTIALS, DEMO_STUDIO } from '../../emulator/index';
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from '../../local/fc-host';
 import type { FailedTrigger } from '../../shared/src/ledger/failed-trigger';
-import { type AnswerDroppingProxy, startAnswerDroppingProxy } from '../support/answer-dropping-proxy';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
 import { ensureBuilt, layOutBuiltFunction } from '../support/fc-layout';
 import { type FcTestbed, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
@@ -54,7 +54,7 @@ function loopPayload(overrides: Record<string, unknown> = {}): string {
 
 describe.each(STORES)('failed triggers with the %s ledger', (_kind, ledgerEnvOf) => {
   let testbed: FcTestbed;
-  let proxy: AnswerDroppingProxy;
+  let proxy: FaultProxy;
   let workDir: string;
   let ledgerEnv: Record<string, string>;
   let hosts: FcFunctionHost[];
@@ -64,7 +64,7 @@ describe.each(STORES)('failed triggers with the %s ledger', (_kind, ledgerEnvOf)
     testbed = await startFcTestbed();
     // Every call goes through this proxy: re-pointed at a closed port, the Live API is unreachable; the ledger's
     // scope (the endpoint) stays the same either way.
-    proxy = await startAnswerDroppingProxy(testbed.emulator.url);
+    proxy = await startFaultProxy(testbed.emulator.url);
     workDir = mkdtempSync(join(tmpdir(), 'failed-triggers-'));
     ledgerEnv = ledgerEnvOf(workDir);
     hosts = [];
@@ -353,11 +353,11 @@ describe.each(STORES)('failed triggers with the %s ledger', (_kind, ledgerEnvOf)
 
     it('timer: a tick whose group was created but whose answer was lost is completed by replay with the same token: one group', async () => {
       // Prepare
-      proxy.dropAddAnswers = true;
+      proxy.dropAnswers.AddCasterEpisodeGroup = Number.POSITIVE_INFINITY;
       const triggerTime = isoSecond();
       const failed = await builtFunction('timer', { LIVE_TIMEOUT_MS: '2000' }).invoke(tick('lost-answer', triggerTime, loopPayload()));
       const createdMeanwhile = await testbed.episodeGroups();
-      proxy.dropAddAnswers = false;
+      proxy.dropAnswers.AddCasterEpisodeGroup = 0;
 
       // Act
       const replayed = okJson<Record<string, unknown>>(await cli(['replay', '--json', `lost-answer@${triggerTime}`]));

@@ -12,8 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from '../../local/fc-host';
 import { lockFileContent } from '../../shared/src/ledger/file-lock';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
-import { startAnswerDroppingProxy } from '../support/answer-dropping-proxy';
 import { cliEnvironment as cliEnvironmentFor, okJson, redisPerTest, rowOf, writePlan as writePlanIn } from '../support/cli-workbench';
+import { startFaultProxy } from '../support/fault-proxy';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
 import { ensureBuilt, layOutBuiltFunction } from '../support/fc-layout';
 import { type FcTestbed, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
@@ -222,14 +222,14 @@ describe('retries never undo what the timeline did', () => {
 describe('a delete whose answer is lost', () => {
   it('leaves the record `cancelling`; gc finishes it (the studio no longer has it) and the plan then schedules a new group', async () => {
     // Prepare
-    const proxy = await startAnswerDroppingProxy(testbed.emulator.url);
+    const proxy = await startFaultProxy(testbed.emulator.url);
     try {
       const env = cliEnvironment({ LIVE_ENDPOINT: proxy.url, LIVE_TIMEOUT_MS: '2000' });
       const planFile = await writePlan(samplePlan());
       const first = ok(await cli(['submit', planFile], env));
-      proxy.dropAnswersOf = 'DeleteCasterEpisodeGroup';
+      proxy.dropAnswers.DeleteCasterEpisodeGroup = Number.POSITIVE_INFINITY;
       const lostCancel = await cli(['cancel', '--json', String(first['ProgramId'])], env);
-      proxy.dropAnswersOf = undefined;
+      proxy.dropAnswers.DeleteCasterEpisodeGroup = 0;
       const afterLostAnswer = stateOf(await everyRecord(env), first['ProgramId']);
 
       // Act
