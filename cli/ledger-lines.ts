@@ -59,11 +59,12 @@ export function readRecordLine(text: string): ReadLine {
   if (typeof scope !== 'string' || scope === '') return { problem: '"scope" is not a non-empty string' };
   const record = parsed['record'];
   if (!isObject(record)) return { problem: '"record" is not an object' };
-  const problem = recordProblem(record);
+  const problem = ledgerRecordProblem(record);
   return problem === undefined ? { scope, record: record as unknown as LedgerRecord } : { problem: `record: ${problem}` };
 }
 
-function recordProblem(record: Record<string, unknown>): string | undefined {
+/** Why a record (as an export line or a migration carries it) would be misread by the schedule, or undefined when it reads right. */
+export function ledgerRecordProblem(record: Record<string, unknown>): string | undefined {
   const unknownField = Object.keys(record).find((field) => !RECORD_FIELDS.has(field));
   if (unknownField !== undefined) return `unknown field ${JSON.stringify(unknownField).slice(0, 40)}`;
   const text = (field: string, optional = false): string | undefined => {

@@ -10,17 +10,22 @@ import { openCliLedger } from '../ledger-access';
 import { archivePages, parseSinceOption } from '../ledger-history';
 import { readRecordLine } from '../ledger-lines';
 import { count, emit, OUTPUT_FLAGS, type OutputStyle, oneLine, outputStyleOf } from '../output';
+import { migrateLedger } from './ledger-migrate';
 
 // Records handed to the store at a time: an import of any size holds one batch in memory.
 const IMPORT_BATCH = 1000;
 // Malformed lines named before the import is refused (the count says how many there are in all).
 const NAMED_PROBLEMS = 20;
 
-/** `ledger export [--since DATE] [--out FILE]` and `ledger import <FILE | ->`: the ledger as JSON Lines. */
+/**
+ * `ledger export [--since DATE] [--out FILE]` and `ledger import <FILE | ->`: the ledger as JSON Lines;
+ * `ledger migrate [--from FILE]`: the earlier release's ledger carried over.
+ */
 export const ledgerCommand: CommandDeclaration = {
   name: 'ledger',
-  summary: 'export the ledger as JSON Lines (a backup, or to move it to a shared Redis) or import such a file',
-  positionals: { usage: 'export | import <FILE | ->', min: 1, max: 2 },
+  summary:
+    'export the ledger as JSON Lines (a backup, or to move it to a shared Redis), import such a file, or migrate the earlier release’s ledger',
+  positionals: { usage: 'export | import <FILE | -> | migrate', min: 1, max: 2 },
   flags: [
     {
       name: 'since',
@@ -29,6 +34,12 @@ export const ledgerCommand: CommandDeclaration = {
       summary: 'export: only records changed since DATE (YYYY-MM-DD: midnight in the display zone; or an ISO 8601 time)',
     },
     { name: 'out', takes: 'value', valueName: 'FILE', summary: 'export: write FILE (mode 0600) instead of standard output' },
+    {
+      name: 'from',
+      takes: 'value',
+      valueName: 'FILE',
+      summary: 'migrate: read this format-1 ledger file instead of the ledger file (or the earlier keys of REDIS_URL)',
+    },
     ...OUTPUT_FLAGS,
   ],
   sendsRequests: false,
@@ -41,12 +52,19 @@ export const ledgerCommand: CommandDeclaration = {
     'numbers, when one is malformed or of another scope; it never moves a record back to an older version, so',
     'importing the same file twice changes nothing. Records that ended longer ago than LEDGER_RETENTION_DAYS go',
     'straight to the archive.',
+    'migrate carries the ledger of the release before the timeline over into this one, for this scope: with',
+    'REDIS_URL, its keys under caster-carousel:ledger in the same Redis; else the ledger file (or --from FILE), which',
+    'must be format 1 and is moved aside to FILE.format1 first. Its superseded groups come over as scheduled, so the',
+    'timeline retires each once its successor starts; its unanswered intents are re-sent by the next tick or gc with',
+    'their own tokens. It checks every entry first and refuses the whole migration, naming them, when one cannot come',
+    'over; running it again changes nothing. The earlier ledger is left in place for you to delete.',
   ].join('\n'),
   async run(parsed: ParsedCommandLine, io: CliIo): Promise<number> {
     const style = outputStyleOf(parsed, io.env);
     const [action, file] = parsed.positionals;
     if (action === 'export') {
       if (file !== undefined) throw new UsageError('ledger export takes no file: give --out FILE, or redirect standard output');
+      if (flagValue(parsed, 'from') !== undefined) throw new UsageError('--from is for ledger migrate');
       const since = flagValue(parsed, 'since');
       return exportLedger(
         io,
@@ -59,9 +77,21 @@ export const ledgerCommand: CommandDeclaration = {
       if (file === undefined) throw new UsageError('ledger import needs a FILE (or - for standard input)');
       if (flagValue(parsed, 'since') !== undefined || flagValue(parsed, 'out') !== undefined)
         throw new UsageError('--since and --out are for ledger export');
+      if (flagValue(parsed, 'from') !== undefined) throw new UsageError('--from is for ledger migrate');
       return importLedger(io, style, file);
     }
-    throw new UsageError(`give export or import, not ${JSON.stringify(action ?? '').slice(0, 40)}`);
+    if (action === 'migrate') {
+      if (file !== undefined) throw new UsageError('ledger migrate takes no file: give --from FILE');
+      if (flagValue(parsed, 'since') !== undefined || flagValue(parsed, 'out') !== undefined)
+        throw new UsageError('--since and --out are for ledger export');
+      const ledger = openLedger(io);
+      try {
+        return await migrateLedger(io, style, ledger, flagValue(parsed, 'from'));
+      } finally {
+        await ledger.close();
+      }
+    }
+    throw new UsageError(`give export, import or migrate, not ${JSON.stringify(action ?? '').slice(0, 40)}`);
   },
 };
 

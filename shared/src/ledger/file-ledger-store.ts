@@ -352,7 +352,7 @@ export function readLedgerFile(file: string, known?: WrittenLedger): LedgerFile 
   if ((candidate.version as number | undefined) === 1) {
     throw new LedgerCorruptError(
       file,
-      'format 1, written by an earlier release whose slots followed submission order; move it aside to start a new ledger',
+      'format 1, written by an earlier release whose slots followed submission order; caster-carousel ledger migrate carries it over',
     );
   }
   if (!READABLE_VERSIONS.includes(candidate.version as number))
