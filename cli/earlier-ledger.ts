@@ -1,6 +1,5 @@
 import { tokenForGeneration } from '../shared/src/idempotency/token-generation';
-import type { LedgerRecord, LedgerTrigger, ResolvedEpisodeGroup } from '../shared/src/ledger/ledger-record';
-import type { PlanItem } from '../shared/src/plan/plan';
+import type { LedgerRecord } from '../shared/src/ledger/ledger-record';
 import { ledgerRecordProblem } from './ledger-lines';
 
 /**
@@ -11,41 +10,32 @@ import { ledgerRecordProblem } from './ledger-lines';
  * `gc` retires it once its successor has started (or at once, when a newer group took its StartTime).
  */
 
-/** A group as the earlier release recorded it, by ProgramId. */
-export interface EarlierRecord {
+/**
+ * A group as the earlier release recorded it, by ProgramId: today's fields, without the token's base (only its
+ * generations name it) and without a version, and with that release's states and `SupersededBy` pointer.
+ */
+export type EarlierRecord = Omit<LedgerRecord, 'BaseToken' | 'State' | 'Version' | 'UpdatedAt' | 'Ending' | 'Failure'> & {
   readonly ProgramId: string;
-  readonly ItemIds: readonly string[];
-  readonly ClientToken: string;
-  readonly Generation: number;
-  readonly Slot?: string | undefined;
-  readonly CasterId?: string | undefined;
-  readonly DomainName: string;
-  readonly StartTime: string;
-  readonly RepeatNum: number;
-  readonly Items: readonly PlanItem[];
-  readonly Trigger: LedgerTrigger;
-  readonly CreatedAt: string;
   readonly State: 'scheduled' | 'superseded' | 'cancelled' | 'retired';
   readonly SupersededBy?: string | undefined;
   readonly UpdatedAt?: string | undefined;
-  readonly Resolved: ResolvedEpisodeGroup;
-  readonly RequestId?: string | undefined;
-}
+};
 
 /** What the earlier release wrote before AddCasterEpisodeGroup, by ClientToken, until the group was recorded. */
-export interface EarlierIntent {
-  readonly ClientToken: string;
-  readonly BaseToken: string;
-  readonly Generation: number;
-  readonly Slot?: string | undefined;
-  readonly CasterId?: string | undefined;
-  readonly StartTime: string;
-  readonly RepeatNum: number;
-  readonly Items: readonly PlanItem[];
-  readonly Trigger: LedgerTrigger;
-  readonly CreatedAt: string;
-  readonly Resolved: ResolvedEpisodeGroup;
-}
+export type EarlierIntent = Pick<
+  LedgerRecord,
+  | 'ClientToken'
+  | 'BaseToken'
+  | 'Generation'
+  | 'Slot'
+  | 'CasterId'
+  | 'StartTime'
+  | 'RepeatNum'
+  | 'Items'
+  | 'Trigger'
+  | 'CreatedAt'
+  | 'Resolved'
+>;
 
 /** One scope of the earlier ledger, as its file held it (Redis held the same, spread over hashes). */
 export interface EarlierScope {

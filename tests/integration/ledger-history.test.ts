@@ -1,16 +1,23 @@
 // History out of the way, as an operator meets it through the built CLI against the emulator over loopback HTTP,
 // with both ledgers (a real redis-server for Redis): groups that ended longer ago than LEDGER_RETENTION_DAYS move
 // to the archive, a retried trigger is still answered from there, `ls --all` and `ls --since` page through it, and
-// `ledger export` / `ledger import` carry a ledger between the two stores line for line.
+// `ledger export` / `ledger import` carry a ledger between the two stores line for line, and `ledger migrate`
+// carries the earlier release's ledger over, so the groups it scheduled stay known: its superseded group (still in
+// the studio, which that release never deleted on Function Compute) is retired by the timeline once its successor
+// has started, its unanswered intent is finished with its own token, and a retried trigger creates nothing.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, DEMO_STUDIO, type RunningEmulator, startEmulator } from '../../emulator/index';
 import { createFileLedgerStore } from '../../shared/src/ledger/file-ledger-store';
 import type { LedgerRecord } from '../../shared/src/ledger/ledger-record';
 import { createRedisLedgerStore } from '../../shared/src/ledger/redis-ledger-store';
+import { groupsInEmulator } from '../support/cli-workbench';
+import { earlierWorld, writeEarlierLedger } from '../support/earlier-ledger';
 import { exportLines, historyRecords } from '../support/ledger-history';
 import { samplePlan } from '../support/plan-fixtures';
 import { type RedisServer, startRedisServer } from '../support/redis-server';
@@ -286,5 +293,115 @@ describe('ledger export and import between the two stores', () => {
     expect(retry).toMatchObject({ ProgramId: scheduled['ProgramId'], FromLedger: true });
     expect(await addRequests()).toBe(sentBefore);
     expect((await readFile(out, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
+
+/** Where a store kind's earlier ledger goes: the environment's ledger file, or the one redis-server. */
+const target = (kind: StoreKind, env: Record<string, string>) =>
+  kind === 'file' ? { ledgerFile: env['LEDGER_FILE'] as string } : { redisUrl: redis.url };
+const planFile = (plan: Record<string, unknown>): Promise<string> => writeFileOf(JSON.stringify(plan));
+
+describe.each(['file', 'redis'] as const)('ledger migrate from the release before the timeline (%s ledger)', (kind) => {
+  it('carries every group and intent over, so gc retires the superseded group and finishes the intent with its own token', async () => {
+    // Prepare
+    const account = randomUUID();
+    const env = environment(kind, account, { LEDGER_PENDING_GRACE_S: '0' });
+    const world = await earlierWorld(environment('file', account, { LEDGER: 'off' }), planFile);
+    await writeEarlierLedger(target(kind, env), scopeOf(account), world);
+    const sentBefore = await addRequests();
+
+    // Act
+    const migrated = ok(await runBuiltCli(['ledger', 'migrate', '--json'], env));
+    const listed = ok<LedgerRecord[]>(await runBuiltCli(['ls', '--json'], env));
+    const gc = await runBuiltCli(['gc', '--json'], env);
+
+    // Assess: the migration itself.
+    expect(migrated).toMatchObject({ Records: 3, Added: 3, Updated: 0, Unchanged: 0, SupersededNowScheduled: 1 });
+    const stateOf = (programId: string): string | undefined => listed.find((record) => record.ProgramId === programId)?.State;
+    expect(stateOf(world.superseded)).toBe('scheduled');
+    expect(stateOf(world.successor)).toBe('scheduled');
+    expect(listed.find((record) => record.ClientToken === world.unanswered.token)).toMatchObject({ State: 'intent' });
+    // The timeline: the superseded group is deleted now that its successor has started; the intent's re-send got
+    // the group the studio already had, and nothing new was made.
+    expect(gc.exitCode, gc.stderr).toBe(0);
+    expect((await groupsInEmulator(emulator.url)).sort()).toEqual([world.successor, world.unanswered.programId].sort());
+    const after = ok<LedgerRecord[]>(await runBuiltCli(['ls', '--all', '--json'], env));
+    expect(after.find((record) => record.ProgramId === world.superseded)?.State).toBe('retired');
+    expect(after.find((record) => record.ClientToken === world.unanswered.token)).toMatchObject({
+      State: 'scheduled',
+      ProgramId: world.unanswered.programId,
+    });
+    expect(await addRequests()).toBe(sentBefore + 1);
+  });
+
+  it('answers a retry of a trigger the earlier release scheduled from the ledger, creating nothing', async () => {
+    // Prepare
+    const account = randomUUID();
+    const env = environment(kind, account, { LEDGER_PENDING_GRACE_S: '0' });
+    const world = await earlierWorld(environment('file', account, { LEDGER: 'off' }), planFile);
+    await writeEarlierLedger(target(kind, env), scopeOf(account), world);
+    ok(await runBuiltCli(['ledger', 'migrate', '--json'], env));
+    const sentBefore = await addRequests();
+
+    // Act
+    const retry = ok(await runBuiltCli(['submit', world.plans.superseded, '--slot', 'daily'], env));
+
+    // Assess
+    expect(retry).toMatchObject({ ProgramId: world.superseded, FromLedger: true });
+    expect(await addRequests()).toBe(sentBefore);
+  });
+
+  it('changes nothing when run again, and keeps the earlier ledger for the operator to delete', async () => {
+    // Prepare
+    const account = randomUUID();
+    const env = environment(kind, account, { LEDGER_PENDING_GRACE_S: '0' });
+    const world = await earlierWorld(environment('file', account, { LEDGER: 'off' }), planFile);
+    await writeEarlierLedger(target(kind, env), scopeOf(account), world);
+    const first = await runBuiltCli(['ledger', 'migrate'], env);
+
+    // Act
+    const second = ok(await runBuiltCli(['ledger', 'migrate', '--json'], env));
+
+    // Assess
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toContain('1 superseded group is scheduled again');
+    if (kind === 'file') {
+      expect(second).toMatchObject({ Records: 0 });
+      const kept = JSON.parse(await readFile(`${env['LEDGER_FILE']}.format1`, 'utf8')) as { version: number };
+      expect(kept.version).toBe(1);
+      expect(first.stdout).toContain(`${env['LEDGER_FILE']}.format1`);
+    } else {
+      expect(second).toMatchObject({ Records: 3, Added: 0, Unchanged: 3 });
+      const client = new Redis(redis.url);
+      try {
+        expect(await client.hlen(`caster-carousel:ledger:{${scopeOf(account)}}:records`)).toBe(2);
+      } finally {
+        client.disconnect();
+      }
+    }
+    expect(ok<LedgerRecord[]>(await runBuiltCli(['ls', '--json'], env))).toHaveLength(3);
+  });
+
+  it('refuses the whole migration, naming each entry, when one cannot come over, and writes nothing', async () => {
+    // Prepare: a group of a later generation whose trigger the earlier ledger does not name.
+    const account = randomUUID();
+    const env = environment(kind, account, { LEDGER_PENDING_GRACE_S: '0' });
+    const world = await earlierWorld(environment('file', account, { LEDGER: 'off' }), planFile);
+    const broken = { ...world.records[world.successor], Generation: 2 };
+    await writeEarlierLedger(target(kind, env), scopeOf(account), { ...world, records: { ...world.records, [world.successor]: broken } });
+
+    // Act
+    const refused = await runBuiltCli(['ledger', 'migrate'], env);
+
+    // Assess
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('nothing was migrated');
+    expect(refused.stderr).toContain(`${world.successor}: generation 2 token whose trigger the earlier ledger does not name`);
+    if (kind === 'file') {
+      expect(existsSync(`${env['LEDGER_FILE']}.format1`)).toBe(false);
+      expect((JSON.parse(await readFile(env['LEDGER_FILE'] as string, 'utf8')) as { version: number }).version).toBe(1);
+    } else {
+      expect(ok<LedgerRecord[]>(await runBuiltCli(['ls', '--json'], env))).toEqual([]);
+    }
   });
 });
