@@ -32,13 +32,18 @@ interface EarlierSource {
  */
 export async function migrateLedger(io: CliIo, style: OutputStyle, ledger: Ledger, from: string | undefined): Promise<number> {
   const environment = readEnvironment(io.env);
+  const file = from ?? ledgerFileOf(io.env);
   const source =
     from === undefined && environment.redisUrl
       ? await readEarlierRedis(environment.redisUrl, ledger.scope)
-      : readEarlierFile(from ?? ledgerFileOf(io.env), ledger.scope, from === undefined);
+      : // The ledger's own file moves aside before today's ledger is written there (given with --from or not).
+        readEarlierFile(file, ledger.scope, !environment.redisUrl && resolve(file) === resolve(ledgerFileOf(io.env)));
   if (source.scope === undefined) {
+    // Nothing of this scope, but the file must still make way: this scope starts afresh, the others migrate from
+    // where it is kept.
+    if (source.moveAside !== undefined) renameSync(source.moveAside.from, source.moveAside.to);
     emit(io, style, {
-      json: { Source: source.description, Records: 0, OtherScopes: source.otherScopes },
+      json: { Source: source.description, Records: 0, KeptAt: source.keptAt, OtherScopes: source.otherScopes },
       text: () =>
         [
           `ledger migrate: nothing to migrate: ${source.description} holds no earlier records of scope ${ledger.scope}.`,

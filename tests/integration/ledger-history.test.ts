@@ -405,3 +405,29 @@ describe.each(['file', 'redis'] as const)('ledger migrate from the release befor
     }
   });
 });
+
+describe('ledger migrate of a format-1 file that holds several scopes', () => {
+  it('moves the file aside even when it holds nothing of this scope, and names the other scopes with the command that carries each over', async () => {
+    // Prepare: the earlier file holds only another account's scope.
+    const [other, mine] = [randomUUID(), randomUUID()];
+    const ledgerFile = join(workDir, 'shared-ledger.json');
+    const world = await earlierWorld(environment('file', other, { LEDGER: 'off' }), planFile);
+    await writeEarlierLedger({ ledgerFile }, scopeOf(other), world);
+
+    // Act
+    const first = ok(await runBuiltCli(['ledger', 'migrate', '--json'], environment('file', mine, { LEDGER_FILE: ledgerFile })));
+    const second = ok(
+      await runBuiltCli(
+        ['ledger', 'migrate', '--from', `${ledgerFile}.format1`, '--json'],
+        environment('file', other, { LEDGER_FILE: ledgerFile }),
+      ),
+    );
+
+    // Assess: this scope starts afresh in today's format; the other one comes over from where the file was kept.
+    expect(first).toMatchObject({ Records: 0, OtherScopes: [scopeOf(other)], KeptAt: `${ledgerFile}.format1` });
+    expect(existsSync(`${ledgerFile}.format1`)).toBe(true);
+    expect(second).toMatchObject({ Records: 3, Added: 3 });
+    const listed = ok<LedgerRecord[]>(await runBuiltCli(['ls', '--json'], environment('file', other, { LEDGER_FILE: ledgerFile })));
+    expect(listed.map((record) => record.ProgramId)).toEqual(expect.arrayContaining([world.superseded, world.successor]));
+  });
+});
