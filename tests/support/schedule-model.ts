@@ -67,6 +67,11 @@ export const SLOT_TARGETS: readonly SlotTarget[] = [
 export interface LostWrite {
   readonly at: number;
   readonly record: LedgerRecord;
+  /**
+   * The store already held the token settled at this version or later when the write was lost (a racer wrote it):
+   * the loss left nothing to repair, so the ledger may report a gap for it or not, depending on what it finds later.
+   */
+  readonly heldSettled: boolean;
 }
 
 /** States a record reaches by the write that follows an API call's answer. */
@@ -121,6 +126,8 @@ export function faultyStore(inner: LedgerStore): FaultyStore {
   const lastLost = new Map<string, LostWrite>();
   const settledStarted = new Map<string, number>();
   const settledEnded = new Map<string, number>();
+  // The version each token is held settled at, while its last applied write was settled.
+  const settledVersion = new Map<string, number>();
   let unreadTriggers = new Set<string>();
   // A trigger read that failed: the group is then sent without a record, and the ledger may keep a gap for its
   // generation-1 token until a settled write of that token.
@@ -166,7 +173,10 @@ export function faultyStore(inner: LedgerStore): FaultyStore {
       const lostAfter = (written: Map<string, number>): [string, LostWrite][] =>
         [...lastLost].filter(([token, lost]) => lost.at > (written.get(token) ?? 0));
       const unread = [...unreadAt].filter(([token, at]) => at > (settledStarted.get(token) ?? 0)).map(([token]) => token);
-      return { must: new Map(lostAfter(settledEnded)), may: new Set([...lostAfter(settledStarted).map(([token]) => token), ...unread]) };
+      return {
+        must: new Map(lostAfter(settledEnded).filter(([, lost]) => !lost.heldSettled)),
+        may: new Set([...lostAfter(settledStarted).map(([token]) => token), ...unread]),
+      };
     },
     takeUnreadTriggers() {
       const taken = unreadTriggers;
@@ -195,13 +205,22 @@ export function faultyStore(inner: LedgerStore): FaultyStore {
           writes.some((write) => write.expectedVersion > 0 && AFTER_CALL_STATES.has(write.record.State)),
         );
       } catch (error) {
-        for (const { record } of writes) lastLost.set(record.ClientToken, { at: startedAt, record });
+        for (const { record } of writes)
+          lastLost.set(record.ClientToken, {
+            at: startedAt,
+            record,
+            heldSettled: (settledVersion.get(record.ClientToken) ?? 0) >= record.Version,
+          });
         throw error;
       }
       sequence += 1;
       if (applied) {
         for (const { record, index } of writes) {
-          if (!index.settled) continue;
+          if (!index.settled) {
+            settledVersion.delete(record.ClientToken);
+            continue;
+          }
+          settledVersion.set(record.ClientToken, record.Version);
           settledStarted.set(record.ClientToken, startedAt);
           settledEnded.set(record.ClientToken, sequence);
         }
