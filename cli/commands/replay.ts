@@ -105,7 +105,7 @@ export const replayCommand: CommandDeclaration = {
       const recorded = ledger ? await readFailuresQuietly(ledger) : [];
       const targets = (destination as Destination).targets.map((target) => ({
         ...target,
-        recorded: recorded.find((failure) => failure.Key === target.input.key),
+        recorded: recorded.find((failure) => failure.Key === target.input.Key),
       }));
       const outcomes: ReplayOutcome[] = [];
       for (const target of targets) outcomes.push(await replayTrigger(target, context.dependencies, io));
@@ -171,7 +171,7 @@ function targetOf(failure: FailedTrigger): ReplayTarget {
   const fn = failure.Trigger.kind === 'unidentified' ? failure.Trigger.function : failure.Trigger.kind;
   const input = fn === 'timer' ? failedTimerInput(failure.Input) : failedEventInput(failure.Input);
   // The key it is filed under, whatever reading its input again gives.
-  return { fn, input: { ...input, key: failure.Key, identity: failure.Trigger }, recorded: failure };
+  return { fn, input: { ...input, Key: failure.Key, Trigger: failure.Trigger }, recorded: failure };
 }
 
 /**
@@ -180,8 +180,8 @@ function targetOf(failure: FailedTrigger): ReplayTarget {
  */
 async function replayTrigger(target: ReplayTarget, base: ScheduleDependencies, io: CliIo): Promise<ReplayOutcome> {
   const { ledger } = base;
-  const key = target.input.key;
-  const trigger = describeFailedTrigger(target.input.identity);
+  const key = target.input.Key;
+  const trigger = describeFailedTrigger(target.input.Trigger);
   // The studio the function used when the input names none: its CASTER_ID, which the failure recorded.
   const dependencies: ScheduleDependencies = { ...base, defaultCasterId: target.recorded?.CasterId ?? base.defaultCasterId };
   const rules = readPlanRules(io.env);
@@ -256,11 +256,11 @@ async function replayTrigger(target: ReplayTarget, base: ScheduleDependencies, i
 /** The schedule request the trigger's function reads from its input: the same validation, token and slot. */
 function readRequest(target: ReplayTarget, rules: PlanValidationOptions): ScheduleRequest {
   if (target.fn === 'timer') {
-    const request = readTimerTick(target.input.input, rules);
+    const request = readTimerTick(target.input.Input, rules);
     // As the timer function schedules it: in the slot named after its trigger unless the plan names one.
     return { ...request, slot: request.trigger.triggerName };
   }
-  const entry = readCloudEvent(target.input.input, 0, rules);
+  const entry = readCloudEvent(target.input.Input, 0, rules);
   if (!entry.ok) throw entry.error;
   return entry.request;
 }
@@ -274,11 +274,11 @@ async function groupOfEarlierDelivery(
   rules: PlanValidationOptions,
   ledger: Ledger,
 ): Promise<LedgerRecord | undefined> {
-  let baseToken = target.input.clientToken;
-  const identity = target.input.identity;
+  let baseToken = target.input.ClientToken;
+  const identity = target.input.Trigger;
   if (target.fn === 'timer' && identity.kind === 'timer') {
     try {
-      baseToken = readTimerTick(target.input.input, { ...rules, nowMs: Date.parse(identity.triggerTime) }).clientToken;
+      baseToken = readTimerTick(target.input.Input, { ...rules, nowMs: Date.parse(identity.triggerTime) }).clientToken;
     } catch {
       return undefined;
     }

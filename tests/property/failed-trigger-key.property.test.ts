@@ -38,9 +38,9 @@ describe('the key of a failed trigger', () => {
         const event = failedEventInput({ id: name, source: time, data: payload });
 
         // Assess
-        expect(replayed.key).toBe(delivered.key);
-        expect(delivered.key).toBe(failedTriggerKey({ kind: 'timer', triggerName: name, triggerTime: time }));
-        expect(event.key).toBe(failedTriggerKey({ kind: 'event', source: time, id: name }));
+        expect(replayed.Key).toBe(delivered.Key);
+        expect(delivered.Key).toBe(failedTriggerKey({ kind: 'timer', triggerName: name, triggerTime: time }));
+        expect(event.Key).toBe(failedTriggerKey({ kind: 'event', source: time, id: name }));
       }),
     );
   });

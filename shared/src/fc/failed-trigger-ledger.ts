@@ -40,8 +40,8 @@ export function failedTriggerLedger(kind: 'timer' | 'event'): FcMiddleware {
         const ledger = ledgerOf();
         if (!ledger) return;
         const keys = inputsOf(request)
-          .filter((input) => input.identity.kind !== 'unidentified')
-          .map((input) => input.key);
+          .filter((input) => input.Trigger.kind !== 'unidentified')
+          .map((input) => input.Key);
         if (keys.length > 0) await ledger.clearFailures(keys);
       } catch {
         // The invocation succeeded; its trigger's old failure shows until its next success.
@@ -61,7 +61,7 @@ export function failedTriggerLedger(kind: 'timer' | 'event'): FcMiddleware {
           inputs.forEach((input, index) => {
             const outcome = outcomes[index] as { status?: string } & Partial<TriggerFailure>;
             if (outcome.status === 'failed') failed.push({ input, why: outcome as TriggerFailure });
-            else if (input.identity.kind !== 'unidentified') succeeded.push(input.key);
+            else if (input.Trigger.kind !== 'unidentified') succeeded.push(input.Key);
           });
         } else {
           const why = whyOf(request.error);

@@ -9,18 +9,12 @@ import { cloudEventClientToken } from '../idempotency/trigger-tokens';
 import { type FailedTrigger, type FailedTriggerIdentity, failedTriggerKey } from '../ledger/failed-trigger';
 import type { FieldErrors } from '../plan/plan';
 
-/** One trigger of a delivery, as a failure entry keeps it. */
-export interface FailedInput {
-  readonly identity: FailedTriggerIdentity;
-  readonly key: string;
-  /** The tick or the one CloudEvent, parsed; the text when it was not JSON. */
-  readonly input: unknown;
-  /** Known for an event (source + id); a tick's derives from its plan, so only its reader knows it. */
-  readonly clientToken?: string | undefined;
-  /** The CasterId and DomainName its plan names, when it can be read that far. */
-  readonly casterId?: string | undefined;
-  readonly domainName?: string | undefined;
-}
+/**
+ * One trigger of a delivery, read as far as it can be: the fields of its failure entry that come from the input
+ * (its CasterId and DomainName only as its plan names them; the entry adds CASTER_ID). A tick's ClientToken derives
+ * from its plan, so only its reader knows it; an event's is known from its source and id.
+ */
+export type FailedInput = Pick<FailedTrigger, 'Key' | 'Trigger' | 'Input' | 'ClientToken' | 'CasterId' | 'DomainName'>;
 
 /** Why a trigger failed, as the functions describe it (see fc/async-invocation-error.ts). */
 export interface FailureReason {
@@ -41,7 +35,7 @@ export function failedTimerInput(tick: unknown): FailedInput {
     typeof triggerName === 'string' && triggerName !== '' && typeof triggerTime === 'string' && triggerTime !== ''
       ? { kind: 'timer', triggerName, triggerTime }
       : { kind: 'unidentified', function: 'timer', digest: digestOf(tick) };
-  return { identity, key: failedTriggerKey(identity), input: tick, ...studioOf(planOf(record?.['payload'])) };
+  return { Trigger: identity, Key: failedTriggerKey(identity), Input: tick, ...studioOf(planOf(record?.['payload'])) };
 }
 
 /**
@@ -68,15 +62,15 @@ export function failedEventInput(event: unknown): FailedInput {
   if (typeof source === 'string' && source !== '' && typeof id === 'string' && id !== '') {
     const identity: FailedTriggerIdentity = { kind: 'event', source, id };
     return {
-      identity,
-      key: failedTriggerKey(identity),
-      input: event,
-      clientToken: cloudEventClientToken(source, id),
+      Trigger: identity,
+      Key: failedTriggerKey(identity),
+      Input: event,
+      ClientToken: cloudEventClientToken(source, id),
       ...studioOf(planOf(record?.['data'])),
     };
   }
   const identity: FailedTriggerIdentity = { kind: 'unidentified', function: 'event', digest: digestOf(event) };
-  return { identity, key: failedTriggerKey(identity), input: event, ...studioOf(planOf(record?.['data'])) };
+  return { Trigger: identity, Key: failedTriggerKey(identity), Input: event, ...studioOf(planOf(record?.['data'])) };
 }
 
 /** What a failure entry holds for one failed delivery of `input`; the store merges it with what it already holds. */
@@ -93,15 +87,12 @@ export function failedTriggerEntry(
     readonly attempts?: number | undefined;
   },
 ): FailedTrigger {
-  const clientToken = details.clientToken ?? input.clientToken;
-  const casterId = input.casterId ?? details.defaultCasterId;
+  const clientToken = details.clientToken ?? input.ClientToken;
+  const casterId = input.CasterId ?? details.defaultCasterId;
   return {
-    Key: input.key,
-    Trigger: input.identity,
-    Input: input.input,
+    ...input,
     ...(clientToken === undefined ? {} : { ClientToken: clientToken }),
     ...(casterId === undefined ? {} : { CasterId: casterId }),
-    ...(input.domainName === undefined ? {} : { DomainName: input.domainName }),
     Error: why.reason,
     ...(why.code === undefined ? {} : { Code: why.code }),
     Message: why.message,
@@ -128,12 +119,12 @@ function planOf(value: unknown): Record<string, unknown> | undefined {
   }
 }
 
-function studioOf(plan: Record<string, unknown> | undefined): { casterId?: string; domainName?: string } {
+function studioOf(plan: Record<string, unknown> | undefined): Pick<FailedInput, 'CasterId' | 'DomainName'> {
   const casterId = plan?.['CasterId'];
   const domainName = plan?.['DomainName'];
   return {
-    ...(typeof casterId === 'string' && casterId !== '' ? { casterId } : {}),
-    ...(typeof domainName === 'string' && domainName !== '' ? { domainName } : {}),
+    ...(typeof casterId === 'string' && casterId !== '' ? { CasterId: casterId } : {}),
+    ...(typeof domainName === 'string' && domainName !== '' ? { DomainName: domainName } : {}),
   };
 }
 
