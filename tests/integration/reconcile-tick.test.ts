@@ -12,7 +12,7 @@ import { type FcFunctionHost, type InvocationOutcome, startFcFunction } from '..
 import { call, popClient } from '../emulator/support';
 import { httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
 import { ensureBuilt, layOutBuiltFunction } from '../support/fc-layout';
-import { type FcTestbed, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
+import { type FcTestbed, logLinesIn, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
 import { samplePlan } from '../support/plan-fixtures';
 import { type RedisServer, startRedisServer } from '../support/redis-server';
 
@@ -79,12 +79,7 @@ const deletesOf = async (programId: string): Promise<RequestLogEntry[]> =>
   (await testbed.requests()).filter(
     (entry) => entry.Action === 'DeleteCasterEpisodeGroup' && entry.Params['ProgramId'] === programId && entry.Verdict === 'ok',
   );
-const logLines = (): Record<string, unknown>[] =>
-  functionOutput
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const logLines = (): Record<string, unknown>[] => logLinesIn(functionOutput);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ReconcileResult {

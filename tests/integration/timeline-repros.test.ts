@@ -16,7 +16,7 @@ import { cliEnvironment as cliEnvironmentFor, okJson, redisPerTest, rowOf, write
 import { startFaultProxy } from '../support/fault-proxy';
 import { cloudEvent, cloudEventBuffer, httpEventBuffer, TEST_STS_CREDENTIALS, timerEventBuffer } from '../support/fc-events';
 import { ensureBuilt, layOutBuiltFunction } from '../support/fc-layout';
-import { type FcTestbed, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
+import { type FcTestbed, logLinesIn, secretLeaksIn, startFcTestbed } from '../support/fc-testbed';
 import { samplePlan } from '../support/plan-fixtures';
 import { type CliRun, runBuiltCli } from '../support/run-built-cli';
 
@@ -89,12 +89,7 @@ const httpJson = (outcome: InvocationOutcome): { statusCode: number; body: Recor
   const response = resultOf<{ statusCode: number; body: string }>(outcome);
   return { statusCode: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
 };
-const logLines = (): Record<string, unknown>[] =>
-  functionOutput
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const logLines = (): Record<string, unknown>[] => logLinesIn(functionOutput);
 /** Waits for a condition the test needs before its next step (never an assertion on time). */
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const giveUpAt = Date.now() + timeoutMs;

@@ -183,6 +183,16 @@ export function parseLogLines(lines: readonly string[]): Record<string, unknown>
   return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** The JSON log lines in what a function process printed (chunks as they came), as objects. */
+export function logLinesIn(output: readonly string[]): Record<string, unknown>[] {
+  return parseLogLines(
+    output
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{')),
+  );
+}
+
 /**
  * The secrets of the tests, labelled. findSecrets looks for every form each can take (raw, JSON-escaped,
  * percent-encoded once and twice, form-encoded).
